@@ -1,0 +1,192 @@
+# Unishyper: build one application and the kernel modules it selects into
+# one bootable image.
+#
+#   make ARCH=x86_64 MACHINE=qemu APP=hello_world LOG=info run
+#
+# ARCH     x86_64
+# MACHINE  qemu (microvm under KVM, TCG when /dev/kvm does not open) | linuxu
+# APP      a directory under examples/ (or tests/apps/) with a defconfig
+# LOG      error | warn | info | debug | trace
+#
+# Targets: all (default), run, debug, test, bench, menuconfig, savedefconfig,
+# size, setup, clean. `make help` lists them.
+
+ARCH ?= x86_64
+MACHINE ?= qemu
+APP ?= hello_world
+LOG ?= info
+
+ifeq ($(MACHINE),linuxu)
+PLAT := linuxu
+else ifeq ($(MACHINE),qemu)
+PLAT := $(if $(filter x86_64,$(ARCH)),microvm,$(error no QEMU platform for ARCH=$(ARCH)))
+else
+$(error MACHINE must be qemu or linuxu, not '$(MACHINE)')
+endif
+
+APP_DIR := $(firstword $(wildcard examples/$(APP) tests/apps/$(APP)))
+BUILD := build/$(ARCH)-$(PLAT)-$(APP)$(if $(VARIANT),-$(VARIANT))
+MUSL := build/deps/musl-$(ARCH)
+KERNEL := $(BUILD)/kernel.elf
+IMAGE := $(BUILD)/unishyper.img
+PYTHON := /usr/bin/python3
+
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+.DEFAULT_GOAL := all
+NOCONFIG_GOALS := help clean distclean setup test test-unit bench disk
+CONFIG_NEEDED := $(if $(MAKECMDGOALS),$(filter-out $(NOCONFIG_GOALS),$(MAKECMDGOALS)),all)
+
+ifneq ($(CONFIG_NEEDED),)
+ifeq ($(APP_DIR),)
+$(error APP=$(APP): no such application in examples/ or tests/apps/)
+endif
+
+# Record the command-line choices so a change of LOG (say) regenerates the
+# configuration, and nothing else does.
+CONFIG_VARS := ARCH_$(shell echo $(ARCH) | tr a-z A-Z)=y PLAT_$(shell echo $(PLAT) | tr a-z A-Z)=y \
+	LOG_$(shell echo $(LOG) | tr a-z A-Z)=y APP_NAME=$(APP) $(CONFIG_EXTRA)
+$(shell mkdir -p $(BUILD) && echo '$(CONFIG_VARS)' > $(BUILD)/.vars.new && \
+	(cmp -s $(BUILD)/.vars.new $(BUILD)/.vars || mv $(BUILD)/.vars.new $(BUILD)/.vars))
+
+KCONFIG_FILES := $(shell find . -name Kconfig -not -path './build/*')
+$(BUILD)/config.mk: $(BUILD)/.vars $(APP_DIR)/defconfig $(KCONFIG_FILES) tools/kconfig.py | setup-quiet
+	$(Q)$(PYTHON) tools/kconfig.py $(BUILD) $(APP_DIR)/defconfig $(CONFIG_VARS)
+
+include $(BUILD)/config.mk
+
+# ---------------------------------------------------------------- sources
+# Each folder's build.mk adds its files under the options that select them
+# (srcs-$(CONFIG_X) += file.c); an application without a build.mk is all
+# the .c files in its folder.
+srcs-y :=
+app-srcs-y := $(wildcard $(APP_DIR)/*.c)
+include kernel/build.mk
+include arch/$(ARCH)/build.mk
+include plat/$(PLAT)/build.mk
+-include $(APP_DIR)/build.mk
+endif
+
+OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(srcs-y) $(app-srcs-y))
+DEPS := $(OBJS:.o=.d)
+
+# ---------------------------------------------------------------- flags
+CC := gcc
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-fno-pic -fno-pie -mno-red-zone -fno-stack-protector -fno-omit-frame-pointer \
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	-nostdinc -isystem $(MUSL)/include -isystem $(GCC_INCLUDE) \
+	-Iinclude -Iarch/$(ARCH)/include -Iplat/$(PLAT)/include -I$(BUILD)/include \
+	-D_GNU_SOURCE -include $(BUILD)/include/generated/autoconf.h $(EXTRA_CFLAGS)
+ASFLAGS := -Iinclude -Iarch/$(ARCH)/include -Iplat/$(PLAT)/include -I$(BUILD)/include \
+	-include $(BUILD)/include/generated/autoconf.h
+LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,-z,max-page-size=4096 $(plat-ldflags)
+LIBS := -Wl,--start-group $(MUSL)/lib/libc.a $(LIBGCC) -Wl,--end-group
+
+# ---------------------------------------------------------------- rules
+.PHONY: all run debug size menuconfig savedefconfig setup setup-quiet test test-unit bench \
+	clean distclean help disk
+
+all: $(IMAGE)
+
+$(MUSL)/lib/libc.a: lib/musl/build.sh $(wildcard lib/musl/*/*)
+	$(Q)lib/musl/build.sh $(ARCH)
+
+$(BUILD)/obj/%.c.o: %.c $(BUILD)/config.mk Makefile | $(MUSL)/lib/libc.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(cflags-$<) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S $(BUILD)/config.mk Makefile
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.c.o: $(BUILD)/%.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+-include $(DEPS)
+
+# Two-pass link when the image carries its own symbol table: link, list the
+# functions, link again with the table; the table sits after the code, so
+# the second pass moves no function (checked).
+ifeq ($(CONFIG_KSYMS),y)
+$(BUILD)/kernel.pass1.elf: $(OBJS) $(BUILD)/ksyms_empty.S.o $(plat-ldscript) $(MUSL)/lib/libc.a
+	$(Q)$(CC) $(LDFLAGS) $(OBJS) $(BUILD)/ksyms_empty.S.o $(LIBS) -o $@
+
+$(BUILD)/ksyms_empty.S.o: tools/gen_ksyms.py
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) tools/gen_ksyms.py --empty > $(BUILD)/ksyms_empty.S
+	$(Q)$(CC) -c $(BUILD)/ksyms_empty.S -o $@
+
+$(BUILD)/ksyms.S.o: $(BUILD)/kernel.pass1.elf tools/gen_ksyms.py
+	$(Q)nm -n --defined-only -S $< | $(PYTHON) tools/gen_ksyms.py > $(BUILD)/ksyms.S
+	$(Q)$(CC) -c $(BUILD)/ksyms.S -o $@
+
+$(KERNEL): $(BUILD)/ksyms.S.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) $(OBJS) $(BUILD)/ksyms.S.o $(LIBS) -o $@
+	$(Q)$(PYTHON) tools/gen_ksyms.py --check $(BUILD)/kernel.pass1.elf $@
+else
+$(KERNEL): $(OBJS) $(plat-ldscript) $(MUSL)/lib/libc.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) $(OBJS) $(LIBS) -o $@
+endif
+
+$(IMAGE): $(KERNEL)
+	$(Q)strip -o $@ $<
+	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes)"
+
+size: $(IMAGE)
+	@size $(KERNEL)
+	@echo "stripped image: $$(stat -c %s $(IMAGE)) bytes"
+
+run: $(IMAGE)
+	$(Q)tools/run.sh $(PLAT) $(IMAGE) $(ARGS)
+
+debug: $(IMAGE)
+	$(Q)tools/run.sh --debug $(PLAT) $(IMAGE) $(ARGS)
+
+menuconfig: $(BUILD)/config.mk
+	$(Q)cd . && KCONFIG_CONFIG=$(BUILD)/.config $(PYTHON) -m menuconfig Kconfig
+	$(Q)$(PYTHON) tools/kconfig.py $(BUILD) $(APP_DIR)/defconfig $(CONFIG_VARS)
+
+savedefconfig: $(BUILD)/config.mk
+	$(Q)$(PYTHON) -c "import kconfiglib; k = kconfiglib.Kconfig('Kconfig'); \
+		k.load_config('$(BUILD)/.config'); k.write_min_config('$(APP_DIR)/defconfig')"
+	@echo "wrote $(APP_DIR)/defconfig"
+
+setup:
+	$(Q)tools/setup.sh
+
+setup-quiet:
+	$(Q)tools/setup.sh --quiet
+
+test:
+	$(Q)tools/setup.sh --quiet
+	$(Q)tests/run.sh
+
+test-unit:
+	$(Q)tests/run.sh unit
+
+bench:
+	$(Q)tools/setup.sh --quiet
+	$(Q)tools/bench.sh
+
+disk:
+	$(Q)tools/mkdisk.sh disk.img
+
+clean:
+	rm -rf build/$(ARCH)-*
+
+distclean:
+	rm -rf build
+
+help:
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'

@@ -1,0 +1,80 @@
+/* What happens to a CPU exception, on every x86_64 platform: a registered
+ * fault hook may recover; otherwise the registers are dumped and the kernel
+ * panics with a backtrace from the faulting frame. */
+#include <stdint.h>
+#include <arch/trap.h>
+#include <kernel/ksyms.h>
+#include <kernel/log.h>
+#include <kernel/panic.h>
+
+static fault_hook_t fault_hook;
+
+static const char *const trap_names[32] = {
+	"divide error",	  "debug",		"NMI",		      "breakpoint",
+	"overflow",	  "bound range",	"invalid opcode",     "device not available",
+	"double fault",	  "coprocessor overrun", "invalid TSS",	      "segment not present",
+	"stack fault",	  "general protection", "page fault",	      "reserved",
+	"x87 FP error",	  "alignment check",	"machine check",      "SIMD FP error",
+	"virtualization", "control protection", "reserved",	      "reserved",
+	"reserved",	  "reserved",		"reserved",	      "reserved",
+	"hypervisor injection", "VMM communication", "security",      "reserved",
+};
+
+const char *arch_trap_name(unsigned vector)
+{
+	return vector < 32 ? trap_names[vector] : "interrupt";
+}
+
+void arch_set_fault_hook(fault_hook_t hook)
+{
+	fault_hook = hook;
+}
+
+void arch_dump_frame(const struct trap_frame *f, uint64_t fault_addr)
+{
+	uintptr_t off;
+	const char *sym = ksyms_lookup(f->rip, &off);
+
+	kprintf("\nFAULT: %s (vector %lu, error 0x%lx) at rip 0x%lx %s+0x%lx\n",
+		arch_trap_name(f->vector), f->vector, f->error, f->rip, sym ? sym : "?",
+		sym ? off : 0);
+	if (f->vector == TRAP_PAGE_FAULT)
+		kprintf("  fault address 0x%016lx: %s access, %s\n", fault_addr,
+			f->error & 2 ? "write" : (f->error & 16 ? "instruction" : "read"),
+			f->error & 1 ? "protection violation" : "page not present");
+	kprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+	kprintf("  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", f->rsi, f->rdi, f->rbp, f->rsp);
+	kprintf("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f->r8, f->r9, f->r10, f->r11);
+	kprintf("  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", f->r12, f->r13, f->r14, f->r15);
+	kprintf("  rflags %016lx\n", f->rflags);
+}
+
+/* The compiler gives leaf functions no frame: when the faulting function did
+ * not start with "push %rbp; mov %rsp,%rbp", %rbp still belongs to its
+ * caller, and the return address into the caller is the word at %rsp.
+ * Accept it only if it points just after a call instruction. */
+static uintptr_t leaf_return_address(const struct trap_frame *f)
+{
+	uintptr_t off, ret;
+
+	if (!ksyms_lookup(f->rip, &off))
+		return 0;
+	const uint8_t *start = (const uint8_t *)(f->rip - off);
+	if (off >= 4 && start[0] == 0x55 && start[1] == 0x48 && start[2] == 0x89 && start[3] == 0xe5)
+		return 0;
+	if (f->rsp & 7)
+		return 0;
+	ret = *(const uintptr_t *)f->rsp;
+	if (!ksyms_lookup(ret - 1, &off) || off < 4 || ((const uint8_t *)ret)[-5] != 0xe8)
+		return 0;
+	return ret;
+}
+
+void arch_fault(struct trap_frame *f, uint64_t fault_addr)
+{
+	if (fault_hook && f->vector != TRAP_DOUBLE_FAULT && fault_hook(f))
+		return;
+	arch_dump_frame(f, fault_addr);
+	panic_at(f->rip, leaf_return_address(f), (void *)f->rbp, "fatal %s",
+		 arch_trap_name(f->vector));
+}

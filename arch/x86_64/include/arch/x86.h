@@ -1,0 +1,39 @@
+/* x86_64 CPU set-up shared by the bare-metal platforms. */
+#ifndef ARCH_X86_H
+#define ARCH_X86_H
+
+#include <stdint.h>
+
+struct x86_features {
+	unsigned x2apic : 1, tsc_deadline : 1, fsgsbase : 1, hypervisor : 1, kvm : 1,
+		kvmclock : 1, pku : 1, rdrand : 1, invariant_tsc : 1;
+	uint32_t max_leaf, max_hv_leaf;
+};
+
+extern struct x86_features x86_cpu;
+
+/* Read the CPUID leaves the kernel uses, once, on the boot CPU: each CPUID
+ * is a VM exit, so nothing else should ask the CPU again. */
+void x86_cpu_detect(void);
+
+/* Enable what the kernel relies on (FSGSBASE for cheap TLS switches). */
+void x86_cpu_enable(void);
+
+/* Unmap the page at address 0 (NULL dereferences fault). */
+void x86_paging_init(void);
+
+/* TSC frequency in Hz, found without waiting where the hypervisor tells it
+ * (kvmclock, CPUID 0x15/0x16), by measuring against the PIT otherwise. */
+uint64_t x86_tsc_calibrate(void);
+
+static inline void x86_set_fs_base(void *p)
+{
+	if (x86_cpu.fsgsbase)
+		__asm__ volatile("wrfsbase %0" ::"r"(p) : "memory");
+	else
+		__asm__ volatile("wrmsr" ::"c"(0xc0000100u), "a"((uint32_t)(uintptr_t)p),
+				 "d"((uint32_t)((uintptr_t)p >> 32))
+				 : "memory");
+}
+
+#endif

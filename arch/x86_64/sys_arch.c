@@ -1,0 +1,33 @@
+/* x86_64-only system calls: the C library sets its thread pointer (%fs base)
+ * through them. */
+#include <errno.h>
+#include <kernel/syscall.h>
+#include <platform.h>
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+
+static void *thread_pointer;
+
+static long sys_set_thread_area(void *tp)
+{
+	thread_pointer = tp;
+	plat_set_thread_pointer(tp);
+	return 0;
+}
+
+static long sys_arch_prctl(long code, unsigned long addr)
+{
+	switch (code) {
+	case ARCH_SET_FS:
+		return sys_set_thread_area((void *)addr);
+	case ARCH_GET_FS:
+		*(unsigned long *)addr = (unsigned long)thread_pointer;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL(set_thread_area, sys_set_thread_area);
+SYSCALL(arch_prctl, sys_arch_prctl);

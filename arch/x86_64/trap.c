@@ -1,0 +1,97 @@
+/* IDT, TSS and the C side of every exception and interrupt. */
+#include <stdint.h>
+#include <string.h>
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <arch/trap.h>
+#include <kernel/log.h>
+#include <kernel/panic.h>
+
+struct idt_entry {
+	uint16_t offset_lo, selector;
+	uint8_t ist, type;
+	uint16_t offset_mid;
+	uint32_t offset_hi, zero;
+} __attribute__((packed));
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3, iomap_base;
+} __attribute__((packed));
+
+extern const uint64_t trap_stubs[256];
+extern uint64_t boot_gdt[];
+
+static struct idt_entry idt[256] __attribute__((aligned(16)));
+static struct tss tss __attribute__((aligned(16)));
+/* Double faults (a stack overflow among them), NMIs and machine checks get a
+ * known-good stack of their own. */
+static uint8_t ist_stack[16384] __attribute__((aligned(16)));
+static irq_handler_t irq_handlers[256];
+
+static void idt_set(unsigned vec, uint64_t handler, unsigned ist)
+{
+	idt[vec] = (struct idt_entry){
+		.offset_lo = handler & 0xffff,
+		.selector = 0x08,
+		.ist = ist,
+		.type = 0x8e, /* present, ring 0, 64-bit interrupt gate */
+		.offset_mid = (handler >> 16) & 0xffff,
+		.offset_hi = handler >> 32,
+	};
+}
+
+static void tss_load(void)
+{
+	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+
+	tss.ist[0] = (uint64_t)(ist_stack + sizeof(ist_stack));
+	tss.iomap_base = sizeof(tss);
+	boot_gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+		      ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
+	boot_gdt[4] = base >> 32;
+	__asm__ volatile("ltr %w0" ::"r"(0x18));
+}
+
+void arch_trap_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint64_t)idt};
+
+	for (unsigned v = 0; v < 256; v++)
+		idt_set(v, trap_stubs[v], 0);
+	idt_set(TRAP_NMI, trap_stubs[TRAP_NMI], 1);
+	idt_set(TRAP_DOUBLE_FAULT, trap_stubs[TRAP_DOUBLE_FAULT], 1);
+	idt_set(18, trap_stubs[18], 1);
+	tss_load();
+	__asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+void arch_irq_register(unsigned vector, irq_handler_t handler)
+{
+	BUG_ON(vector < IRQ_VECTOR_BASE || vector > 255);
+	irq_handlers[vector] = handler;
+}
+
+/* Called from trap_common with the saved frame. */
+void trap_handler(struct trap_frame *f)
+{
+	if (f->vector >= IRQ_VECTOR_BASE) {
+		irq_handler_t h = irq_handlers[f->vector];
+		if (h)
+			h(f);
+		if (f->vector != IRQ_VECTOR_SPURIOUS)
+			lapic_eoi();
+		return;
+	}
+	uint64_t cr2;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	arch_fault(f, cr2);
+}

@@ -1,0 +1,131 @@
+/* Kernel memory allocator.
+ *
+ * A TLSF general heap over the regions given with mm_add_region(), and
+ * size-class slabs carved from it for small objects. Every block belongs to
+ * exactly one struct mm_heap: one per thread plus the kernel heap, so the
+ * memory of a thread that crashed can be taken back with
+ * mm_heap_release_all().
+ *
+ * Concurrency: a thread heap is used only by its owner thread (the owner
+ * allocates; anyone may free). Interrupt handlers and threads without a heap
+ * must see mm_current_heap() return the kernel heap, which is shared and
+ * takes its own lock. The general heap takes a global spinlock with
+ * interrupts masked.
+ */
+#ifndef KERNEL_MM_H
+#define KERNEL_MM_H
+
+#include <stddef.h>
+#include <kernel/spinlock.h>
+
+#define MM_PAGE_SIZE 4096
+/* Objects up to this size come from slabs, larger ones from the general heap. */
+#define MM_SMALL_MAX 1024
+#define MM_NCLASSES 20
+
+struct mm_slab;
+struct mm_large;
+
+/* Per-owner allocation state. Embed it in the owner (e.g. the thread) and
+ * treat it as opaque.
+ */
+struct mm_heap {
+	/* The slab each class allocates from: read on every allocation. */
+	struct mm_slab *cur[MM_NCLASSES];
+	int shared; /* nonzero for the kernel heap: operations take ->lock */
+	int owner_id;
+	spinlock_t lock;
+	unsigned int scan_pos;
+	/* Owner-private: slabs with free objects, and slabs found full. */
+	struct mm_slab *partial[MM_NCLASSES];
+	struct mm_slab *full[MM_NCLASSES];
+	/* Under the global lock: every slab and large block of this heap. */
+	struct mm_slab *slabs;
+	struct mm_large *large;
+	size_t large_bytes; /* usable bytes of the large blocks */
+	size_t held;        /* bytes taken from the general heap */
+	size_t held_peak;
+	struct mm_heap *next, *prev; /* registry of all heaps */
+};
+
+struct mm_stats {
+	size_t total;        /* bytes of all regions */
+	size_t used;         /* usable bytes of all live allocations */
+	size_t peak;         /* high-water mark of total - free */
+	size_t free;         /* bytes free in the general heap */
+	size_t largest_free; /* largest free block of the general heap */
+	size_t slab_bytes;   /* bytes held by slabs (live objects and their free space) */
+	size_t large_count;  /* live blocks beyond the slab classes */
+	size_t nheaps;
+	size_t class_size[MM_NCLASSES];
+	size_t class_live[MM_NCLASSES]; /* live objects per class */
+};
+
+/* Forget every region and heap and start empty; the kernel heap is
+ * reinitialised. Boot calls it once before mm_add_region(); host tests call
+ * it to start each test from scratch.
+ */
+void mm_init(void);
+
+/* Give [start, start + len) to the general heap. Touches only a header at
+ * each end of the range. Regions need not be contiguous.
+ * @retval 0 the region was added
+ * @retval -EINVAL the range is too small to hold a block
+ */
+int mm_add_region(void *start, size_t len);
+
+/* Register @h, empty, for the owner @owner_id (a thread id; 0 is the kernel). */
+void mm_heap_init(struct mm_heap *h, int owner_id);
+struct mm_heap *mm_kernel_heap(void);
+/* The heap of the running thread. The default returns the kernel heap; the
+ * thread module overrides it, and must return the kernel heap in interrupt
+ * context.
+ */
+struct mm_heap *mm_current_heap(void);
+
+/* Allocation: 16-byte aligned; NULL when out of memory. Only the owner of
+ * @h may allocate from it (any thread may for the kernel heap).
+ */
+void *mm_heap_alloc(struct mm_heap *h, size_t size);
+/* @align must be a power of two; NULL otherwise. */
+void *mm_heap_memalign(struct mm_heap *h, size_t align, size_t size);
+/* Any thread may free any block. NULL is ignored. */
+void mm_free(void *p);
+/* Resize in place when possible; otherwise move to the current heap. */
+void *mm_realloc(void *p, size_t size);
+size_t mm_usable_size(const void *p);
+/* Owner id of the heap that @p belongs to. */
+int mm_owner_of(const void *p);
+
+/* Collect frees made by other threads into @h's slabs and give empty slabs
+ * back to the general heap. Owner only; for idle time.
+ */
+void mm_heap_collect(struct mm_heap *h);
+/* The owner crashed: return every slab and large block of @h to the
+ * general heap, whatever state its free lists are in, and unregister @h.
+ * Blocks handed to other threads become invalid.
+ */
+void mm_heap_release_all(struct mm_heap *h);
+/* The owner exited: empty slabs go back to the general heap, slabs and
+ * large blocks still in use are adopted by the kernel heap, and @h is
+ * unregistered. Blocks handed to other threads stay valid.
+ */
+void mm_heap_abandon(struct mm_heap *h);
+
+/* @npages pages, page-aligned, owned by @h. Free with mm_pages_free(). */
+void *mm_pages_alloc(struct mm_heap *h, size_t npages);
+void mm_pages_free(void *p);
+
+void mm_stats_get(struct mm_stats *s);
+/* Usable bytes of @h's live allocations. */
+size_t mm_heap_used(struct mm_heap *h);
+/* High-water mark of the bytes @h took from the general heap. */
+size_t mm_heap_peak(struct mm_heap *h);
+
+/* Called on detected misuse (double free, pointer not from the heap,
+ * damaged block header) before anything is changed; if it returns, the
+ * operation is dropped. The weak default aborts; the kernel panics.
+ */
+void mm_corruption(const char *what, const void *p);
+
+#endif

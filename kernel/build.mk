@@ -1,0 +1,7 @@
+srcs-y += kernel/boot.c kernel/cmdline.c kernel/initcall.c kernel/log.c kernel/panic.c \
+	kernel/syscall.c kernel/sys_console.c kernel/sys_memory.c kernel/sys_process.c \
+	kernel/sys_time.c kernel/time.c
+srcs-y += $(filter-out %/ktest_%.c,$(wildcard kernel/mm/*.c))
+srcs-$(CONFIG_KSYMS) += kernel/ksyms.c
+srcs-$(if $(CONFIG_KSYMS),,y) += kernel/ksyms_none.c
+srcs-$(CONFIG_KTEST) += kernel/ktest.c $(wildcard kernel/ktest_*.c kernel/*/ktest_*.c)

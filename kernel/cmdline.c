@@ -1,0 +1,56 @@
+#include <string.h>
+#include <kernel/compiler.h>
+
+#include "cmdline.h"
+
+/* Cut the next word out of *p in place; returns NULL at the end. */
+static char *next_word(char **p)
+{
+	char *s = *p, *out;
+	char quote = 0;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (!*s)
+		return NULL;
+	out = s;
+	char *w = s;
+	for (; *s; s++) {
+		if (quote) {
+			if (*s == quote) {
+				quote = 0;
+				continue;
+			}
+		} else if (*s == '"' || *s == '\'') {
+			quote = *s;
+			continue;
+		} else if (*s == ' ' || *s == '\t' || *s == '\n') {
+			s++;
+			break;
+		}
+		*w++ = *s;
+	}
+	*w = '\0';
+	*p = s;
+	return out;
+}
+
+int cmdline_split(const char *cmdline, char *buf, size_t buflen, char **argv, int max_args)
+{
+	char *p = buf, *word;
+	int argc = 1, app_start = 1;
+
+	strncpy(buf, cmdline ? cmdline : "", buflen - 1);
+	buf[buflen - 1] = '\0';
+	argv[0] = CONFIG_APP_NAME;
+	while (argc < max_args && (word = next_word(&p))) {
+		if (!strcmp(word, "--") && app_start == 1) {
+			argc = 1; /* what came before was for the kernel */
+			app_start = 0;
+			continue;
+		}
+		argv[argc++] = word;
+	}
+	argv[argc] = NULL;
+	return argc;
+}

@@ -1,0 +1,42 @@
+/* Symbol lookup over the table that tools/gen_ksyms.py embeds at link time:
+ * addresses sorted ascending, each with an offset into one string blob. */
+#include <string.h>
+#include <kernel/ksyms.h>
+
+struct ksym {
+	uint64_t addr;
+	uint32_t name;
+	uint32_t size;
+};
+
+extern const struct ksym ksyms_table[];
+extern const uint64_t ksyms_count;
+extern const char ksyms_names[];
+
+const char *ksyms_lookup(uintptr_t addr, uintptr_t *offset)
+{
+	size_t lo = 0, hi = ksyms_count;
+
+	while (lo < hi) { /* first entry with addr > target */
+		size_t mid = (lo + hi) / 2;
+		if (ksyms_table[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	const struct ksym *s = &ksyms_table[lo - 1];
+	if (s->size && addr >= s->addr + s->size)
+		return NULL;
+	*offset = addr - s->addr;
+	return ksyms_names + s->name;
+}
+
+uintptr_t ksyms_address(const char *name)
+{
+	for (size_t i = 0; i < ksyms_count; i++)
+		if (!strcmp(ksyms_names + ksyms_table[i].name, name))
+			return ksyms_table[i].addr;
+	return 0;
+}

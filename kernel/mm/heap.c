@@ -1,0 +1,322 @@
+/* Heaps and the allocation entry points.
+ *
+ * mm_heap_alloc() and mm_free() hold the fast paths: a table lookup for the
+ * class and a pop from, or a push onto, the current slab's free list, with
+ * no lock and no atomic operation. Everything else goes to slab.c or
+ * large.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mm_internal.h"
+
+#define MM_NO_SLABS {[0 ... MM_NCLASSES - 1] = &mm_empty_slab}
+
+static struct mm_heap kernel_heap = {
+	.cur = MM_NO_SLABS,
+	.shared = 1,
+	.lock = SPINLOCK_INIT,
+};
+
+struct mm_heap *mm_heaps = &kernel_heap;
+
+void mm_heap_reset(struct mm_heap *h, int owner_id)
+{
+	unsigned int c;
+
+	memset(h, 0, sizeof(*h));
+	for (c = 0; c < MM_NCLASSES; c++)
+		h->cur[c] = &mm_empty_slab;
+	h->owner_id = owner_id;
+	h->lock = (spinlock_t)SPINLOCK_INIT;
+}
+
+void mm_heap_register(struct mm_heap *h)
+{
+	h->prev = NULL;
+	h->next = mm_heaps;
+	if (mm_heaps)
+		mm_heaps->prev = h;
+	mm_heaps = h;
+}
+
+void mm_heap_unregister(struct mm_heap *h)
+{
+	if (h->prev)
+		h->prev->next = h->next;
+	else
+		mm_heaps = h->next;
+	if (h->next)
+		h->next->prev = h->prev;
+	h->next = h->prev = NULL;
+}
+
+void mm_heap_hold(struct mm_heap *h, size_t bytes, bool take)
+{
+	if (!take) {
+		h->held -= bytes;
+		return;
+	}
+	h->held += bytes;
+	if (h->held > h->held_peak)
+		h->held_peak = h->held;
+}
+
+void mm_init(void)
+{
+	unsigned long flags = spin_lock_irqsave(&mm_lock);
+
+	mm_tlsf_reset();
+	mm_map_reset();
+	mm_heap_reset(&kernel_heap, 0);
+	kernel_heap.shared = 1;
+	mm_heaps = NULL;
+	mm_heap_register(&kernel_heap);
+	spin_unlock_irqrestore(&mm_lock, flags);
+}
+
+int mm_add_region(void *start, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&mm_lock);
+	int ret = -EINVAL;
+
+	if (len >= MM_PAGE_SIZE / 16 && mm_map_covers(start, len))
+		ret = mm_tlsf_add(start, len);
+	spin_unlock_irqrestore(&mm_lock, flags);
+	return ret;
+}
+
+void mm_heap_init(struct mm_heap *h, int owner_id)
+{
+	unsigned long flags;
+
+	mm_heap_reset(h, owner_id);
+	flags = spin_lock_irqsave(&mm_lock);
+	mm_heap_register(h);
+	spin_unlock_irqrestore(&mm_lock, flags);
+}
+
+struct mm_heap *mm_kernel_heap(void)
+{
+	return &kernel_heap;
+}
+
+__attribute__((weak)) struct mm_heap *mm_current_heap(void)
+{
+	return &kernel_heap;
+}
+
+__attribute__((weak)) void mm_corruption(const char *what, const void *p)
+{
+	(void)what;
+	(void)p;
+	abort();
+}
+
+void *mm_heap_alloc(struct mm_heap *h, size_t size)
+{
+	struct mm_slab *s;
+	void **obj;
+
+	if (mm_likely(size <= MM_SMALL_MAX && !h->shared)) {
+		s = h->cur[mm_small_class[(size + 15) >> 4]];
+		obj = s->free;
+		if (mm_likely(obj != NULL)) {
+			s->free = obj[0];
+			obj[1] = NULL;
+			s->nused++;
+			return obj;
+		}
+	}
+	if (size <= MM_SMALL_MAX)
+		return mm_slab_alloc(h, mm_small_class[(size + 15) >> 4]);
+	return mm_large_alloc(h, size, 16);
+}
+
+/* Slab objects of a class whose size is a multiple of @align are aligned to
+ * it, as long as @align divides the slab header size too.
+ */
+void *mm_heap_memalign(struct mm_heap *h, size_t align, size_t size)
+{
+	unsigned int c;
+
+	if (align == 0 || (align & (align - 1)))
+		return NULL;
+	if (align <= 16)
+		return mm_heap_alloc(h, size);
+	if (size <= MM_SMALL_MAX && align <= MM_SLAB_HDR) {
+		for (c = mm_small_class[(size + 15) >> 4]; c < MM_NCLASSES; c++)
+			if (mm_class_size[c] % align == 0)
+				return mm_slab_alloc(h, c);
+	}
+	return mm_large_alloc(h, size, align);
+}
+
+void mm_free(void *p)
+{
+	struct mm_slab *s;
+	struct mm_heap *h;
+	void **obj = p;
+
+	if (!p)
+		return;
+	if (mm_unlikely(!mm_map_is_slab(p))) {
+		mm_large_free(p);
+		return;
+	}
+	s = mm_slab_of(p);
+	h = mm_current_heap();
+	if (mm_likely(s->heap == h && !h->shared && s->state == MM_SLAB_CUR &&
+		      obj[1] != mm_slab_free_key(s) && mm_slab_at_object(s, p))) {
+		obj[0] = s->free;
+		obj[1] = mm_slab_free_key(s);
+		s->free = obj;
+		s->nused--;
+		return;
+	}
+	mm_slab_free_slow(h, s, obj);
+}
+
+size_t mm_usable_size(const void *p)
+{
+	const struct mm_slab *s;
+
+	if (!p)
+		return 0;
+	if (!mm_map_is_slab(p))
+		return mm_large_usable(p);
+	s = mm_slab_of(p);
+	if (!mm_slab_valid(s, p)) {
+		mm_corruption("pointer not from the heap", p);
+		return 0;
+	}
+	return s->size;
+}
+
+int mm_owner_of(const void *p)
+{
+	const struct mm_slab *s;
+
+	if (!mm_map_is_slab(p))
+		return mm_large_owner(p);
+	s = mm_slab_of(p);
+	if (!mm_slab_valid(s, p)) {
+		mm_corruption("pointer not from the heap", p);
+		return -1;
+	}
+	return __atomic_load_n(&s->heap, __ATOMIC_ACQUIRE)->owner_id;
+}
+
+/* Large blocks shrinking into the slab range move there, to free the
+ * general heap; otherwise they resize in place when the neighbour allows.
+ */
+void *mm_realloc(void *p, size_t size)
+{
+	struct mm_heap *h = mm_current_heap();
+	size_t old;
+	void *n;
+
+	if (!p)
+		return mm_heap_alloc(h, size);
+	old = mm_usable_size(p);
+	if (!old)
+		return NULL;
+	if (mm_map_is_slab(p)) {
+		if (size <= old && (size > old / 2 || old <= 16))
+			return p;
+	} else if (size > MM_SMALL_MAX && mm_large_resize(p, size)) {
+		return p;
+	}
+	n = mm_heap_alloc(h, size);
+	if (!n) {
+		if (size <= old && !mm_map_is_slab(p) && mm_large_resize(p, size))
+			return p;
+		return NULL;
+	}
+	memcpy(n, p, old < size ? old : size);
+	mm_free(p);
+	return n;
+}
+
+void mm_heap_collect(struct mm_heap *h)
+{
+	unsigned long flags;
+
+	if (!h->shared) {
+		mm_slab_collect(h);
+		return;
+	}
+	flags = spin_lock_irqsave(&h->lock);
+	mm_slab_collect(h);
+	spin_unlock_irqrestore(&h->lock, flags);
+}
+
+void mm_heap_release_all(struct mm_heap *h)
+{
+	struct mm_slab *s, *sn;
+	struct mm_large *l, *ln;
+	unsigned long flags;
+
+	if (h == &kernel_heap) {
+		mm_corruption("release of the kernel heap", h);
+		return;
+	}
+	flags = spin_lock_irqsave(&mm_lock);
+	for (s = h->slabs; s; s = sn) {
+		sn = s->next;
+		mm_slab_release(s);
+	}
+	for (l = h->large; l; l = ln) {
+		ln = l->next;
+		l->magic = 0;
+		mm_tlsf_free(l);
+	}
+	mm_heap_unregister(h);
+	spin_unlock_irqrestore(&mm_lock, flags);
+	mm_heap_reset(h, h->owner_id);
+}
+
+/* Hand every large block of @h to @to, keeping the list walkable. */
+static void adopt_large(struct mm_heap *to, struct mm_heap *h)
+{
+	struct mm_large *l, *tail = NULL;
+
+	for (l = h->large; l; l = l->next) {
+		l->heap = to;
+		tail = l;
+	}
+	if (!tail)
+		return;
+	tail->next = to->large;
+	if (to->large)
+		to->large->prev = tail;
+	to->large = h->large;
+	to->large_bytes += h->large_bytes;
+}
+
+void mm_heap_abandon(struct mm_heap *h)
+{
+	struct mm_slab *s, *sn;
+	unsigned long flags;
+
+	if (h == &kernel_heap) {
+		mm_corruption("abandon of the kernel heap", h);
+		return;
+	}
+	flags = spin_lock_irqsave(&kernel_heap.lock);
+	spin_lock(&mm_lock);
+	for (s = h->slabs; s; s = sn) {
+		sn = s->next;
+		mm_slab_take_remote(s);
+		if (s->nused == 0)
+			mm_slab_release(s);
+		else
+			mm_slab_adopt(&kernel_heap, s);
+	}
+	adopt_large(&kernel_heap, h);
+	mm_heap_hold(&kernel_heap, h->held, true);
+	mm_heap_unregister(h);
+	spin_unlock(&mm_lock);
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+	mm_heap_reset(h, h->owner_id);
+}

@@ -1,0 +1,142 @@
+/* The C library's allocation functions, on the running thread's heap.
+ *
+ * musl is built without its own malloc; its remaining code calls the
+ * internal __libc_* names, so those are provided as well. Only the kernel
+ * links this file: on a host it would replace the host C library's malloc.
+ * Build it with -fno-builtin so the compiler does not turn these bodies
+ * back into calls to themselves.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kernel/mm.h>
+
+void *memalign(size_t align, size_t size);
+void *valloc(size_t size);
+void *pvalloc(size_t size);
+size_t malloc_usable_size(void *p);
+void *__libc_malloc(size_t size);
+void *__libc_malloc_impl(size_t size);
+void *__libc_calloc(size_t n, size_t size);
+void *__libc_realloc(void *p, size_t size);
+void __libc_free(void *p);
+void __malloc_donate(char *start, char *end);
+
+/* Donated ranges smaller than this are not worth a region's overhead. */
+#define DONATE_MIN 1024
+
+static void *nomem(void *p)
+{
+	if (!p)
+		errno = ENOMEM;
+	return p;
+}
+
+void *malloc(size_t size)
+{
+	return nomem(mm_heap_alloc(mm_current_heap(), size));
+}
+
+void free(void *p)
+{
+	mm_free(p);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	size_t total;
+	void *p;
+
+	if (__builtin_mul_overflow(n, size, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	p = nomem(mm_heap_alloc(mm_current_heap(), total));
+	if (p)
+		memset(p, 0, total);
+	return p;
+}
+
+void *realloc(void *p, size_t size)
+{
+	return nomem(mm_realloc(p, size));
+}
+
+void *memalign(size_t align, size_t size)
+{
+	if (align == 0 || (align & (align - 1))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return nomem(mm_heap_memalign(mm_current_heap(), align, size));
+}
+
+void *aligned_alloc(size_t align, size_t size)
+{
+	return memalign(align, size);
+}
+
+int posix_memalign(void **res, size_t align, size_t size)
+{
+	void *p;
+
+	if (align < sizeof(void *) || (align & (align - 1)))
+		return EINVAL;
+	p = mm_heap_memalign(mm_current_heap(), align, size);
+	if (!p)
+		return ENOMEM;
+	*res = p;
+	return 0;
+}
+
+void *valloc(size_t size)
+{
+	return memalign(MM_PAGE_SIZE, size);
+}
+
+void *pvalloc(size_t size)
+{
+	if (size > SIZE_MAX - (MM_PAGE_SIZE - 1)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	size = (size + MM_PAGE_SIZE - 1) & ~(size_t)(MM_PAGE_SIZE - 1);
+	return memalign(MM_PAGE_SIZE, size ? size : MM_PAGE_SIZE);
+}
+
+size_t malloc_usable_size(void *p)
+{
+	return mm_usable_size(p);
+}
+
+void *__libc_malloc(size_t size)
+{
+	return malloc(size);
+}
+
+void *__libc_malloc_impl(size_t size)
+{
+	return malloc(size);
+}
+
+void *__libc_calloc(size_t n, size_t size)
+{
+	return calloc(n, size);
+}
+
+void *__libc_realloc(void *p, size_t size)
+{
+	return realloc(p, size);
+}
+
+void __libc_free(void *p)
+{
+	mm_free(p);
+}
+
+void __malloc_donate(char *start, char *end)
+{
+	if (end > start && (size_t)(end - start) >= DONATE_MIN)
+		mm_add_region(start, end - start);
+}

@@ -1,0 +1,101 @@
+/* Panic, assertion failure, abort: the last words of the kernel. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <kernel/ksyms.h>
+#include <kernel/log.h>
+#include <kernel/panic.h>
+#include <platform.h>
+
+#include <plat/irq.h>
+
+#define BACKTRACE_MAX_FRAMES 32
+
+static volatile int panicking;
+
+/* Frame-pointer walk: each frame holds the caller's frame pointer and then
+ * the return address. Stop on anything that does not look like a frame
+ * further up the same stack, so a corrupt stack cannot fault the dump. */
+static void print_frame(int i, uintptr_t ret)
+{
+	uintptr_t off;
+	const char *name = ksyms_lookup(ret - 1, &off);
+
+	if (name)
+		kprintf("  #%d 0x%016lx %s+0x%lx\n", i, ret, name, off + 1);
+	else
+		kprintf("  #%d 0x%016lx ?\n", i, ret);
+}
+
+void backtrace_print(void *fp)
+{
+	backtrace_print_from(0, fp);
+}
+
+void backtrace_print_from(uintptr_t first_ret, void *fp)
+{
+	uintptr_t *frame = fp ? fp : __builtin_frame_address(0);
+	int i = 0;
+
+	kprintf("backtrace:\n");
+	if (first_ret)
+		print_frame(i++, first_ret);
+	for (; i < BACKTRACE_MAX_FRAMES && frame; i++) {
+		if ((uintptr_t)frame & 7)
+			break;
+		uintptr_t ret = frame[1];
+		if (!ret)
+			break;
+		print_frame(i, ret);
+		uintptr_t *up = (uintptr_t *)frame[0];
+		if (up <= frame || (uintptr_t)up - (uintptr_t)frame > (1u << 20))
+			break;
+		frame = up;
+	}
+}
+
+static __attribute__((noreturn)) void panic_va(uintptr_t pc, uintptr_t ret, void *fp,
+						 const char *fmt, va_list ap)
+{
+	char buf[200];
+	uintptr_t off;
+
+	irq_disable();
+	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL))
+		plat_poweroff(EXIT_PANIC); /* panic inside panic: stop at once */
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	kprintf("\nPANIC: %s\n", buf);
+	if (pc) {
+		const char *name = ksyms_lookup(pc, &off);
+		kprintf("  at 0x%016lx %s+0x%lx\n", pc, name ? name : "?", name ? off : 0);
+	}
+	backtrace_print_from(ret, fp);
+	plat_poweroff(EXIT_PANIC);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	panic_va(0, 0, __builtin_frame_address(0), fmt, ap);
+}
+
+void panic_at(uintptr_t pc, uintptr_t ret, void *fp, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	panic_va(pc, ret, fp, fmt, ap);
+}
+
+/* The C library's assert() ends here. */
+void __assert_fail(const char *expr, const char *file, int line, const char *func)
+{
+	panic("assertion failed: %s (%s:%d, %s)", expr, file, line, func);
+}
+
+void abort(void)
+{
+	panic("abort() called");
+}

@@ -1,0 +1,89 @@
+/* Process-level calls in a unikernel: one process, always "pid 1", run by
+ * root, with no signals to deliver. A fatal signal sent to oneself (abort,
+ * raise(SIGSEGV)) is a crash. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <kernel/boot.h>
+#include <kernel/panic.h>
+#include <kernel/syscall.h>
+#include <platform.h>
+
+static long sys_exit_group(long status)
+{
+	kernel_exit((int)status);
+}
+
+static long sys_return_zero(void)
+{
+	return 0;
+}
+
+static long sys_getpid(void)
+{
+	return 1;
+}
+
+static long sys_kill_self(long pid_or_tid, long sig)
+{
+	(void)pid_or_tid;
+	if (sig == 0)
+		return 0;
+	if (sig == SIGABRT || sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+	    sig == SIGKILL || sig == SIGTERM || sig == SIGQUIT)
+		panic("fatal signal %ld raised", sig);
+	return 0; /* other signals have no handler to run: ignored */
+}
+
+static long sys_tgkill(long tgid, long tid, long sig)
+{
+	(void)tgid;
+	return sys_kill_self(tid, sig);
+}
+
+static long sys_uname(struct utsname *u)
+{
+	memset(u, 0, sizeof(*u));
+	strcpy(u->sysname, "Unishyper");
+	strcpy(u->nodename, "unishyper");
+	strcpy(u->release, "0.1");
+	strcpy(u->version, "unikernel");
+	strcpy(u->machine, CONFIG_ARCH_NAME);
+	return 0;
+}
+
+static long sys_getrandom(unsigned char *buf, size_t len, unsigned flags)
+{
+	static uint64_t state;
+
+	(void)flags;
+	if (!state)
+		state = plat_cycles() | 1;
+	for (size_t i = 0; i < len; i++) {
+		/* xorshift64*, reseeded by the cycle counter: not cryptographic */
+		state ^= state >> 12;
+		state ^= state << 25;
+		state ^= state >> 27;
+		state ^= plat_cycles();
+		buf[i] = (state * 2685821657736338717ull) >> 56;
+	}
+	return len;
+}
+
+SYSCALL(exit, sys_exit_group);
+SYSCALL(exit_group, sys_exit_group);
+SYSCALL(getpid, sys_getpid);
+SYSCALL(gettid, sys_getpid);
+SYSCALL(set_tid_address, sys_getpid);
+SYSCALL(getuid, sys_return_zero);
+SYSCALL(geteuid, sys_return_zero);
+SYSCALL(getgid, sys_return_zero);
+SYSCALL(getegid, sys_return_zero);
+SYSCALL(rt_sigprocmask, sys_return_zero);
+SYSCALL(rt_sigaction, sys_return_zero);
+SYSCALL(kill, sys_kill_self);
+SYSCALL(tkill, sys_kill_self);
+SYSCALL(tgkill, sys_tgkill);
+SYSCALL(uname, sys_uname);
+SYSCALL(getrandom, sys_getrandom);

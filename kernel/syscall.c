@@ -1,0 +1,39 @@
+/* System-call dispatch: one table indexed by the architecture's Linux
+ * system-call number, filled at boot from the entries that modules register
+ * with SYSCALL(). A call nobody registered returns -ENOSYS. */
+#include <errno.h>
+#include <kernel/log.h>
+#include <kernel/panic.h>
+#include <kernel/syscall.h>
+
+#define SYSCALL_TABLE_SIZE 512
+
+extern const struct syscall_entry __start_ush_syscalls[], __stop_ush_syscalls[];
+
+static syscall_fn_t syscall_table[SYSCALL_TABLE_SIZE];
+
+void syscall_init(void)
+{
+	for (const struct syscall_entry *e = __start_ush_syscalls; e < __stop_ush_syscalls; e++) {
+		BUG_ON(e->nr < 0 || e->nr >= SYSCALL_TABLE_SIZE || syscall_table[e->nr]);
+		syscall_table[e->nr] = e->fn;
+	}
+}
+
+static long syscall_unknown(long n)
+{
+	static unsigned char reported[SYSCALL_TABLE_SIZE / 8];
+
+	if (n >= 0 && n < SYSCALL_TABLE_SIZE && !(reported[n / 8] & (1 << (n % 8)))) {
+		reported[n / 8] |= 1 << (n % 8);
+		log_debug("syscall %ld not implemented", n);
+	}
+	return -ENOSYS;
+}
+
+long syscall_dispatch(long n, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	if (__builtin_expect((unsigned long)n < SYSCALL_TABLE_SIZE && syscall_table[n] != 0, 1))
+		return syscall_table[n](a1, a2, a3, a4, a5, a6);
+	return syscall_unknown(n);
+}

@@ -1,0 +1,379 @@
+#!/bin/bash
+# Build musl as Unishyper's C library.
+#
+# Usage: lib/musl/build.sh ARCH        (ARCH: x86_64)
+#
+# Result: build/deps/musl-ARCH/{include,lib/libc.a} plus
+#   musl_offsets.h       struct pthread / TLS layout for the kernel
+#   kernel-symbols.txt   symbols libc.a needs from the kernel
+# A stamp (hash of lib/musl/ minus README.md, musl version, compiler)
+# skips the work when nothing changed; the installed tree is also kept in
+# ${XDG_CACHE_HOME:-$HOME/.cache}/unishyper/musl-ARCH-HASH for fresh clones.
+# README.md explains every change made to musl.
+set -euo pipefail
+
+MUSL_VERSION=1.2.3
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+deps=$root/build/deps
+srcroot=$deps/src
+arch=${1:-}
+
+say() { printf 'musl[%s]: %s\n' "${arch:-?}" "$*"; }
+die() { say "error: $*" >&2; exit 1; }
+
+# Per-architecture settings.  A new port adds a case here and a
+# lib/musl/ARCH/syscall_arch.h (and, if needed, an arch_patch_ARCH below).
+#   triple     GNU triple; the compiler is ${triple}-gcc
+#   cc_pkg     Debian package that provides ${triple}-gcc
+#   trap_insn  the instruction that enters the Linux kernel
+#   arch_cflags extra flags for ring 0
+#   libgcc_syms libgcc helpers libc.a calls (complex multiply)
+arch_config() {
+	case $arch in
+	x86_64)
+		triple=x86_64-linux-gnu
+		cc_pkg=gcc-x86-64-linux-gnu
+		trap_insn=syscall
+		arch_cflags="-mno-red-zone"
+		libgcc_syms="__muldc3 __mulsc3 __mulxc3"
+		;;
+	*)
+		echo "usage: $0 ARCH   (supported: x86_64)" >&2
+		exit 2
+		;;
+	esac
+	cross=$triple-
+}
+
+# x86_64 has a 128-byte red zone that musl's assembly uses; interrupts in
+# ring 0 push onto the current stack and would clobber it.
+arch_patch_x86_64() {
+	cp "$here/x86_64/fenv.c" src/fenv/x86_64/fenv.c
+	rm -f src/fenv/x86_64/fenv.s
+	# exp2l.s (which also holds expm1l) uses -4(%rsp); expm1l.s is an
+	# empty placeholder for it.  The generic C versions replace both.
+	rm -f src/math/x86_64/exp2l.s src/math/x86_64/expm1l.s
+}
+
+# Symbols libc.a may leave undefined; README.md says what each is for.
+# The build fails if any other undefined symbol appears.
+kernel_syms="syscall_dispatch malloc free calloc realloc memalign
+	__libc_malloc __libc_calloc __libc_realloc __libc_free
+	__clone __unmapself __syscall_cp_asm __cp_begin __cp_end __cp_cancel"
+
+cflags_common="-O2 -g -fno-pic -fno-pie -ffunction-sections -fdata-sections"
+cflags_common+=" -fno-stack-protector -fno-omit-frame-pointer"
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null; then
+		sudo "$@"
+	else
+		die "need root for: $*"
+	fi
+}
+
+# Runs a noisy command with its output in the log; on failure shows the
+# log's tail and stops.
+run() {
+	if ! "$@" >>"$log" 2>&1; then
+		say "failed: $*" >&2
+		# Compiler command lines are long: show the errors, then the end.
+		grep -E 'error:|\*\*\*' "$log" | tail -n 15 | cut -c1-300 >&2
+		tail -n 5 "$log" | cut -c1-300 >&2
+		say "full log: $log" >&2
+		exit 1
+	fi
+}
+
+# Makes sure apt knows about source packages.  Returns 0 if the apt
+# lists must be refreshed.
+enable_deb_src() {
+	local f=/etc/apt/sources.list.d/debian.sources
+	local changed=1
+
+	if [ -f "$f" ] && grep -q '^Types: *deb *$' "$f"; then
+		as_root sed -i 's/^Types: *deb *$/Types: deb deb-src/' "$f"
+		changed=0
+	elif [ ! -f "$f" ] && [ -f /etc/apt/sources.list ] &&
+		! grep -q '^deb-src ' /etc/apt/sources.list; then
+		sed -n 's/^deb /deb-src /p' /etc/apt/sources.list |
+			as_root tee -a /etc/apt/sources.list >/dev/null
+		changed=0
+	fi
+	if [ $changed = 0 ] ||
+		! compgen -G '/var/lib/apt/lists/*_Sources*' >/dev/null; then
+		return 0
+	fi
+	return 1
+}
+
+fetch_source() {
+	local tmp=$srcroot/.fetch.$$
+
+	say "fetching source (apt-get source musl)"
+	export DEBIAN_FRONTEND=noninteractive
+	local updated=0
+	if enable_deb_src; then
+		run as_root apt-get update
+		updated=1
+	fi
+	if ! command -v dpkg-source >/dev/null; then
+		if ! as_root apt-get install -y dpkg-dev >>"$log" 2>&1; then
+			[ $updated = 1 ] || run as_root apt-get update
+			updated=1
+			run as_root apt-get install -y dpkg-dev
+		fi
+	fi
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	if ! (cd "$tmp" && apt-get source musl) >>"$log" 2>&1; then
+		[ $updated = 1 ] || run as_root apt-get update
+		run sh -c "cd '$tmp' && apt-get source musl"
+	fi
+	local got
+	got=$(cat "$tmp"/musl-*/VERSION 2>/dev/null || true)
+	[ "$got" = "$MUSL_VERSION" ] ||
+		die "apt-get source gave musl '$got', want $MUSL_VERSION"
+	rm -rf "$src"
+	mv "$tmp"/musl-$MUSL_VERSION "$src"
+	rm -rf "$tmp"
+}
+
+ensure_compiler() {
+	command -v "${cross}gcc" >/dev/null && return
+	say "installing $cc_pkg"
+	export DEBIAN_FRONTEND=noninteractive
+	if ! as_root apt-get install -y "$cc_pkg" >>"$log" 2>&1; then
+		run as_root apt-get update
+		run as_root apt-get install -y "$cc_pkg"
+	fi
+}
+
+# Applies every Unishyper change to the copy of musl in the current
+# directory.  See README.md for the reasons.
+patch_tree() {
+	cp "$here/$arch/syscall_arch.h" "arch/$arch/syscall_arch.h"
+
+	# Assembly that enters the kernel with a trap instruction.  Generic C
+	# fallbacks (e.g. __set_thread_area.c) route through __syscall; the
+	# rest becomes a kernel-provided symbol.
+	local f
+	for f in src/*/"$arch"/*.[sS]; do
+		if grep -Eq "^([^#]*[:;])?[[:space:]]*$trap_insn([[:space:]]|$)" "$f"; then
+			echo "removed $f" >>"$log"
+			rm -f "$f"
+		fi
+	done
+	# Generic fallbacks that cannot work in the kernel: clone.c returns
+	# ENOSYS and __unmapself.c runs the exit path on a 256-byte stack.
+	rm -f src/thread/clone.c src/thread/__unmapself.c
+
+	# The kernel's allocator provides malloc and friends.
+	rm -rf src/malloc/mallocng src/malloc/oldmalloc
+	for f in src/malloc/*.c; do
+		[ "$f" = src/malloc/reallocarray.c ] || rm -f "$f"
+	done
+	mkdir -p src/malloc/none
+
+	if declare -F "arch_patch_$arch" >/dev/null; then
+		"arch_patch_$arch"
+	fi
+}
+
+# Fails if any trap instruction survived in libc.a.
+check_no_trap() {
+	local lib=$1
+	if "${cross}objdump" -d "$lib" |
+		grep -Eq "^[[:space:]]*[0-9a-f]+:.*[[:space:]]$trap_insn([[:space:]]|$)"; then
+		"${cross}objdump" -d "$lib" | grep -Ew "$trap_insn" | head >&2
+		die "libc.a still contains '$trap_insn'"
+	fi
+}
+
+# Lists the symbols that libc.a members reference but no member defines:
+# the kernel must provide them.  Weak references are listed apart.
+list_kernel_symbols() {
+	local lib=$1 out=$2
+	"${cross}nm" -A "$lib" 2>/dev/null | awk '
+		$(NF-1) ~ /^[TtDdBbRrWwVvCGgSsiA]$/ && $(NF-1) !~ /^[wv]$/ {
+			def[$NF] = 1
+		}
+		$(NF-1) == "U" { und[$NF] = 1 }
+		$(NF-1) == "w" { weak[$NF] = 1 }
+		END {
+			for (s in und) if (!(s in def)) print "strong " s
+			for (s in weak) if (!(s in def) && !(s in und)) print "weak " s
+		}' | sort >"$out"
+
+	local sym allowed unexpected=''
+	# shellcheck disable=SC2086 # the lists are meant to split into words
+	allowed="$(printf ' %s' $kernel_syms $libgcc_syms) "
+	while read -r sym; do
+		case $allowed in
+		*" $sym "*) ;;
+		*) unexpected+=" $sym" ;;
+		esac
+	done < <(awk '$1 == "strong" { print $2 }' "$out")
+	[ -z "$unexpected" ] ||
+		die "libc.a needs symbols nobody provides:$unexpected (see $out)"
+}
+
+# Writes the layout numbers the kernel needs to build a musl-shaped
+# thread pointer, computed by the target compiler from musl's own
+# internal headers (asm-offsets style, nothing runs).
+gen_offsets() {
+	local bt=$1 out=$2
+	cat >"$bt/unishyper_offsets.c" <<'EOF'
+#include <stddef.h>
+#include "pthread_impl.h"
+#include "libc.h"
+#define DEF(name, val) \
+	__asm__ __volatile__("\n.ascii \"@@@ " #name " %c0\"" : : "i"((long)(val)))
+struct musl_builtin_tls { char c; struct pthread pt; void *space[16]; };
+void unishyper_offsets(void)
+{
+	DEF(MUSL_PTHREAD_SIZE, sizeof(struct pthread));
+	DEF(MUSL_PTHREAD_SELF, offsetof(struct pthread, self));
+	DEF(MUSL_PTHREAD_DTV, offsetof(struct pthread, dtv));
+	DEF(MUSL_PTHREAD_PREV, offsetof(struct pthread, prev));
+	DEF(MUSL_PTHREAD_NEXT, offsetof(struct pthread, next));
+	DEF(MUSL_PTHREAD_SYSINFO, offsetof(struct pthread, sysinfo));
+	DEF(MUSL_PTHREAD_CANARY, offsetof(struct pthread, canary));
+	DEF(MUSL_PTHREAD_TID, offsetof(struct pthread, tid));
+	DEF(MUSL_PTHREAD_ERRNO_VAL, offsetof(struct pthread, errno_val));
+	DEF(MUSL_PTHREAD_DETACH_STATE, offsetof(struct pthread, detach_state));
+	DEF(MUSL_PTHREAD_CANCEL, offsetof(struct pthread, cancel));
+	DEF(MUSL_PTHREAD_STACK, offsetof(struct pthread, stack));
+	DEF(MUSL_PTHREAD_STACK_SIZE, offsetof(struct pthread, stack_size));
+	DEF(MUSL_PTHREAD_TSD, offsetof(struct pthread, tsd));
+	DEF(MUSL_PTHREAD_ROBUST_LIST, offsetof(struct pthread, robust_list));
+	DEF(MUSL_PTHREAD_H_ERRNO_VAL, offsetof(struct pthread, h_errno_val));
+	DEF(MUSL_PTHREAD_LOCALE, offsetof(struct pthread, locale));
+	DEF(MUSL_PTHREAD_STDIO_LOCKS, offsetof(struct pthread, stdio_locks));
+	DEF(MUSL_TLS_ABOVE_TP, 0
+#ifdef TLS_ABOVE_TP
+		+ 1
+#endif
+	);
+	DEF(MUSL_TP_ADJ, (long)TP_ADJ((char *)0));
+	DEF(MUSL_MIN_TLS_ALIGN, offsetof(struct musl_builtin_tls, pt));
+	DEF(MUSL_BUILTIN_TLS_SIZE, sizeof(struct musl_builtin_tls));
+	DEF(MUSL_LIBC_AUXV, offsetof(struct __libc, auxv));
+	DEF(MUSL_LIBC_TLS_HEAD, offsetof(struct __libc, tls_head));
+	DEF(MUSL_LIBC_TLS_SIZE, offsetof(struct __libc, tls_size));
+	DEF(MUSL_LIBC_TLS_ALIGN, offsetof(struct __libc, tls_align));
+	DEF(MUSL_LIBC_TLS_CNT, offsetof(struct __libc, tls_cnt));
+	DEF(MUSL_LIBC_PAGE_SIZE, offsetof(struct __libc, page_size));
+	DEF(MUSL_LIBC_GLOBAL_LOCALE, offsetof(struct __libc, global_locale));
+}
+EOF
+	(cd "$bt" && "${cross}gcc" -std=c99 -ffreestanding -nostdinc \
+		-D_XOPEN_SOURCE=700 -I"arch/$arch" -Iarch/generic \
+		-Iobj/src/internal -Isrc/include -Isrc/internal -Iobj/include \
+		-Iinclude -S -o unishyper_offsets.s unishyper_offsets.c) \
+		>>"$log" 2>&1 || die "offsets program failed, see $log"
+	{
+		echo "/* Generated by lib/musl/build.sh from musl $MUSL_VERSION ($arch). */"
+		echo "#ifndef MUSL_OFFSETS_H"
+		echo "#define MUSL_OFFSETS_H"
+		sed -n 's/.*"@@@ \([A-Z_0-9]*\) \$\{0,1\}\(-\{0,1\}[0-9]*\)".*/#define \1 \2/p' \
+			"$bt/unishyper_offsets.s"
+		echo "#endif"
+	} >"$out"
+	grep -q MUSL_PTHREAD_SIZE "$out" || die "no offsets in $out"
+}
+
+build() {
+	local bt=$deps/musl-build-$arch
+
+	if [ ! -f "$src/VERSION" ]; then
+		fetch_source
+	fi
+
+	say "patching a copy in build/deps/musl-build-$arch"
+	rm -rf "$bt"
+	cp -a "$src" "$bt"
+	(cd "$bt"; patch_tree)
+
+	say "configuring"
+	rm -rf "$stage"
+	run sh -c "cd '$bt' && ./configure --target=$triple \
+		CC='${cross}gcc' CROSS_COMPILE='$cross' \
+		--prefix='$stage' --disable-shared --disable-wrapper \
+		--with-malloc=none CFLAGS='$cflags_common $arch_cflags'"
+
+	say "building (make -j2)"
+	run make -C "$bt" -j2
+	run make -C "$bt" install-headers install-libs
+
+	say "checking"
+	check_no_trap "$stage/lib/libc.a"
+	list_kernel_symbols "$stage/lib/libc.a" "$stage/kernel-symbols.txt"
+	gen_offsets "$bt" "$stage/musl_offsets.h"
+}
+
+# Keeps the three newest cached builds of this architecture.
+prune_cache() {
+	local dir
+	# shellcheck disable=SC2012 # names are musl-ARCH-HEX
+	ls -1dt "$1/musl-$arch-"* 2>/dev/null | tail -n +4 |
+		while read -r dir; do rm -rf "$dir"; done
+}
+
+main() {
+	arch_config
+	mkdir -p "$deps"
+	log=$deps/musl-$arch.log
+	src=$srcroot/musl-$MUSL_VERSION
+	out=$deps/musl-$arch
+	stage=$deps/.musl-$arch.stage
+
+	exec 9>"$deps/.musl-$arch.lock"
+	flock 9
+	ensure_compiler
+
+	local hash
+	hash=$({
+		echo "musl $MUSL_VERSION $arch"
+		"${cross}gcc" --version 2>/dev/null | head -n 1 || true
+		cd "$here" && find . -type f ! -name README.md -print0 |
+			LC_ALL=C sort -z | xargs -0 sha256sum
+	} | sha256sum | cut -c1-16)
+
+	if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$hash" ] &&
+		[ -f "$out/lib/libc.a" ]; then
+		say "up to date ($hash)"
+		return
+	fi
+
+	local cache=${XDG_CACHE_HOME:-$HOME/.cache}/unishyper/musl-$arch-$hash
+	rm -rf "$stage"
+	if [ -f "$cache/.stamp" ]; then
+		say "restoring from $cache"
+		cp -a "$cache" "$stage"
+	else
+		: >"$log"
+		build
+		echo "$hash" >"$stage/.stamp"
+		say "caching in $cache"
+		mkdir -p "$(dirname "$cache")"
+		rm -rf "$cache.tmp.$$"
+		if cp -a "$stage" "$cache.tmp.$$" 2>/dev/null; then
+			rm -rf "$cache"
+			mv "$cache.tmp.$$" "$cache" || rm -rf "$cache.tmp.$$"
+			prune_cache "$(dirname "$cache")"
+		else
+			rm -rf "$cache.tmp.$$"
+			say "warning: could not write the cache"
+		fi
+	fi
+	rm -rf "$out"
+	mv "$stage" "$out"
+	say "done: build/deps/musl-$arch ($hash)"
+}
+
+main

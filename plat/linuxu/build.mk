@@ -1,0 +1,3 @@
+srcs-y += plat/linuxu/start.S plat/linuxu/platform.c
+plat-ldscript := plat/linuxu/linuxu.ld
+plat-ldflags := -Wl,-e,_start -Wl,-T,$(plat-ldscript)

@@ -1,0 +1,307 @@
+/*
+ * linuxu: the kernel as an ordinary Linux process, for fast tests, sanitizers
+ * and debuggers. The whole platform contract in one file: the console is
+ * stdin/stdout, memory one anonymous mapping, time the host's clocks, the
+ * timer interrupt SIGALRM, CPU exceptions the host's fault signals.
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <ucontext.h>
+#include <arch/cpu.h>
+#include <arch/trap.h>
+#include <kernel/boot.h>
+#include <kernel/panic.h>
+#include <kernel/time.h>
+#include <platform.h>
+
+#include <plat/irq.h>
+
+#include "host.h"
+
+#define MEMORY_SIZE (256ul << 20)
+#define HOST_SA_SIGINFO 0x4
+#define HOST_SA_ONSTACK 0x08000000
+#define HOST_SA_RESTORER 0x04000000
+#define HOST_SA_NODEFER 0x40000000
+#define HOST_ARCH_SET_FS 0x1002
+#define HOST_POLLIN 0x1
+#define HOST_POLLHUP 0x10
+
+struct host_sigaction {
+	void (*handler)(int, siginfo_t *, void *);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+extern void linuxu_sigreturn(void);
+
+volatile int linuxu_irq_on;
+volatile int linuxu_irq_pending;
+
+static char cmdline[1024];
+static void *memory;
+static void (*timer_handler)(void);
+static uint64_t cycles_hz;
+static uint8_t fault_stack[65536] __attribute__((aligned(16)));
+
+/* ------------------------------------------------------------- console */
+
+void plat_console_write(const char *buf, size_t len)
+{
+	while (len) {
+		long n = host_syscall(HOST_WRITE, 1, buf, len);
+		if (n <= 0)
+			return; /* stdout gone: nothing sensible left to do */
+		buf += n;
+		len -= n;
+	}
+}
+
+long plat_console_read(char *buf, size_t len)
+{
+	struct {
+		int fd;
+		short events, revents;
+	} pfd = {0, HOST_POLLIN, 0};
+
+	if (host_syscall(HOST_POLL, &pfd, 1, 0) <= 0)
+		return 0;
+	long n = host_syscall(HOST_READ, 0, buf, len);
+	if (n == 0 || (n < 0 && (pfd.revents & HOST_POLLHUP)))
+		return -1;
+	return n < 0 ? 0 : n;
+}
+
+const char *plat_cmdline(void)
+{
+	return cmdline;
+}
+
+void plat_memory_foreach(void (*fn)(void *start, size_t len, void *arg), void *arg)
+{
+	fn(memory, MEMORY_SIZE, arg);
+}
+
+/* --------------------------------------------------------------- time */
+
+static uint64_t host_clock_ns(long clock)
+{
+	struct timespec ts;
+
+	host_syscall(HOST_CLOCK_GETTIME, clock, &ts, 0);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static uint64_t start_ns;
+
+/* Counted from process start, as the machine platforms count from boot. */
+uint64_t plat_time_ns(void)
+{
+	return host_clock_ns(CLOCK_MONOTONIC) - start_ns;
+}
+
+uint64_t plat_realtime_ns(void)
+{
+	return host_clock_ns(CLOCK_REALTIME);
+}
+
+uint64_t plat_cycles(void)
+{
+	return arch_rdtsc();
+}
+
+/* The host does not say its TSC rate: measure it against the host clock,
+ * once, when first needed. */
+uint64_t plat_cycles_hz(void)
+{
+	if (!cycles_hz) {
+		uint64_t n0 = plat_time_ns(), c0 = arch_rdtsc(), n1;
+		while ((n1 = plat_time_ns()) - n0 < 2000000)
+			;
+		cycles_hz = (arch_rdtsc() - c0) * NSEC_PER_SEC / (n1 - n0);
+	}
+	return cycles_hz;
+}
+
+void plat_timer_set_handler(void (*handler)(void))
+{
+	timer_handler = handler;
+}
+
+void plat_timer_arm(uint64_t deadline_ns)
+{
+	struct {
+		struct {
+			long sec, usec;
+		} interval, value;
+	} it = {{0, 0}, {0, 0}};
+
+	if (deadline_ns) {
+		uint64_t now = plat_time_ns();
+		uint64_t us = deadline_ns > now ? (deadline_ns - now + 999) / 1000 : 1;
+		it.value.sec = us / 1000000;
+		it.value.usec = us % 1000000;
+	}
+	host_syscall(HOST_SETITIMER, 0 /* ITIMER_REAL */, &it, 0);
+}
+
+/* ---------------------------------------------------------- interrupts */
+
+static void run_timer_handler(void)
+{
+	linuxu_irq_on = 0;
+	if (timer_handler)
+		timer_handler();
+}
+
+void linuxu_irq_replay(void)
+{
+	while (linuxu_irq_pending) {
+		linuxu_irq_pending = 0;
+		run_timer_handler();
+		linuxu_irq_on = 1;
+	}
+}
+
+static void on_sigalrm(int sig, siginfo_t *info, void *uc)
+{
+	(void)sig;
+	(void)info;
+	(void)uc;
+	if (!linuxu_irq_on) {
+		linuxu_irq_pending = 1;
+		return;
+	}
+	run_timer_handler();
+	linuxu_irq_on = 1;
+}
+
+static void host_sigmask(int how, uint64_t mask)
+{
+	host_syscall6(HOST_RT_SIGPROCMASK, how, (long)&mask, 0, 8, 0, 0);
+}
+
+void plat_idle(void)
+{
+	const uint64_t alrm = 1ull << (SIGALRM - 1);
+
+	/* Block the timer signal while looking at the pending flag, then wait
+	 * with it unblocked in one step: a signal cannot fall in between. */
+	host_sigmask(SIG_BLOCK, alrm);
+	if (!linuxu_irq_pending) {
+		uint64_t none = 0;
+		host_syscall(HOST_RT_SIGSUSPEND, &none, 8, 0);
+	}
+	host_sigmask(SIG_UNBLOCK, alrm);
+	if (linuxu_irq_pending) {
+		linuxu_irq_pending = 0;
+		run_timer_handler();
+	}
+}
+
+/* ------------------------------------------------------------- faults */
+
+static void on_fault(int sig, siginfo_t *info, void *ucp)
+{
+	ucontext_t *uc = ucp;
+	greg_t *g = uc->uc_mcontext.gregs;
+	struct trap_frame f = {
+		.r15 = g[REG_R15], .r14 = g[REG_R14], .r13 = g[REG_R13], .r12 = g[REG_R12],
+		.r11 = g[REG_R11], .r10 = g[REG_R10], .r9 = g[REG_R9],	 .r8 = g[REG_R8],
+		.rbp = g[REG_RBP], .rdi = g[REG_RDI], .rsi = g[REG_RSI], .rdx = g[REG_RDX],
+		.rcx = g[REG_RCX], .rbx = g[REG_RBX], .rax = g[REG_RAX], .vector = g[REG_TRAPNO],
+		.error = g[REG_ERR], .rip = g[REG_RIP], .rflags = g[REG_EFL], .rsp = g[REG_RSP],
+	};
+
+	(void)sig;
+	linuxu_irq_on = 0;
+	arch_fault(&f, (uint64_t)(uintptr_t)info->si_addr);
+	/* The hook recovered: resume where the frame now points. */
+	g[REG_RIP] = f.rip;
+	g[REG_RSP] = f.rsp;
+	g[REG_RBP] = f.rbp;
+	g[REG_RDI] = f.rdi;
+	g[REG_RSI] = f.rsi;
+	g[REG_RAX] = f.rax;
+}
+
+static void host_sigaction(int sig, void (*handler)(int, siginfo_t *, void *), unsigned long flags)
+{
+	struct host_sigaction sa = {
+		.handler = handler,
+		.flags = flags | HOST_SA_SIGINFO | HOST_SA_RESTORER,
+		.restorer = linuxu_sigreturn,
+		.mask = 0,
+	};
+
+	host_syscall6(HOST_RT_SIGACTION, sig, (long)&sa, 0, 8, 0, 0);
+}
+
+static void signals_init(void)
+{
+	struct {
+		void *sp;
+		int flags;
+		size_t size;
+	} ss = {fault_stack, 0, sizeof(fault_stack)};
+
+	/* Faults run on a stack of their own, so a stack overflow can report. */
+	host_syscall(HOST_SIGALTSTACK, &ss, 0, 0);
+	host_sigaction(SIGALRM, on_sigalrm, 0);
+	host_sigaction(SIGSEGV, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER);
+	host_sigaction(SIGBUS, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER);
+	host_sigaction(SIGILL, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER);
+	host_sigaction(SIGFPE, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER);
+}
+
+/* ------------------------------------------------------ start and stop */
+
+void plat_poweroff(int status)
+{
+	host_syscall(HOST_EXIT_GROUP, status, 0, 0);
+	__builtin_unreachable();
+}
+
+void plat_set_thread_pointer(void *tp)
+{
+	host_syscall(HOST_ARCH_PRCTL, HOST_ARCH_SET_FS, tp, 0);
+}
+
+/* The host's argv becomes the kernel command line, quoted so that the
+ * kernel splits it back into the same words. */
+static void build_cmdline(int argc, char **argv)
+{
+	size_t n = 0;
+
+	for (int i = 1; i < argc && n < sizeof(cmdline) - 4; i++) {
+		const char *a = argv[i];
+		int quote = !*a || strpbrk(a, " \t'") != NULL;
+		if (n)
+			cmdline[n++] = ' ';
+		if (quote)
+			cmdline[n++] = '"';
+		for (; *a && n < sizeof(cmdline) - 3; a++)
+			cmdline[n++] = *a;
+		if (quote)
+			cmdline[n++] = '"';
+	}
+	cmdline[n] = '\0';
+}
+
+void linuxu_start(long *sp, uint64_t boot_cycles)
+{
+	start_ns = host_clock_ns(CLOCK_MONOTONIC);
+	build_cmdline((int)sp[0], (char **)(sp + 1));
+	signals_init();
+	memory = (void *)host_syscall6(HOST_MMAP, 0, MEMORY_SIZE, 3 /* RW */,
+				       0x22 | 0x4000 /* PRIVATE|ANON|NORESERVE */, -1, 0);
+	if ((long)memory < 0 && (long)memory > -4096) {
+		static const char msg[] = "linuxu: cannot map the kernel's memory\n";
+		plat_console_write(msg, sizeof(msg) - 1);
+		plat_poweroff(EXIT_PANIC);
+	}
+	kernel_start(boot_cycles);
+}

@@ -1,0 +1,58 @@
+/* QEMU microvm: from the PVH entry to kernel_start(). Boot touches as little
+ * as it can: every VM exit (port I/O, MSR, CPUID) costs microseconds here. */
+#include <string.h>
+#include <arch/lapic.h>
+#include <arch/trap.h>
+#include <arch/x86.h>
+#include <kernel/boot.h>
+#include <kernel/compiler.h>
+#include <kernel/panic.h>
+
+#include "microvm.h"
+#include "pvh.h"
+
+extern uint64_t boot_tsc_start;
+extern char __image_end[];
+
+static const struct pvh_start_info *start_info;
+
+const char *plat_cmdline(void)
+{
+	if (!start_info || !start_info->cmdline_paddr)
+		return "";
+	return (const char *)(uintptr_t)start_info->cmdline_paddr;
+}
+
+/* RAM from the PVH memory map, minus everything below the end of the image
+ * (firmware tables, the start info and the image itself live there). */
+void plat_memory_foreach(void (*fn)(void *start, size_t len, void *arg), void *arg)
+{
+	const uint64_t floor = ALIGN_UP((uint64_t)(uintptr_t)__image_end, 4096);
+
+	if (!start_info || start_info->version < 1 || !start_info->memmap_paddr)
+		panic("PVH boot without a memory map");
+	const struct pvh_memmap_entry *e = (void *)(uintptr_t)start_info->memmap_paddr;
+	for (uint32_t i = 0; i < start_info->memmap_entries; i++) {
+		if (e[i].type != PVH_MEMMAP_RAM)
+			continue;
+		uint64_t start = e[i].addr, end = e[i].addr + e[i].size;
+		if (end <= floor)
+			continue;
+		if (start < floor)
+			start = floor;
+		fn((void *)(uintptr_t)start, end - start, arg);
+	}
+}
+
+void microvm_boot(uint32_t start_info_paddr)
+{
+	start_info = (const void *)(uintptr_t)start_info_paddr;
+	x86_cpu_detect();
+	x86_cpu_enable();
+	arch_trap_init();
+	x86_paging_init();
+	if (start_info->magic != PVH_START_MAGIC)
+		panic("not started through PVH (magic 0x%x)", start_info->magic);
+	microvm_time_init(x86_tsc_calibrate());
+	kernel_start(boot_tsc_start);
+}

@@ -1,0 +1,78 @@
+/* Ends the system in the way argv[1] names, for the boot tests that check
+ * what the kernel prints and the exit status the run script returns. */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kernel/panic.h>
+
+static volatile int zero;
+
+__attribute__((noinline)) static void crash_null_write(void)
+{
+	*(volatile int *)(long)zero = 42;
+}
+
+/* In assembly: a compiler may turn a C division by a variable into
+ * something that never divides. */
+__attribute__((noinline)) static void crash_divide(void)
+{
+	unsigned int quotient = 100, remainder = 0, divisor = zero;
+
+	__asm__ volatile("divl %2" : "+a"(quotient), "+d"(remainder) : "r"(divisor));
+	printf("%u\n", quotient);
+}
+
+__attribute__((noinline)) static void crash_invalid_opcode(void)
+{
+	__asm__ volatile("ud2");
+}
+
+__attribute__((noinline)) static void crash_panic(void)
+{
+	panic("requested by the test (%d)", 7);
+}
+
+/* An empty IDT and a breakpoint: the CPU cannot deliver the exception and
+ * resets. The run script must report this as a failure. */
+__attribute__((noinline)) static void crash_triple_fault(void)
+{
+	struct {
+		unsigned short limit;
+		unsigned long base;
+	} __attribute__((packed)) idtr = {0, 0};
+	__asm__ volatile("lidt %0; int3" ::"m"(idtr));
+}
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "";
+
+	printf("crash: %s\n", what);
+	fflush(stdout);
+	if (!strcmp(what, "exit"))
+		return argc > 2 ? atoi(argv[2]) : 0;
+	if (!strcmp(what, "args")) {
+		for (int i = 0; i < argc; i++)
+			printf("argv[%d]=<%s>\n", i, argv[i]);
+		return 0;
+	}
+	if (!strcmp(what, "null"))
+		crash_null_write();
+	if (!strcmp(what, "divide"))
+		crash_divide();
+	if (!strcmp(what, "ud2"))
+		crash_invalid_opcode();
+	if (!strcmp(what, "panic"))
+		crash_panic();
+	if (!strcmp(what, "abort"))
+		abort();
+	if (!strcmp(what, "assert")) {
+		volatile int answer = 41;
+		assert(answer == 42);
+	}
+	if (!strcmp(what, "triple"))
+		crash_triple_fault();
+	printf("crash: unknown request '%s'\n", what);
+	return 99;
+}

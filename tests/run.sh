@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Unishyper's test suite: `make test` runs all of it, `tests/run.sh unit`
+# (or boot, ktest, build) one tier. Every check prints one line, [PASS] or
+# [FAIL], and the run ends with "N passed, N failed".
+#
+#  unit   host unit tests of pure kernel logic, under ASan and UBSan
+#  ktest  the in-kernel TEST() suite, on linuxu (with UBSan) and on QEMU
+#  boot   images booted on linuxu and QEMU: console output and exit status
+#  build  image size, module selection
+set -u
+cd "$(dirname "$0")/.."
+
+tiers=${*:-unit build ktest boot}
+passed=0
+failed=0
+LOGDIR=build/tests
+mkdir -p "$LOGDIR"
+
+pass() {
+	echo "[PASS] $1"
+	passed=$((passed + 1))
+}
+
+fail() {
+	echo "[FAIL] $1${2:+: $2}"
+	failed=$((failed + 1))
+}
+
+# Count the [PASS]/[FAIL] lines a test program printed.
+count_lines() {
+	local prefix=$1 file=$2 line
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		"[PASS] "*) pass "$prefix${line#\[PASS\] }" ;;
+		"[FAIL] "*) fail "$prefix${line#\[FAIL\] }" ;;
+		esac
+	done <"$file"
+}
+
+build() { # build LOGNAME make-args...
+	local log=$LOGDIR/build-$1.log
+	shift
+	if ! make --no-print-directory "$@" >"$log" 2>&1; then
+		fail "build $*" "see $log"
+		tail -20 "$log"
+		return 1
+	fi
+}
+
+image_of() { # image_of PLAT APP [VARIANT]
+	echo "build/x86_64-$1-$2${3:+-$3}/unishyper.img"
+}
+
+# ---------------------------------------------------------------- unit
+run_unit() {
+	local t srcs bin log
+	for t in tests/unit/test_*.c; do
+		srcs=$(sed -n '1s|^// unit-sources:||p' "$t")
+		bin=$LOGDIR/$(basename "$t" .c)
+		log=$bin.log
+		if ! gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+			-fno-sanitize-recover=all -Iinclude -Itests/unit/shim $srcs "$t" -o "$bin" \
+			>"$log" 2>&1; then
+			fail "unit $(basename "$t")" "does not compile, see $log"
+			continue
+		fi
+		timeout 300 "$bin" >"$log" 2>&1
+		local status=$?
+		count_lines "unit." "$log"
+		if [ $status != 0 ] && ! grep -q '^\[FAIL\]' "$log"; then
+			fail "unit $(basename "$t")" "exit status $status, see $log"
+		fi
+	done
+}
+
+# ---------------------------------------------------------------- ktest
+run_ktest_on() { # PLAT VARIANT-or-empty
+	local plat=$1 variant=$2 name="ktest-$1${2:+-$2}" log status
+	log=$LOGDIR/$name.log
+	TIMEOUT=120 tools/run.sh "$plat" "$(image_of "$plat" ktest "$variant")" >"$log" 2>&1
+	status=$?
+	count_lines "$name: " "$log"
+	if grep -q '^ktest: [0-9]* passed, 0 failed' "$log" && [ $status = 0 ]; then
+		pass "$name: suite finished, exit 0"
+	else
+		fail "$name: suite did not finish cleanly" "exit $status, see $log"
+		tail -15 "$log"
+	fi
+}
+
+run_ktest() {
+	build ktest-linuxu-ubsan MACHINE=linuxu APP=ktest VARIANT=ubsan \
+		EXTRA_CFLAGS="-fsanitize=undefined -fsanitize-undefined-trap-on-error" &&
+		run_ktest_on linuxu ubsan
+	build ktest-microvm MACHINE=qemu APP=ktest && run_ktest_on microvm ""
+}
+
+# ---------------------------------------------------------------- boot
+# boot_case NAME PLAT APP EXPECTED-STATUS ARGS -- REGEX...
+# Passes when the run exits with EXPECTED-STATUS and the console shows every
+# regex (extended, matched against the whole output).
+boot_case() {
+	local name=$1 plat=$2 app=$3 want=$4 args=() log status re
+	shift 4
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		args+=("$1")
+		shift
+	done
+	shift
+	log=$LOGDIR/boot-$name.log
+	TIMEOUT=60 tools/run.sh "$plat" "$(image_of "$plat" "$app")" "${args[@]}" >"$log" 2>&1
+	status=$?
+	tr -d '\r' <"$log" >"$log.txt"
+	if [ "$status" != "$want" ]; then
+		fail "boot $name" "exit status $status, expected $want (see $log)"
+		tail -8 "$log.txt"
+		return
+	fi
+	for re in "$@"; do
+		if ! grep -Eq -- "$re" "$log.txt"; then
+			fail "boot $name" "console lacks /$re/ (see $log)"
+			tail -8 "$log.txt"
+			return
+		fi
+	done
+	pass "boot $name"
+}
+
+run_boot() {
+	local plat
+	build hello-linuxu MACHINE=linuxu APP=hello_world || return
+	build hello-microvm MACHINE=qemu APP=hello_world || return
+	build crash-linuxu MACHINE=linuxu APP=crash || return
+	build crash-microvm MACHINE=qemu APP=crash || return
+	for plat in linuxu microvm; do
+		boot_case "$plat-hello" $plat hello_world 0 -- \
+			'^Hello, world! \(hello_world, 0 arguments\)$' '^\[[0-9.]+ I\] boot: [0-9]+ us to main$'
+		boot_case "$plat-hello-args" $plat hello_world 0 one two -- '2 arguments'
+		boot_case "$plat-exit-code" $plat crash 7 exit 7 -- '^crash: exit$'
+		boot_case "$plat-argv" $plat crash 0 args "with space" -- \
+			'^argv\[0\]=<crash>$' '^argv\[2\]=<with space>$'
+		boot_case "$plat-panic" $plat crash 125 panic -- \
+			'^PANIC: requested by the test \(7\)$' '#[0-9]+ 0x[0-9a-f]+ crash_panic\+0x' \
+			'#[0-9]+ 0x[0-9a-f]+ main\+0x'
+		boot_case "$plat-null-deref" $plat crash 125 null -- \
+			'^FAULT: page fault \(vector 14' 'fault address 0x0000000000000000: write access' \
+			'crash_null_write\+0x' '^PANIC: fatal page fault$' '#[0-9]+ 0x[0-9a-f]+ main\+0x'
+		boot_case "$plat-divide" $plat crash 125 divide -- '^FAULT: divide error' 'crash_divide\+0x'
+		boot_case "$plat-invalid-opcode" $plat crash 125 ud2 -- \
+			'^FAULT: invalid opcode' 'crash_invalid_opcode\+0x'
+		boot_case "$plat-abort" $plat crash 125 abort -- '^PANIC: abort\(\) called$'
+		boot_case "$plat-assert" $plat crash 125 assert -- \
+			'^PANIC: assertion failed: answer == 42 \(tests/apps/crash/main.c:[0-9]+, main\)$'
+	done
+	# A reset is never a pass: the run script must say so and fail.
+	boot_case microvm-triple-fault microvm crash 126 triple -- \
+		'the machine reset \(triple fault\?\) instead of powering off'
+}
+
+# ---------------------------------------------------------------- build
+run_build() {
+	local img size small
+	build hello-microvm MACHINE=qemu APP=hello_world || return
+	img=$(image_of microvm hello_world)
+	size=$(stat -c %s "$img")
+	if [ "$size" -lt 102400 ]; then
+		pass "build hello_world image is $size bytes (< 100 KB)"
+	else
+		fail "build hello_world image is $size bytes" "the limit is 100 KB"
+	fi
+	# A module that is not selected is not linked: the symbol table off
+	# makes the image smaller and leaves no trace of the module.
+	build hello-microvm-noksyms MACHINE=qemu APP=hello_world VARIANT=noksyms \
+		CONFIG_EXTRA=KSYMS=n || return
+	small=$(image_of microvm hello_world noksyms)
+	if [ "$(stat -c %s "$small")" -lt "$size" ] &&
+		! nm "build/x86_64-microvm-hello_world-noksyms/kernel.elf" | grep -q ksyms_table; then
+		pass "build KSYMS=n image is smaller ($(stat -c %s "$small") < $size bytes) and has no table"
+	else
+		fail "build KSYMS=n" "image not smaller or still has ksyms_table"
+	fi
+}
+
+for tier in $tiers; do
+	case $tier in
+	unit) run_unit ;;
+	ktest) run_ktest ;;
+	boot) run_boot ;;
+	build) run_build ;;
+	*) fail "unknown tier $tier" ;;
+	esac
+done
+
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]

@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""Embed the image's function symbols as a table (see kernel/ksyms.c).
+
+  nm -n --defined-only -S kernel.elf | gen_ksyms.py > ksyms.S
+  gen_ksyms.py --empty > ksyms.S           (first link pass)
+  gen_ksyms.py --check pass1.elf pass2.elf (no function moved)
+"""
+import subprocess
+import sys
+
+HEADER = """\t.section .ksyms, "a"
+\t.balign 8
+\t.globl ksyms_count, ksyms_table, ksyms_names
+ksyms_count:
+\t.quad {count}
+ksyms_table:
+"""
+
+
+def functions(lines):
+    seen = set()
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 4:
+            addr, size, kind, name = parts
+        elif len(parts) == 3:
+            (addr, kind, name), size = parts, "0"
+        else:
+            continue
+        if kind not in "tTwW" or name.startswith(".") or "$" in name:
+            continue
+        if (addr, name) in seen:
+            continue
+        seen.add((addr, name))
+        yield int(addr, 16), int(size, 16), name
+
+
+def emit(syms):
+    out = [HEADER.format(count=len(syms))]
+    offset = 0
+    for addr, size, name in syms:
+        out.append(f"\t.quad 0x{addr:x}\n\t.long {offset}, {size}\n")
+        offset += len(name) + 1
+    out.append("ksyms_names:\n")
+    for _, _, name in syms:
+        out.append(f'\t.asciz "{name}"\n')
+    out.append('\t.section .note.GNU-stack, "", @progbits\n')
+    return "".join(out)
+
+
+def text_symbols(elf):
+    nm = subprocess.run(["nm", "-n", "--defined-only", elf], check=True,
+                        capture_output=True, text=True).stdout
+    return [l for l in nm.splitlines() if l.split()[1:2] and l.split()[1] in "tTwW"]
+
+
+def main():
+    if sys.argv[1:2] == ["--empty"]:
+        sys.stdout.write(emit([]))
+    elif sys.argv[1:2] == ["--check"]:
+        if text_symbols(sys.argv[2]) != text_symbols(sys.argv[3]):
+            sys.exit("gen_ksyms: functions moved between link passes; "
+                     "the .ksyms section must come after all code")
+    else:
+        syms = sorted(functions(sys.stdin), key=lambda s: s[0])
+        sys.stdout.write(emit(syms))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Install what building, running and testing Unishyper needs on a Debian
+# machine: QEMU, Kconfig tools, source-package tools, disk-image tools.
+# Idempotent: prints nothing and installs nothing when all is there
+# (with --quiet). Dependencies' sources (musl) are fetched by their own
+# build scripts under lib/.
+set -eu
+
+quiet=0
+[ "${1:-}" = "--quiet" ] && quiet=1
+
+# command-to-check:package
+needs=(
+	qemu-system-x86_64:qemu-system-x86
+	/usr/lib/python3/dist-packages/kconfiglib.py:python3-kconfiglib
+	dpkg-source:dpkg-dev
+	mcopy:mtools
+	mkfs.fat:dosfstools
+	gcc:gcc
+	make:make
+	nm:binutils
+	timeout:coreutils
+)
+
+missing=()
+for n in "${needs[@]}"; do
+	what=${n%%:*} pkg=${n#*:}
+	if [[ $what == /* ]]; then
+		[ -e "$what" ] && continue
+	else
+		command -v "$what" >/dev/null 2>&1 && continue
+	fi
+	missing+=("$pkg")
+done
+
+if [ ${#missing[@]} = 0 ]; then
+	[ $quiet = 1 ] || echo "setup: everything is installed"
+	exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"
