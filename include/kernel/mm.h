@@ -35,7 +35,6 @@ struct mm_heap {
 	int shared; /* nonzero for the kernel heap: operations take ->lock */
 	int owner_id;
 	spinlock_t lock;
-	unsigned int scan_pos;
 	/* Owner-private: slabs with free objects, and slabs found full. */
 	struct mm_slab *partial[MM_NCLASSES];
 	struct mm_slab *full[MM_NCLASSES];
@@ -43,16 +42,16 @@ struct mm_heap {
 	struct mm_slab *slabs;
 	struct mm_large *large;
 	size_t large_bytes; /* usable bytes of the large blocks */
-	size_t held;        /* bytes taken from the general heap */
+	size_t held;	    /* bytes taken from the general heap */
 	size_t held_peak;
 	struct mm_heap *next, *prev; /* registry of all heaps */
 };
 
 struct mm_stats {
-	size_t total;        /* bytes of all regions */
-	size_t used;         /* usable bytes of all live allocations */
-	size_t peak;         /* high-water mark of total - free */
-	size_t free;         /* bytes free in the general heap */
+	size_t total;	     /* bytes of all regions */
+	size_t used;	     /* usable bytes of all live allocations */
+	size_t peak;	     /* high-water mark of total - free */
+	size_t free;	     /* bytes free in the general heap */
 	size_t largest_free; /* largest free block of the general heap */
 	size_t slab_bytes;   /* bytes held by slabs (live objects and their free space) */
 	size_t large_count;  /* live blocks beyond the slab classes */
@@ -61,20 +60,25 @@ struct mm_stats {
 	size_t class_live[MM_NCLASSES]; /* live objects per class */
 };
 
-/* Forget every region and heap and start empty; the kernel heap is
- * reinitialised. Boot calls it once before mm_add_region(); host tests call
- * it to start each test from scratch.
+/* Forget every region and heap and start empty, with a fresh kernel heap.
+ * Boot need not call it (the initial state is already empty); host tests
+ * call it to start each test from scratch.
  */
 void mm_init(void);
 
 /* Give [start, start + len) to the general heap. Touches only a header at
  * each end of the range. Regions need not be contiguous.
  * @retval 0 the region was added
- * @retval -EINVAL the range is too small to hold a block
+ * @retval -EINVAL the range is too small to hold a block, or its address
+ *         bits above 48 differ from those of the first region
  */
 int mm_add_region(void *start, size_t len);
 
-/* Register @h, empty, for the owner @owner_id (a thread id; 0 is the kernel). */
+/* Register @h, empty, for the owner @owner_id (a thread id; 0 is the
+ * kernel). @h must not be registered already: a heap is registered until
+ * mm_heap_abandon() or mm_heap_release_all(), after which its memory may be
+ * reused.
+ */
 void mm_heap_init(struct mm_heap *h, int owner_id);
 struct mm_heap *mm_kernel_heap(void);
 /* The heap of the running thread. The default returns the kernel heap; the

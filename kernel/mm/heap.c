@@ -1,8 +1,9 @@
 /* Heaps and the allocation entry points.
  *
- * mm_heap_alloc() and mm_free() hold the fast paths: a table lookup for the
- * class and a pop from, or a push onto, the current slab's free list, with
- * no lock and no atomic operation. Everything else goes to slab.c or
+ * mm_heap_alloc() and mm_free() hold the fast paths for a thread heap's
+ * own slabs: a table lookup for the class and a pop from, or a push onto, a
+ * slab's free list, with no lock and no atomic operation. Everything else
+ * (the kernel heap, other heaps' objects, large blocks) goes to slab.c or
  * large.c.
  */
 #include <errno.h>
@@ -10,12 +11,15 @@
 #include <string.h>
 #include "mm_internal.h"
 
-#define MM_NO_SLABS {[0 ... MM_NCLASSES - 1] = &mm_empty_slab}
+#define MM_NO_SLABS                                                                                \
+	{                                                                                          \
+		[0 ... MM_NCLASSES - 1] = &mm_empty_slab                                           \
+	}
 
 static struct mm_heap kernel_heap = {
-	.cur = MM_NO_SLABS,
-	.shared = 1,
-	.lock = SPINLOCK_INIT,
+    .cur = MM_NO_SLABS,
+    .shared = 1,
+    .lock = SPINLOCK_INIT,
 };
 
 struct mm_heap *mm_heaps = &kernel_heap;
@@ -166,12 +170,16 @@ void mm_free(void *p)
 	}
 	s = mm_slab_of(p);
 	h = mm_current_heap();
-	if (mm_likely(s->heap == h && !h->shared && s->state == MM_SLAB_CUR &&
-		      obj[1] != mm_slab_free_key(s) && mm_slab_at_object(s, p))) {
+	if (mm_likely(s->heap == h && !h->shared && obj[1] != mm_slab_free_key(s) &&
+		      mm_slab_at_object(s, p))) {
 		obj[0] = s->free;
 		obj[1] = mm_slab_free_key(s);
 		s->free = obj;
 		s->nused--;
+		/* A full slab has free objects now; an empty one may go. */
+		if (mm_unlikely(s->state == MM_SLAB_FULL ||
+				(s->nused == 0 && s->state != MM_SLAB_CUR)))
+			mm_slab_settle(h, s);
 		return;
 	}
 	mm_slab_free_slow(h, s, obj);

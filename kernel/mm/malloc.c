@@ -3,8 +3,8 @@
  * musl is built without its own malloc; its remaining code calls the
  * internal __libc_* names, so those are provided as well. Only the kernel
  * links this file: on a host it would replace the host C library's malloc.
- * Build it with -fno-builtin so the compiler does not turn these bodies
- * back into calls to themselves.
+ * The bodies call only mm_ functions, never the names defined here, so the
+ * compiler's knowledge of the malloc family cannot fold one into another.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -43,7 +43,7 @@ void free(void *p)
 	mm_free(p);
 }
 
-void *calloc(size_t n, size_t size)
+static void *zeroed(size_t n, size_t size)
 {
 	size_t total;
 	void *p;
@@ -58,12 +58,17 @@ void *calloc(size_t n, size_t size)
 	return p;
 }
 
+void *calloc(size_t n, size_t size)
+{
+	return zeroed(n, size);
+}
+
 void *realloc(void *p, size_t size)
 {
 	return nomem(mm_realloc(p, size));
 }
 
-void *memalign(size_t align, size_t size)
+static void *aligned(size_t align, size_t size)
 {
 	if (align == 0 || (align & (align - 1))) {
 		errno = EINVAL;
@@ -74,7 +79,12 @@ void *memalign(size_t align, size_t size)
 
 void *aligned_alloc(size_t align, size_t size)
 {
-	return memalign(align, size);
+	return aligned(align, size);
+}
+
+void *memalign(size_t align, size_t size)
+{
+	return aligned(align, size);
 }
 
 int posix_memalign(void **res, size_t align, size_t size)
@@ -92,7 +102,7 @@ int posix_memalign(void **res, size_t align, size_t size)
 
 void *valloc(size_t size)
 {
-	return memalign(MM_PAGE_SIZE, size);
+	return aligned(MM_PAGE_SIZE, size);
 }
 
 void *pvalloc(size_t size)
@@ -102,7 +112,7 @@ void *pvalloc(size_t size)
 		return NULL;
 	}
 	size = (size + MM_PAGE_SIZE - 1) & ~(size_t)(MM_PAGE_SIZE - 1);
-	return memalign(MM_PAGE_SIZE, size ? size : MM_PAGE_SIZE);
+	return aligned(MM_PAGE_SIZE, size ? size : MM_PAGE_SIZE);
 }
 
 size_t malloc_usable_size(void *p)
@@ -112,22 +122,22 @@ size_t malloc_usable_size(void *p)
 
 void *__libc_malloc(size_t size)
 {
-	return malloc(size);
+	return nomem(mm_heap_alloc(mm_current_heap(), size));
 }
 
 void *__libc_malloc_impl(size_t size)
 {
-	return malloc(size);
+	return nomem(mm_heap_alloc(mm_current_heap(), size));
 }
 
 void *__libc_calloc(size_t n, size_t size)
 {
-	return calloc(n, size);
+	return zeroed(n, size);
 }
 
 void *__libc_realloc(void *p, size_t size)
 {
-	return realloc(p, size);
+	return nomem(mm_realloc(p, size));
 }
 
 void __libc_free(void *p)

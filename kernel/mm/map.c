@@ -65,8 +65,7 @@ int mm_map_set(const void *slab, bool on)
 		      MM_MAP_FAN * sizeof(*l2));
 	if (!l2)
 		return -ENOMEM;
-	leaf = node_get((void **)&l2[(a >> MM_MAP_L2_SHIFT) % MM_MAP_FAN],
-			MM_MAP_LEAF_BITS / 8);
+	leaf = node_get((void **)&l2[(a >> MM_MAP_L2_SHIFT) % MM_MAP_FAN], MM_MAP_LEAF_BITS / 8);
 	if (!leaf)
 		return -ENOMEM;
 	bit = (a >> MM_SLAB_SHIFT) % MM_MAP_LEAF_BITS;

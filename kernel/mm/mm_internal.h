@@ -18,7 +18,7 @@ _Static_assert(sizeof(void *) == 8, "the slab map assumes 64-bit pointers");
  */
 struct mm_block {
 	struct mm_block *prev_phys; /* valid only while the previous block is free */
-	size_t size;                /* span to the next block | flags below */
+	size_t size;		    /* span to the next block | flags below */
 	struct mm_block *next_free; /* the two links exist only while free */
 	struct mm_block *prev_free;
 };
@@ -83,8 +83,8 @@ int mm_map_set(const void *slab, bool on);
 static inline bool mm_map_is_slab(const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
-	uint64_t **l2 = __atomic_load_n(&mm_map_root[(a >> MM_MAP_L1_SHIFT) % MM_MAP_FAN],
-					__ATOMIC_RELAXED);
+	uint64_t **l2 =
+	    __atomic_load_n(&mm_map_root[(a >> MM_MAP_L1_SHIFT) % MM_MAP_FAN], __ATOMIC_RELAXED);
 	uint64_t *leaf;
 	size_t bit;
 
@@ -106,22 +106,22 @@ enum mm_slab_state { MM_SLAB_CUR, MM_SLAB_PARTIAL, MM_SLAB_FULL };
 
 struct mm_slab {
 	/* Owner's cache line. */
-	void **free;          /* local free list: word 0 links, word 1 holds the key */
-	uint32_t nused;       /* objects handed out, counting those on ->remote */
+	void **free;	/* local free list: word 0 links, word 1 holds the key */
+	uint32_t nused; /* objects handed out, counting those on ->remote */
 	uint16_t cls;
-	uint8_t state;        /* enum mm_slab_state; owner-private */
+	uint8_t state; /* enum mm_slab_state; owner-private */
 	uint8_t pad0;
 	struct mm_heap *heap; /* owner; changes only when the kernel heap adopts */
 	uint32_t size;
 	uint32_t capacity;
-	uint64_t div;         /* offset % size == 0 iff offset * div < div */
-	char *bump;           /* never handed out: [bump, end) */
+	uint64_t div; /* offset % size == 0 iff offset * div < div */
+	char *bump;   /* never handed out: [bump, end) */
 	char *end;
 	/* Written by other threads: kept off the owner's line. */
 	uint64_t remote __attribute__((aligned(64))); /* count << 32 | offset of head */
 	uint64_t magic;
 	struct mm_slab *cnext, *cprev; /* heap's circular partial or full list */
-	struct mm_slab *next, *prev; /* heap's list of all slabs, under mm_lock */
+	struct mm_slab *next, *prev;   /* heap's list of all slabs, under mm_lock */
 };
 
 #define MM_SLAB_HDR 128
@@ -157,6 +157,10 @@ static inline void *mm_slab_free_key(const struct mm_slab *s)
 void *mm_slab_alloc(struct mm_heap *h, unsigned int cls);
 /* Whether @p is an object handed out of live slab @s. */
 bool mm_slab_valid(const struct mm_slab *s, const void *p);
+/* After a local free: move @s between lists, or release it, as its use
+ * count now requires. Owner (or heap lock) only.
+ */
+void mm_slab_settle(struct mm_heap *h, struct mm_slab *s);
 /* Every free that the inline fast path in heap.c does not finish. */
 void mm_slab_free_slow(struct mm_heap *cur, struct mm_slab *s, void **obj);
 /* Live objects: handed out and not waiting on the remote list. */

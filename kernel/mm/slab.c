@@ -13,6 +13,7 @@
 #include "mm_internal.h"
 
 /* 16 bytes apart up to 128, then four steps per power of two. */
+// clang-format off
 const uint16_t mm_class_size[MM_NCLASSES] = {
 	16,  32,  48,  64,  80,  96,  112, 128, 160, 192,
 	224, 256, 320, 384, 448, 512, 640, 768, 896, 1024,
@@ -25,6 +26,7 @@ const uint8_t mm_small_class[MM_SMALL_MAX / 16 + 1] = {
 	16, 16, 16, 16, 16, 16, 16, 17, 17, 17, 17, 17, 17, 17, 17, 18, 18,
 	18, 18, 18, 18, 18, 18, 19, 19, 19, 19, 19, 19, 19, 19,
 };
+// clang-format on
 
 struct mm_slab mm_empty_slab = {.state = MM_SLAB_CUR};
 
@@ -294,10 +296,7 @@ void *mm_slab_alloc(struct mm_heap *h, unsigned int cls)
 
 bool mm_slab_valid(const struct mm_slab *s, const void *p)
 {
-	uintptr_t off = (uintptr_t)p - (uintptr_t)s - MM_SLAB_HDR;
-
-	return s->magic == slab_magic(s) && off < (uintptr_t)(s->bump - (char *)s) - MM_SLAB_HDR &&
-	       off % s->size == 0;
+	return s->magic == slab_magic(s) && mm_slab_at_object(s, p) && (const char *)p < s->bump;
 }
 
 /* Whether @obj is on @s's local or remote free list (owner only). The
@@ -330,6 +329,11 @@ static void slab_free_local(struct mm_heap *h, struct mm_slab *s, void **obj)
 	obj[1] = mm_slab_free_key(s);
 	s->free = obj;
 	s->nused--;
+	mm_slab_settle(h, s);
+}
+
+void mm_slab_settle(struct mm_heap *h, struct mm_slab *s)
+{
 	if (s->state == MM_SLAB_CUR)
 		return;
 	if (s->nused == 0) {

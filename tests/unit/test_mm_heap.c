@@ -71,7 +71,7 @@ static void run(const char *name, void (*fn)(void))
 	fn();
 	if (!t_failed && t_corruptions)
 		snprintf(t_why, sizeof(t_why), "unexpected mm_corruption calls: %d", t_corruptions),
-			t_failed = 1;
+		    t_failed = 1;
 	if (t_failed) {
 		printf("[FAIL] mm.%s (%s)\n", name, t_why);
 		t_nfail++;
@@ -117,7 +117,8 @@ static void populate(void **p, int n)
 
 	running = &heap_a;
 	for (i = 0; i < n; i++) {
-		p[i] = i % 50 == 7 ? mm_pages_alloc(&heap_a, 3) : mm_heap_alloc(&heap_a, pick_size(i));
+		p[i] =
+		    i % 50 == 7 ? mm_pages_alloc(&heap_a, 3) : mm_heap_alloc(&heap_a, pick_size(i));
 		if (p[i])
 			memset(p[i], 0x77, mm_usable_size(p[i]));
 	}

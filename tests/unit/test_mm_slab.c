@@ -65,7 +65,7 @@ static void run(const char *name, void (*fn)(void))
 	fn();
 	if (!t_failed && t_corruptions)
 		snprintf(t_why, sizeof(t_why), "unexpected mm_corruption calls: %d", t_corruptions),
-			t_failed = 1;
+		    t_failed = 1;
 	if (t_failed) {
 		printf("[FAIL] mm.%s (%s)\n", name, t_why);
 		t_nfail++;

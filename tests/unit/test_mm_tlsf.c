@@ -59,7 +59,7 @@ static void run(const char *name, void (*fn)(void))
 	fn();
 	if (!t_failed && t_corruptions)
 		snprintf(t_why, sizeof(t_why), "unexpected mm_corruption calls: %d", t_corruptions),
-			t_failed = 1;
+		    t_failed = 1;
 	if (t_failed) {
 		printf("[FAIL] mm.%s (%s)\n", name, t_why);
 		t_nfail++;
@@ -178,6 +178,45 @@ static void test_split_coalesce(void)
 		split_and_merge(order, whole, &ok);
 		CHECK(ok);
 	}
+}
+
+/* Every one of the 720 orders of freeing six neighbours, with a used block
+ * at each end so merging at the edges is exercised too.
+ */
+static void test_every_order(void)
+{
+	size_t whole = stats().free, sizes[6] = {24, 100, 3000, 40, 1000, 200};
+	int perm[6] = {0, 1, 2, 3, 4, 5}, c[6] = {0}, i, k, t, n = 0;
+	void *p[6], *lo, *hi;
+
+	lo = mm_tlsf_alloc(64, 16, 0);
+	for (;;) {
+		for (k = 0; k < 6; k++)
+			CHECK((p[k] = mm_tlsf_alloc(sizes[k], 16, 0)) != NULL);
+		hi = mm_tlsf_alloc(64, 16, 0);
+		CHECK(hi == (char *)p[5] + mm_tlsf_span(p[5]));
+		for (k = 0; k < 6; k++)
+			CHECK(mm_tlsf_free(p[perm[k]]) == 0);
+		/* One free block again, from the end of lo up to hi. */
+		CHECK(mm_tlsf_span(p[0]) == (size_t)((char *)hi - (char *)p[0]));
+		CHECK(stats().free == whole - mm_tlsf_span(lo) - mm_tlsf_span(hi));
+		CHECK(mm_tlsf_free(hi) == 0);
+		CHECK(stats().free == whole - mm_tlsf_span(lo));
+		n++;
+		/* Next permutation (Heap's algorithm, iterative). */
+		for (i = 1; i < 6 && c[i] >= i; i++)
+			c[i] = 0;
+		if (i == 6)
+			break;
+		k = i % 2 ? c[i] : 0;
+		t = perm[k];
+		perm[k] = perm[i];
+		perm[i] = t;
+		c[i]++;
+	}
+	CHECK(n == 720);
+	CHECK(mm_tlsf_free(lo) == 0);
+	CHECK(stats().free == whole && stats().largest_free == whole);
 }
 
 /* Freeing two neighbours leaves one block that holds both. */
@@ -360,6 +399,7 @@ int main(void)
 	run("tlsf_fresh_region", test_fresh_region);
 	run("tlsf_exact_fit", test_exact_fit);
 	run("tlsf_split_coalesce", test_split_coalesce);
+	run("tlsf_every_order", test_every_order);
 	run("tlsf_neighbours_merge", test_neighbours_merge);
 	run("tlsf_alignment", test_alignment);
 	run("tlsf_zero_and_huge", test_zero_and_huge);
