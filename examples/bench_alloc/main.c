@@ -1,0 +1,33 @@
+/* Allocator micro-benchmark inside the unikernel: malloc and free from the
+ * C library, which are the kernel's allocator, timed with the TSC. The same
+ * benchmark code runs on the host against glibc (tools/bench/alloc_host.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <alloc_bench.h>
+
+static uint64_t cycles(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi)::"memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static void report(const char *line)
+{
+	printf("%s\n", line);
+}
+
+int main(void)
+{
+	const struct alloc_bench_ops ops = {
+		.name = "unishyper",
+		.malloc = malloc,
+		.free = free,
+		.cycles = cycles,
+		.report = report,
+	};
+
+	alloc_bench_run(&ops);
+	return 0;
+}

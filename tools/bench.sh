@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# make bench: micro-benchmarks of the unikernel, with the host's Linux/glibc
+# measured in the same run. Prints the figures and writes them, with the
+# date and machine, to build/bench/results.md for BENCHMARKS.md.
+set -eu
+cd "$(dirname "$0")/.."
+out=build/bench
+mkdir -p "$out"
+
+machine() {
+	echo "- date: $(date -u +%Y-%m-%d)"
+	echo "- host CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+	echo "- host kernel: $(uname -r)"
+	echo "- QEMU: $(qemu-system-x86_64 --version | head -1)"
+}
+
+echo "bench: building"
+make --no-print-directory MACHINE=qemu APP=bench_alloc >"$out/build.log" 2>&1
+make --no-print-directory MACHINE=linuxu APP=bench_alloc >>"$out/build.log" 2>&1
+make --no-print-directory MACHINE=qemu APP=hello_world >>"$out/build.log" 2>&1
+gcc -O2 -Iinclude -Itests/unit/shim -Itools/bench tools/bench/alloc_host.c tools/bench/alloc_bench.c \
+	$(ls kernel/mm/*.c | grep -v -e malloc.c -e ktest_) -o "$out/alloc_host"
+
+echo "bench: allocator on QEMU microvm"
+TIMEOUT=600 tools/run.sh microvm build/x86_64-microvm-bench_alloc/unishyper.img | tr -d '\r' >"$out/alloc-microvm.txt"
+echo "bench: allocator on linuxu"
+TIMEOUT=600 tools/run.sh linuxu build/x86_64-linuxu-bench_alloc/unishyper.img >"$out/alloc-linuxu.txt"
+echo "bench: glibc malloc on the host"
+"$out/alloc_host" >"$out/alloc-glibc.txt"
+
+echo "bench: boot time, 11 boots of hello_world"
+for i in $(seq 11); do
+	TIMEOUT=60 tools/run.sh microvm build/x86_64-microvm-hello_world/unishyper.img |
+		tr -d '\r' | sed -n 's/.*boot: \([0-9]*\) us to main/\1/p'
+done | sort -n >"$out/boot-us.txt"
+boot_median=$(sed -n 6p "$out/boot-us.txt")
+start=$(date +%s%N)
+for i in $(seq 11); do
+	TIMEOUT=60 tools/run.sh microvm build/x86_64-microvm-hello_world/unishyper.img >/dev/null
+done
+whole_ms=$((($(date +%s%N) - start) / 11000000))
+
+median_of() { # file kind size mode -> median (single) or per_op (batch)
+	awk -v k="$2" -v s="size=$3" -v m="mode=$4" '$1 == k && $2 == s && $3 == m {
+		for (i = 4; i <= NF; i++) if ($i ~ /^(median|per_op)=/) { split($i, a, "="); print a[2] } }' "$1"
+}
+
+{
+	echo "## Allocator and boot ($(date -u +%Y-%m-%d))"
+	echo
+	machine
+	if [ -d /sys/module/kvm_pvm ]; then
+		echo "- accelerator: TCG (this host's KVM is kvm_pvm, which emulates ring-0 code)"
+	elif [ -w /dev/kvm ]; then
+		echo "- accelerator: KVM"
+	else
+		echo "- accelerator: TCG"
+	fi
+	echo
+	echo "Cycles per operation (TSC), median over 100,000 single operations"
+	echo "(timer overhead included), and per operation in batches of 1000."
+	echo
+	echo "| size | op | linuxu single | linuxu batch | glibc single | glibc batch | ratio single (ours/glibc) | microvm single | microvm batch |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	for size in 16 64 256 1024 4096 65536; do
+		for op in alloc free; do
+			ls=$(median_of "$out/alloc-linuxu.txt" $op $size single)
+			lb=$(median_of "$out/alloc-linuxu.txt" $op $size batch)
+			gs=$(median_of "$out/alloc-glibc.txt" $op $size single)
+			gb=$(median_of "$out/alloc-glibc.txt" $op $size batch)
+			ms=$(median_of "$out/alloc-microvm.txt" $op $size single)
+			mb=$(median_of "$out/alloc-microvm.txt" $op $size batch)
+			ratio=$(awk -v a="$ls" -v b="$gs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+			echo "| $size | $op | $ls | $lb | $gs | $gb | $ratio | $ms | $mb |"
+		done
+	done
+	echo
+	echo "Timer overhead (back-to-back reads): linuxu $(sed -n 's/^timer overhead median=\([0-9]*\).*/\1/p' "$out/alloc-linuxu.txt"),"
+	echo "glibc run $(sed -n 's/^timer overhead median=\([0-9]*\).*/\1/p' "$out/alloc-glibc.txt"),"
+	echo "microvm $(sed -n 's/^timer overhead median=\([0-9]*\).*/\1/p' "$out/alloc-microvm.txt") cycles."
+	echo
+	echo "Boot to main() of hello_world on QEMU microvm, as the kernel prints it:"
+	echo "median ${boot_median} us over 11 boots (min $(head -1 "$out/boot-us.txt"), max $(tail -1 "$out/boot-us.txt"));"
+	echo "whole QEMU process, start to exit: ${whole_ms} ms (mean of 11)."
+	echo "Stripped hello_world image: $(stat -c %s build/x86_64-microvm-hello_world/unishyper.img) bytes."
+} >"$out/results.md"
+cat "$out/results.md"
