@@ -65,6 +65,7 @@ app-srcs-y := $(wildcard $(APP_DIR)/*.c)
 include kernel/build.mk
 include arch/$(ARCH)/build.mk
 include plat/$(PLAT)/build.mk
+include $(wildcard shell/build.mk drivers/build.mk fs/build.mk net/build.mk)
 -include $(APP_DIR)/build.mk
 endif
 
@@ -80,7 +81,7 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-fno-pic -fno-pie -mno-red-zone -fno-stack-protector -fno-omit-frame-pointer \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-nostdinc -isystem $(MUSL)/include -isystem $(GCC_INCLUDE) \
-	-Iinclude -Iarch/$(ARCH)/include -Iplat/$(PLAT)/include -I$(BUILD)/include \
+	-Iinclude -Iarch/$(ARCH)/include -Iplat/$(PLAT)/include -I$(BUILD)/include -I$(MUSL) \
 	-D_GNU_SOURCE -include $(BUILD)/include/generated/autoconf.h $(EXTRA_CFLAGS)
 ASFLAGS := -Iinclude -Iarch/$(ARCH)/include -Iplat/$(PLAT)/include -I$(BUILD)/include \
 	-include $(BUILD)/include/generated/autoconf.h

@@ -61,4 +61,35 @@ __attribute__((noreturn)) void plat_poweroff(int status);
 /* Point the thread pointer (the C library's TLS base) at tp. */
 void plat_set_thread_pointer(void *tp);
 
+/* ---- CPUs (SMP). A uniprocessor platform returns 1 and never gets the
+ * other calls. The boot CPU is number 0; the others are numbered 1..n-1 in
+ * the order the firmware lists them. */
+unsigned plat_cpu_count(void);
+
+/* Start CPU @cpu: it runs entry(cpu) on the stack that ends at @stack_top,
+ * with interrupts off and its traps, local interrupt controller and timer
+ * ready (plat_timer_arm() works there for that CPU).
+ * @retval 0 the CPU is running entry
+ * @retval -ETIMEDOUT the CPU did not answer */
+int plat_cpu_start(unsigned cpu, void (*entry)(unsigned cpu), void *stack_top);
+
+/* Interrupt CPU @cpu: it leaves plat_idle() and runs the handler set with
+ * plat_ipi_set_handler() (with interrupts off). Callable from any context. */
+void plat_ipi_send(unsigned cpu);
+void plat_ipi_set_handler(void (*handler)(void));
+
+/* Make [addr, addr + len) inaccessible (prot 0) or readable and writable
+ * again (prot != 0), page by page, on every CPU. For stack guard pages.
+ * @retval 0 done
+ * @retval -EINVAL addr or len not page aligned
+ * @retval -ENOMEM no memory for the page tables this needs
+ * @retval -ENOSYS the platform cannot (linuxu uses the host's mprotect) */
+int plat_mem_protect(void *addr, size_t len, int prot);
+
+/* Route device interrupt line @irq (an ISA IRQ or GSI on x86 machines) to
+ * handler(arg), run with interrupts off on some CPU.
+ * @retval 0 routed
+ * @retval -EINVAL no such line, or it is taken */
+int plat_irq_attach(unsigned irq, void (*handler)(void *arg), void *arg);
+
 #endif

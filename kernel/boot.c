@@ -6,12 +6,14 @@
  *                     boot-time report, then the application's main()
  */
 #include <elf.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/boot.h>
 #include <kernel/initcall.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
+#include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <platform.h>
@@ -70,14 +72,21 @@ static int kernel_main(int argc, char **argv, char **envp)
 	uint64_t now = plat_cycles();
 	log_info("boot: %llu us to main",
 		 (unsigned long long)(time_cycles_to_ns(now - boot_cycles_start) / NSEC_PER_USEC));
-	return main(argc, argv, envp);
+	int status = main(argc, argv, envp);
+	/* With a shell, main() is one thread among others: the system runs
+	 * on until the shell powers it off. */
+	if (IS_ENABLED(CONFIG_SHELL))
+		pthread_exit((void *)(long)status);
+	return status;
 }
 
 void kernel_start(uint64_t boot_cycles)
 {
 	boot_cycles_start = boot_cycles;
+	sched_early_init();
 	syscall_init();
 	plat_memory_foreach(add_region, NULL);
+	thread_init_boot();
 	int argc = build_start_vector();
 	__libc_start_main(kernel_main, argc, start_vector, NULL, NULL, NULL);
 	__builtin_unreachable();

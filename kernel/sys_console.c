@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
+#include <kernel/console.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <platform.h>
@@ -44,12 +45,8 @@ static long sys_read(long fd, char *buf, size_t len)
 		return -EBADF;
 	if (!len)
 		return 0;
-	for (;;) {
-		long n = plat_console_read(buf, len);
-		if (n)
-			return n < 0 ? 0 : n; /* closed input reads as end of file */
-		time_sleep_until(time_now_ns() + 1000000);
-	}
+	long n = console_read(buf, len);
+	return n < 0 ? 0 : n; /* closed input reads as end of file */
 }
 
 static long sys_readv(long fd, const struct iovec *iov, long iovcnt)

@@ -1,19 +1,104 @@
 /* Memory calls: anonymous mmap from the kernel's page allocator. There is no
- * brk heap: malloc is the kernel's own allocator. */
+ * brk heap: malloc is the kernel's own allocator.
+ *
+ * PROT_NONE is honoured page by page (the C library maps thread stacks
+ * PROT_NONE and opens all but the guard page with mprotect), so a stack
+ * overflow faults. Such ranges are recorded, and opened again before their
+ * memory goes back to the heap. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <kernel/compiler.h>
+#include <kernel/log.h>
 #include <kernel/mm.h>
+#include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <platform.h>
 
 #define PAGE_SIZE 4096ul
+
+struct closed_range {
+	char *start, *end;
+	struct closed_range *next;
+};
+
+static struct closed_range *closed;
+static spinlock_t closed_lock = SPINLOCK_INIT;
+
+static int close_range(char *start, char *end)
+{
+	struct closed_range *r = mm_heap_alloc(mm_kernel_heap(), sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	int e = plat_mem_protect(start, end - start, 0);
+	if (e < 0) {
+		mm_free(r);
+		return e == -ENOSYS ? 0 : e;
+	}
+	r->start = start;
+	r->end = end;
+	unsigned long flags = spin_lock_irqsave(&closed_lock);
+	r->next = closed;
+	closed = r;
+	spin_unlock_irqrestore(&closed_lock, flags);
+	return 0;
+}
+
+/* Make every closed page in [start, end) accessible again. */
+static int open_range(char *start, char *end)
+{
+	unsigned long flags = spin_lock_irqsave(&closed_lock);
+	struct closed_range **pp = &closed, *r, *split = NULL;
+	int err = 0;
+
+	while ((r = *pp)) {
+		if (r->end <= start || r->start >= end) {
+			pp = &r->next;
+			continue;
+		}
+		char *lo = r->start > start ? r->start : start;
+		char *hi = r->end < end ? r->end : end;
+		int e = plat_mem_protect(lo, hi - lo, 1);
+		if (e < 0) {
+			err = e;
+			pp = &r->next;
+			continue;
+		}
+		if (r->start < lo && r->end > hi) {
+			/* The middle opened: keep both ends closed. Needs one
+			 * more record, allocated outside the lock below. */
+			split = r;
+			break;
+		}
+		if (r->start < lo) {
+			r->end = lo;
+			pp = &r->next;
+		} else if (r->end > hi) {
+			r->start = hi;
+			pp = &r->next;
+		} else {
+			*pp = r->next;
+			spin_unlock_irqrestore(&closed_lock, flags);
+			mm_free(r);
+			flags = spin_lock_irqsave(&closed_lock);
+			pp = &closed;
+		}
+	}
+	spin_unlock_irqrestore(&closed_lock, flags);
+	if (split) {
+		char *tail = split->end;
+		split->end = start;
+		close_range(end, tail); /* already closed: this only records it */
+		return open_range(start, end);
+	}
+	return err;
+}
 
 static long sys_mmap(void *addr, size_t len, long prot, long flags, long fd, long off)
 {
 	(void)addr;
-	(void)prot;
 	(void)off;
 	if (!(flags & MAP_ANONYMOUS) || fd != -1)
 		return -ENODEV;
@@ -22,20 +107,57 @@ static long sys_mmap(void *addr, size_t len, long prot, long flags, long fd, lon
 	if (!len || len > (1ul << 40))
 		return -EINVAL;
 	size_t pages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
-	void *p = mm_pages_alloc(mm_current_heap(), pages);
+	/* Inaccessible mappings are thread stacks in the making: they
+	 * belong to no thread's heap, so that none takes them along. */
+	struct mm_heap *h = prot == PROT_NONE ? mm_kernel_heap() : mm_current_heap();
+	char *p = mm_pages_alloc(h, pages);
 	if (!p)
 		return -ENOMEM;
 	memset(p, 0, pages * PAGE_SIZE);
+	if (prot == PROT_NONE && close_range(p, p + pages * PAGE_SIZE) < 0) {
+		mm_pages_free(p);
+		return -ENOMEM;
+	}
 	return (long)p;
 }
 
-/* Only whole mappings are unmapped; the C library never splits its own. */
-static long sys_munmap(void *addr, size_t len)
+/* The memory of a whole mapping goes back to the heap; the C library never
+ * unmaps part of its own. Also called for a detached thread that ended. */
+long sys_munmap_region(void *addr, size_t len, int reap_threads)
 {
 	if ((uintptr_t)addr & (PAGE_SIZE - 1) || !len)
 		return -EINVAL;
+	size_t size = mm_usable_size(addr);
+	if (size < len)
+		size = len;
+	if (open_range(addr, (char *)addr + ALIGN_UP(size, PAGE_SIZE)) < 0) {
+		log_warn("munmap: %p stays reserved: its pages cannot be opened", addr);
+		return 0;
+	}
 	mm_pages_free(addr);
+	if (reap_threads)
+		thread_region_unmapped(addr, size);
 	return 0;
+}
+
+static long sys_munmap(void *addr, size_t len)
+{
+	return sys_munmap_region(addr, len, 1);
+}
+
+static long sys_mprotect(void *addr, size_t len, long prot)
+{
+	char *start = addr, *end = start + ALIGN_UP(len, PAGE_SIZE);
+
+	if ((uintptr_t)addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (prot == PROT_NONE)
+		return close_range(start, end);
+	/* Anything readable is also writable and executable: one privilege
+	 * level, and the kernel's own pages need all three. */
+	return open_range(start, end);
 }
 
 static long sys_brk(void)
@@ -43,13 +165,13 @@ static long sys_brk(void)
 	return 0; /* "no heap to grow": the C library then uses mmap */
 }
 
-static long sys_mprotect(void)
+static long sys_madvise(void)
 {
-	return 0; /* one privilege level, everything is read-write */
+	return 0;
 }
 
 SYSCALL(mmap, sys_mmap);
 SYSCALL(munmap, sys_munmap);
 SYSCALL(brk, sys_brk);
 SYSCALL(mprotect, sys_mprotect);
-SYSCALL(madvise, sys_mprotect);
+SYSCALL(madvise, sys_madvise);

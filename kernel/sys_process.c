@@ -71,11 +71,8 @@ static long sys_getrandom(unsigned char *buf, size_t len, unsigned flags)
 	return len;
 }
 
-SYSCALL(exit, sys_exit_group);
 SYSCALL(exit_group, sys_exit_group);
 SYSCALL(getpid, sys_getpid);
-SYSCALL(gettid, sys_getpid);
-SYSCALL(set_tid_address, sys_getpid);
 SYSCALL(getuid, sys_return_zero);
 SYSCALL(geteuid, sys_return_zero);
 SYSCALL(getgid, sys_return_zero);

@@ -61,10 +61,16 @@ static long sys_clock_nanosleep(long clk, long flags, const struct timespec *req
 	} else {
 		deadline = time_now_ns() + ns;
 	}
-	time_sleep_until(deadline);
-	if (rem)
-		rem->tv_sec = rem->tv_nsec = 0;
-	return 0;
+	if (time_sleep_until(deadline) == 0) {
+		if (rem)
+			rem->tv_sec = rem->tv_nsec = 0;
+		return 0;
+	}
+	if (rem && !(flags & TIMER_ABSTIME)) {
+		uint64_t now = time_now_ns();
+		ns_to_timespec(deadline > now ? deadline - now : 0, rem);
+	}
+	return -EINTR;
 }
 
 static long sys_nanosleep(const struct timespec *req, struct timespec *rem)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <kernel/log.h>
 #include <kernel/panic.h>
+#include <kernel/sched.h>
 #include <kernel/syscall.h>
 
 #define SYSCALL_TABLE_SIZE 512
@@ -31,9 +32,25 @@ static long syscall_unknown(long n)
 	return -ENOSYS;
 }
 
+/* A thread that was killed while blocked in a call ends on the way out of
+ * it, holding no kernel lock. */
+static void check_killed(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (c && !c->in_irq && c->current && c->current->kill_pending &&
+	    !(c->current->flags & THREAD_F_PROTECTED))
+		thread_die_killed();
+}
+
 long syscall_dispatch(long n, long a1, long a2, long a3, long a4, long a5, long a6)
 {
+	long r;
+
 	if (__builtin_expect((unsigned long)n < SYSCALL_TABLE_SIZE && syscall_table[n] != 0, 1))
-		return syscall_table[n](a1, a2, a3, a4, a5, a6);
-	return syscall_unknown(n);
+		r = syscall_table[n](a1, a2, a3, a4, a5, a6);
+	else
+		r = syscall_unknown(n);
+	check_killed();
+	return r;
 }

@@ -5,8 +5,11 @@
 #
 #  unit   host unit tests of pure kernel logic, under ASan and UBSan
 #  ktest  the in-kernel TEST() suite, on linuxu (with UBSan) and on QEMU
+#         with 1, 2 and 4 CPUs, and with the cooperative scheduler
 #  boot   images booted on linuxu and QEMU: console output and exit status
 #  build  image size, module selection
+#  shell  scripted terminal sessions (tests/shell/)
+#  fuzz   the shell's line parser under libFuzzer (FUZZ_SECONDS, default 30)
 set -u
 cd "$(dirname "$0")/.."
 
@@ -75,10 +78,10 @@ run_unit() {
 }
 
 # ---------------------------------------------------------------- ktest
-run_ktest_on() { # PLAT VARIANT-or-empty
-	local plat=$1 variant=$2 name="ktest-$1${2:+-$2}" log status
+run_ktest_on() { # PLAT VARIANT-or-empty [SMP]
+	local plat=$1 variant=$2 smp=${3:-1} name="ktest-$1${2:+-$2}${3:+-smp$3}" log status
 	log=$LOGDIR/$name.log
-	TIMEOUT=120 tools/run.sh "$plat" "$(image_of "$plat" ktest "$variant")" >"$log" 2>&1
+	SMP=$smp TIMEOUT=120 tools/run.sh "$plat" "$(image_of "$plat" ktest "$variant")" >"$log" 2>&1
 	status=$?
 	count_lines "$name: " "$log"
 	if grep -q '^ktest: [0-9]* passed, 0 failed' "$log" && [ $status = 0 ]; then
@@ -93,7 +96,13 @@ run_ktest() {
 	build ktest-linuxu-ubsan MACHINE=linuxu APP=ktest VARIANT=ubsan \
 		EXTRA_CFLAGS="-fsanitize=undefined -fsanitize-undefined-trap-on-error" &&
 		run_ktest_on linuxu ubsan
-	build ktest-microvm MACHINE=qemu APP=ktest && run_ktest_on microvm ""
+	build ktest-linuxu-fifo MACHINE=linuxu APP=ktest VARIANT=fifo \
+		CONFIG_EXTRA="SCHED_FIFO=y SCHED_PRIO=n" && run_ktest_on linuxu fifo
+	if build ktest-microvm MACHINE=qemu APP=ktest; then
+		run_ktest_on microvm ""
+		run_ktest_on microvm "" 2
+		run_ktest_on microvm "" 4
+	fi
 }
 
 # ---------------------------------------------------------------- boot
@@ -153,9 +162,37 @@ run_boot() {
 		boot_case "$plat-assert" $plat crash 125 assert -- \
 			'^PANIC: assertion failed: answer == 42 \(tests/apps/crash/main.c:[0-9]+, main\)$'
 	done
+	build smp-microvm MACHINE=qemu APP=smp_boot || return
+	for n in 1 2 4; do
+		SMP=$n boot_case "microvm-smp$n" microvm smp_boot 0 -- "^smp_boot: $n cpus$" \
+			"^smp_boot: $n cpus ok$"
+	done
 	# A reset is never a pass: the run script must say so and fail.
 	boot_case microvm-triple-fault microvm crash 126 triple -- \
 		'the machine reset \(triple fault\?\) instead of powering off'
+}
+
+# ---------------------------------------------------------------- shell
+run_shell() {
+	local log=$LOGDIR/shell-sessions.log status
+	tests/shell/run_sessions.sh >"$log" 2>&1
+	status=$?
+	count_lines "" "$log"
+	if [ $status != 0 ] && ! grep -q '^\[FAIL\]' "$log"; then
+		fail "shell sessions" "exit status $status, see $log"
+		tail -10 "$log"
+	fi
+}
+
+run_fuzz() {
+	local log=$LOGDIR/fuzz.log status
+	tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" >"$log" 2>&1
+	status=$?
+	count_lines "" "$log"
+	if [ $status != 0 ] && ! grep -q '^\[FAIL\]' "$log"; then
+		fail "fuzz" "exit status $status, see $log"
+		tail -10 "$log"
+	fi
 }
 
 # ---------------------------------------------------------------- build
@@ -188,6 +225,8 @@ for tier in $tiers; do
 	ktest) run_ktest ;;
 	boot) run_boot ;;
 	build) run_build ;;
+	shell) run_shell ;;
+	fuzz) run_fuzz ;;
 	*) fail "unknown tier $tier" ;;
 	esac
 done

@@ -8,11 +8,17 @@
 import subprocess
 import sys
 
+# Layout (kernel/ksyms.c): the count, the lowest address, then per symbol
+# its address as an offset from that and its name's offset in the blob (8
+# bytes), then the sizes (2 bytes each, 0 when unknown or too large), then
+# the names. Compact because it ships in every image.
 HEADER = """\t.section .ksyms, "a"
 \t.balign 8
-\t.globl ksyms_count, ksyms_table, ksyms_names
+\t.globl ksyms_count, ksyms_base, ksyms_table, ksyms_sizes, ksyms_names
 ksyms_count:
 \t.quad {count}
+ksyms_base:
+\t.quad 0x{base:x}
 ksyms_table:
 """
 
@@ -29,18 +35,24 @@ def functions(lines):
             continue
         if kind not in "tTwW" or name.startswith(".") or "$" in name:
             continue
-        if (addr, name) in seen:
+        # One name per address: aliases (weak and strong names of one
+        # function) would only take space.
+        if addr in seen:
             continue
-        seen.add((addr, name))
+        seen.add(addr)
         yield int(addr, 16), int(size, 16), name
 
 
 def emit(syms):
-    out = [HEADER.format(count=len(syms))]
+    base = syms[0][0] if syms else 0
+    out = [HEADER.format(count=len(syms), base=base)]
     offset = 0
     for addr, size, name in syms:
-        out.append(f"\t.quad 0x{addr:x}\n\t.long {offset}, {size}\n")
+        out.append(f"\t.long {addr - base}, {offset}\n")
         offset += len(name) + 1
+    out.append("ksyms_sizes:\n")
+    for _, size, _ in syms:
+        out.append(f"\t.short {size if size < 65536 else 0}\n")
     out.append("ksyms_names:\n")
     for _, _, name in syms:
         out.append(f'\t.asciz "{name}"\n')

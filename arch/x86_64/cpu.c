@@ -12,6 +12,7 @@ void x86_cpu_detect(void)
 	arch_cpuid(0, 0, r);
 	x86_cpu.max_leaf = r[0];
 	arch_cpuid(1, 0, r);
+	x86_cpu.apic_id = r[1] >> 24;
 	x86_cpu.x2apic = r[2] >> 21 & 1;
 	x86_cpu.tsc_deadline = r[2] >> 24 & 1;
 	x86_cpu.rdrand = r[2] >> 30 & 1;

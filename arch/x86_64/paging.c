@@ -1,19 +1,45 @@
 /* Refinements of the static identity map that entry code switched on: the
- * page at address 0 is left unmapped so that a NULL dereference faults. The
- * tables live in pages of their own (.bss.pagetables). */
+ * page at address 0 is left unmapped so that a NULL dereference faults, and
+ * plat_mem_protect() takes single pages away (stack guards), splitting the
+ * 1 GiB and 2 MiB pages around them on demand. All CPUs share these tables.
+ * Tables live in pages of their own (.bss.pagetables, then the heap). */
+#include <errno.h>
 #include <stdint.h>
+#include <arch/smp.h>
 #include <arch/x86.h>
+#include <kernel/compiler.h>
+#include <kernel/mm.h>
+#include <kernel/panic.h>
+#include <kernel/spinlock.h>
+#include <platform.h>
 
 #define PTE_P 0x1ull
 #define PTE_W 0x2ull
 #define PTE_PS 0x80ull
+#define PTE_PAT_4K 0x80ull	/* in a 4 KiB entry, PAT is where PS is above */
+#define PTE_PAT_LARGE 0x1000ull /* in a 2 MiB or 1 GiB entry */
 #define PTE_G 0x100ull
+#define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
+
+#define PAGE_4K 0x1000ull
+#define PAGE_2M 0x200000ull
+#define PAGE_1G 0x40000000ull
+#define VA_LIMIT (1ull << 39) /* the identity map is PML4 entry 0 */
+#define RESERVE_PAGES 4	      /* tables for the first splits, before the heap exists */
+#define INVLPG_MAX 64	      /* above this many pages one full flush is cheaper */
 
 extern uint64_t boot_pml4[512];
 
 static uint64_t pd_low[512] __attribute__((aligned(4096), section(".bss.pagetables")));
 static uint64_t pt_low[512] __attribute__((aligned(4096), section(".bss.pagetables")));
+static uint64_t reserve[RESERVE_PAGES][512]
+    __attribute__((aligned(4096), section(".bss.pagetables")));
+
+static spinlock_t lock = SPINLOCK_INIT;
+static unsigned reserve_next;
+static uint64_t *spare; /* page-table pages to use, linked through word 0 */
+static long nspare;
 
 void x86_paging_init(void)
 {
@@ -35,4 +61,161 @@ void x86_paging_init(void)
 		pdpt[0] = (uintptr_t)pd_low | PTE_P | PTE_W;
 	/* Only page 0 changed meaning; every other address maps as before. */
 	__asm__ volatile("invlpg (%0)" ::"r"(0ul) : "memory");
+}
+
+static uint64_t *table_of(uint64_t entry)
+{
+	return (uint64_t *)(uintptr_t)(entry & PTE_ADDR);
+}
+
+/* The leaf entry for @va and its level (3: 1 GiB, 2: 2 MiB, 1: 4 KiB); NULL
+ * when an entry above 4 KiB is not present (we only ever clear 4 KiB ones). */
+static uint64_t *walk(uintptr_t va, int *level)
+{
+	uint64_t *e = &boot_pml4[va >> 39 & 511];
+
+	if (!(*e & PTE_P))
+		return NULL;
+	for (*level = 3; *level > 1; --*level) {
+		e = &table_of(*e)[va >> (3 + 9 * *level) & 511]; /* 30, 21 */
+		if (!(*e & PTE_P))
+			return NULL;
+		if (*e & PTE_PS)
+			return e;
+	}
+	return &table_of(*e)[va >> 12 & 511];
+}
+
+uint64_t x86_pte_get(uintptr_t va, uint64_t *page_size)
+{
+	int level;
+	uint64_t *e = va < VA_LIMIT ? walk(va, &level) : NULL;
+
+	*page_size = e ? PAGE_4K << (9 * (level - 1)) : 0;
+	return e ? __atomic_load_n(e, __ATOMIC_RELAXED) : 0;
+}
+
+/* Table pages that taking [start, end) away needs: one per 2 MiB page it
+ * touches, plus one per 1 GiB page it touches. -EINVAL if part of it is not
+ * mapped at all. */
+static long tables_needed(uintptr_t start, uintptr_t end)
+{
+	long n = 0;
+
+	for (uintptr_t va = ALIGN_DOWN(start, PAGE_2M); va < end; va += PAGE_2M) {
+		int level;
+		if (!walk(va, &level))
+			return -EINVAL;
+		if (level == 3 && (va <= start || va % PAGE_1G == 0))
+			n++; /* the 1 GiB page's new page directory */
+		if (level >= 2)
+			n++; /* the 2 MiB page's new page table */
+	}
+	return n;
+}
+
+/* Have at least @n pages in the spare list; what was taken stays there on
+ * failure, for the next call. */
+static int spares_get(long n)
+{
+	while (nspare < n) {
+		uint64_t *p = reserve_next < RESERVE_PAGES ? reserve[reserve_next++]
+							   : mm_pages_alloc(mm_kernel_heap(), 1);
+		if (!p)
+			return -ENOMEM;
+		*(uint64_t **)p = spare;
+		spare = p;
+		nspare++;
+	}
+	return 0;
+}
+
+/* Replace the large page *e by a table of pages one level smaller with the
+ * same translation and attributes. The table is complete before it is
+ * linked, so another CPU walking now sees the large page or the whole table,
+ * which translate alike; the stale large TLB entries are equivalent too. */
+static void split(uint64_t *e, int level)
+{
+	uint64_t *t = spare, old = *e;
+
+	BUG_ON(!nspare);
+	spare = *(uint64_t **)t;
+	nspare--;
+	uint64_t size = level == 3 ? PAGE_2M : PAGE_4K;
+	uint64_t base = old & PTE_ADDR & ~(size * 512 - 1);
+	uint64_t attrs = old & (0xfffull | PTE_NX);
+	if (level == 3)
+		attrs |= old & PTE_PAT_LARGE;
+	else
+		attrs = (attrs & ~PTE_PS) | (old & PTE_PAT_LARGE ? PTE_PAT_4K : 0);
+	for (uint64_t i = 0; i < 512; i++)
+		t[i] = (base + i * size) | attrs;
+	__atomic_store_n(e, (uintptr_t)t | PTE_P | PTE_W, __ATOMIC_RELEASE);
+}
+
+static uint64_t *split_to_4k(uintptr_t va)
+{
+	int level;
+	uint64_t *e = walk(va, &level);
+
+	while (level > 1) {
+		split(e, level);
+		e = walk(va, &level);
+	}
+	return e;
+}
+
+/* Waiting for the lock with interrupts off, this CPU may be the one the
+ * holder waits for: answer its flush requests meanwhile. */
+static unsigned long paging_lock(void)
+{
+	unsigned long flags = irq_save();
+
+	while (!spin_trylock(&lock)) {
+		x86_tlb_service();
+		__builtin_ia32_pause();
+	}
+	return flags;
+}
+
+/* Taking pages away: local invlpg (which also drops a large page's entry
+ * that covered them, and the paging-structure caches), then every other
+ * CPU. Giving them back needs no flush anywhere: x86 caches no translation
+ * from a non-present entry (SDM 4.10.4.3), so the next access walks the
+ * tables and finds the page. Split tables are kept when pages come back. */
+int plat_mem_protect(void *addr, size_t len, int prot)
+{
+	uintptr_t start = (uintptr_t)addr, end = start + len;
+
+	if ((start | len) % PAGE_4K || end < start || start < PAGE_4K || end > VA_LIMIT)
+		return -EINVAL; /* page 0 stays unmapped: NULL must fault */
+	if (!len)
+		return 0;
+	unsigned long flags = paging_lock();
+	long need = tables_needed(start, end);
+	int ret = need < 0 ? (int)need : prot ? 0 : spares_get(need);
+	if (ret)
+		goto out;
+	for (uintptr_t va = start; va < end; va += PAGE_4K) {
+		if (prot) {
+			int level;
+			uint64_t *e = walk(va, &level);
+			if (level == 1)
+				__atomic_or_fetch(e, PTE_P, __ATOMIC_RELEASE);
+		} else {
+			__atomic_and_fetch(split_to_4k(va), ~PTE_P, __ATOMIC_RELEASE);
+		}
+	}
+	if (!prot) {
+		if (len / PAGE_4K > INVLPG_MAX)
+			x86_tlb_flush_all();
+		else
+			for (uintptr_t va = start; va < end; va += PAGE_4K)
+				__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+		x86_tlb_shootdown();
+	}
+out:
+	spin_unlock(&lock);
+	irq_restore(flags);
+	return ret;
 }

@@ -1,17 +1,17 @@
 /* x86_64-only system calls: the C library sets its thread pointer (%fs base)
  * through them. */
 #include <errno.h>
+#include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <platform.h>
 
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 
-static void *thread_pointer;
-
+/* The thread pointer is part of the thread: the switch reloads it. */
 static long sys_set_thread_area(void *tp)
 {
-	thread_pointer = tp;
+	current_thread()->tls = tp;
 	plat_set_thread_pointer(tp);
 	return 0;
 }
@@ -22,7 +22,7 @@ static long sys_arch_prctl(long code, unsigned long addr)
 	case ARCH_SET_FS:
 		return sys_set_thread_area((void *)addr);
 	case ARCH_GET_FS:
-		*(unsigned long *)addr = (unsigned long)thread_pointer;
+		*(unsigned long *)addr = (unsigned long)current_thread()->tls;
 		return 0;
 	default:
 		return -EINVAL;

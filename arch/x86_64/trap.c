@@ -1,11 +1,14 @@
-/* IDT, TSS and the C side of every exception and interrupt. */
+/* The IDT (shared by all CPUs) and the C side of every exception and
+ * interrupt. */
 #include <stdint.h>
 #include <string.h>
 #include <arch/cpu.h>
 #include <arch/lapic.h>
 #include <arch/trap.h>
+#include <arch/x86.h>
 #include <kernel/log.h>
 #include <kernel/panic.h>
+#include <kernel/sched.h>
 
 struct idt_entry {
 	uint16_t offset_lo, selector;
@@ -14,22 +17,12 @@ struct idt_entry {
 	uint32_t offset_hi, zero;
 } __attribute__((packed));
 
-struct tss {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3, iomap_base;
-} __attribute__((packed));
-
 extern const uint64_t trap_stubs[256];
-extern uint64_t boot_gdt[];
 
 static struct idt_entry idt[256] __attribute__((aligned(16)));
-static struct tss tss __attribute__((aligned(16)));
 /* Double faults (a stack overflow among them), NMIs and machine checks get a
- * known-good stack of their own. */
+ * known-good stack of their own: this one on the boot CPU, one given by
+ * arch_trap_init_ap() on the others. */
 static uint8_t ist_stack[16384] __attribute__((aligned(16)));
 static irq_handler_t irq_handlers[256];
 
@@ -45,32 +38,31 @@ static void idt_set(unsigned vec, uint64_t handler, unsigned ist)
 	};
 }
 
-static void tss_load(void)
-{
-	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
-
-	tss.ist[0] = (uint64_t)(ist_stack + sizeof(ist_stack));
-	tss.iomap_base = sizeof(tss);
-	boot_gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
-		      ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
-	boot_gdt[4] = base >> 32;
-	__asm__ volatile("ltr %w0" ::"r"(0x18));
-}
-
-void arch_trap_init(void)
+static void idt_load(void)
 {
 	struct {
 		uint16_t limit;
 		uint64_t base;
 	} __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint64_t)idt};
 
+	__asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+void arch_trap_init(void)
+{
 	for (unsigned v = 0; v < 256; v++)
 		idt_set(v, trap_stubs[v], 0);
 	idt_set(TRAP_NMI, trap_stubs[TRAP_NMI], 1);
 	idt_set(TRAP_DOUBLE_FAULT, trap_stubs[TRAP_DOUBLE_FAULT], 1);
 	idt_set(18, trap_stubs[18], 1);
-	tss_load();
-	__asm__ volatile("lidt %0" ::"m"(idtr));
+	x86_gdt_load(0, ist_stack + sizeof(ist_stack));
+	idt_load();
+}
+
+void arch_trap_init_ap(unsigned cpu, void *ist_top)
+{
+	x86_gdt_load(cpu, ist_top);
+	idt_load();
 }
 
 void arch_irq_register(unsigned vector, irq_handler_t handler)
@@ -83,11 +75,24 @@ void arch_irq_register(unsigned vector, irq_handler_t handler)
 void trap_handler(struct trap_frame *f)
 {
 	if (f->vector >= IRQ_VECTOR_BASE) {
+		struct cpu *c = this_cpu();
 		irq_handler_t h = irq_handlers[f->vector];
+		if (c)
+			c->in_irq++;
 		if (h)
 			h(f);
-		if (f->vector != IRQ_VECTOR_SPURIOUS)
-			lapic_eoi();
+		if (f->vector == IRQ_VECTOR_SPURIOUS) {
+			if (c)
+				c->in_irq--;
+			return;
+		}
+		lapic_eoi();
+		if (c) {
+			c->in_irq--;
+			/* Preempt here, on the interrupted thread's stack: its
+			 * registers are in *f until it is switched back. */
+			sched_irq_exit();
+		}
 		return;
 	}
 	uint64_t cr2;

@@ -77,6 +77,16 @@ static uint64_t tsc_from_pit(void)
 	return (t1 - t0) * PIT_HZ / elapsed;
 }
 
+uint64_t x86_tsc_hz;
+
+void x86_delay_us(uint64_t us)
+{
+	uint64_t t0 = arch_rdtsc(), span = x86_tsc_hz / 1000000 * us;
+
+	while (arch_rdtsc() - t0 < span)
+		arch_cpu_relax();
+}
+
 uint64_t x86_tsc_calibrate(void)
 {
 	uint64_t hz = 0;
@@ -87,5 +97,6 @@ uint64_t x86_tsc_calibrate(void)
 		hz = tsc_from_cpuid();
 	if (!hz)
 		hz = tsc_from_pit();
+	x86_tsc_hz = hz;
 	return hz;
 }

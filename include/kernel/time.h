@@ -13,7 +13,9 @@ uint64_t time_now_ns(void);
  * up to centuries. */
 uint64_t time_cycles_to_ns(uint64_t cycles);
 
-/* Block the caller until monotonic time deadline_ns (the CPU idles). */
-void time_sleep_until(uint64_t deadline_ns);
+/* Block the calling thread until monotonic time deadline_ns (before the
+ * scheduler runs, or in an interrupt handler, the CPU idles instead).
+ * @retval 0 the time came; -EINTR woken early by thread_wake() */
+int time_sleep_until(uint64_t deadline_ns);
 
 #endif

@@ -254,6 +254,8 @@ void unishyper_offsets(void)
 	DEF(MUSL_PTHREAD_H_ERRNO_VAL, offsetof(struct pthread, h_errno_val));
 	DEF(MUSL_PTHREAD_LOCALE, offsetof(struct pthread, locale));
 	DEF(MUSL_PTHREAD_STDIO_LOCKS, offsetof(struct pthread, stdio_locks));
+	DEF(MUSL_DT_EXITED, DT_EXITED);
+	DEF(MUSL_DT_DETACHED, DT_DETACHED);
 	DEF(MUSL_TLS_ABOVE_TP, 0
 #ifdef TLS_ABOVE_TP
 		+ 1

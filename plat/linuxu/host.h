@@ -25,6 +25,7 @@ static inline long host_syscall6(long n, long a1, long a2, long a3, long a4, lon
 #define HOST_WRITE 1
 #define HOST_POLL 7
 #define HOST_MMAP 9
+#define HOST_MPROTECT 10
 #define HOST_RT_SIGACTION 13
 #define HOST_RT_SIGPROCMASK 14
 #define HOST_RT_SIGRETURN 15

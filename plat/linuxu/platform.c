@@ -4,6 +4,7 @@
  * stdin/stdout, memory one anonymous mapping, time the host's clocks, the
  * timer interrupt SIGALRM, CPU exceptions the host's fault signals.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <arch/trap.h>
 #include <kernel/boot.h>
 #include <kernel/panic.h>
+#include <kernel/sched.h>
 #include <kernel/time.h>
 #include <platform.h>
 
@@ -40,6 +42,8 @@ extern void linuxu_sigreturn(void);
 
 volatile int linuxu_irq_on;
 volatile int linuxu_irq_pending;
+void *linuxu_percpu;
+static int have_fsgsbase; /* the host lets us write %fs base directly */
 
 static char cmdline[1024];
 static void *memory;
@@ -152,9 +156,25 @@ void plat_timer_arm(uint64_t deadline_ns)
 
 static void run_timer_handler(void)
 {
+	struct cpu *c = this_cpu();
+
 	linuxu_irq_on = 0;
+	if (c)
+		c->in_irq++;
 	if (timer_handler)
 		timer_handler();
+	if (c)
+		c->in_irq--;
+}
+
+/* The end of an interrupt: the scheduler may switch threads right here,
+ * inside the signal handler, on the interrupted thread's stack. SIGALRM is
+ * installed with SA_NODEFER so that the host does not keep it blocked for
+ * the thread switched to; the software flag masks it instead. */
+static void timer_irq_exit(void)
+{
+	sched_irq_exit();
+	linuxu_irq_on = 1;
 }
 
 void linuxu_irq_replay(void)
@@ -162,7 +182,7 @@ void linuxu_irq_replay(void)
 	while (linuxu_irq_pending) {
 		linuxu_irq_pending = 0;
 		run_timer_handler();
-		linuxu_irq_on = 1;
+		timer_irq_exit();
 	}
 }
 
@@ -176,7 +196,7 @@ static void on_sigalrm(int sig, siginfo_t *info, void *uc)
 		return;
 	}
 	run_timer_handler();
-	linuxu_irq_on = 1;
+	timer_irq_exit();
 }
 
 static void host_sigmask(int how, uint64_t mask)
@@ -250,7 +270,7 @@ static void signals_init(void)
 
 	/* Faults run on a stack of their own, so a stack overflow can report. */
 	host_syscall(HOST_SIGALTSTACK, &ss, 0, 0);
-	host_sigaction(SIGALRM, on_sigalrm, 0);
+	host_sigaction(SIGALRM, on_sigalrm, HOST_SA_NODEFER);
 	host_sigaction(SIGSEGV, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER);
 	host_sigaction(SIGBUS, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER);
 	host_sigaction(SIGILL, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER);
@@ -267,7 +287,66 @@ void plat_poweroff(int status)
 
 void plat_set_thread_pointer(void *tp)
 {
-	host_syscall(HOST_ARCH_PRCTL, HOST_ARCH_SET_FS, tp, 0);
+	if (have_fsgsbase)
+		__asm__ volatile("wrfsbase %0" ::"r"(tp) : "memory");
+	else
+		host_syscall(HOST_ARCH_PRCTL, HOST_ARCH_SET_FS, tp, 0);
+}
+
+/* ------------------------------------------------------------ one CPU */
+
+unsigned plat_cpu_count(void)
+{
+	return 1;
+}
+
+int plat_cpu_start(unsigned cpu, void (*entry)(unsigned cpu), void *stack_top)
+{
+	(void)cpu;
+	(void)entry;
+	(void)stack_top;
+	return -ENOSYS;
+}
+
+void plat_ipi_send(unsigned cpu)
+{
+	(void)cpu;
+}
+
+void plat_ipi_set_handler(void (*handler)(void))
+{
+	(void)handler;
+}
+
+int plat_mem_protect(void *addr, size_t len, int prot)
+{
+	if ((uintptr_t)addr % 4096 || len % 4096)
+		return -EINVAL;
+	long r = host_syscall(HOST_MPROTECT, addr, len, prot ? 3 /* RW */ : 0);
+	return r < 0 ? (int)r : 0;
+}
+
+int plat_irq_attach(unsigned irq, void (*handler)(void *arg), void *arg)
+{
+	(void)irq;
+	(void)handler;
+	(void)arg;
+	return -EINVAL;
+}
+
+#define HOST_AT_HWCAP2 26
+#define HOST_HWCAP2_FSGSBASE 2
+
+/* The auxiliary vector follows argv and envp on the start stack. */
+static void find_hwcaps(long *sp)
+{
+	long *p = sp + 1 + sp[0] + 1;
+
+	while (*p)
+		p++;
+	for (p++; p[0]; p += 2)
+		if (p[0] == HOST_AT_HWCAP2)
+			have_fsgsbase = (p[1] & HOST_HWCAP2_FSGSBASE) != 0;
 }
 
 /* The host's argv becomes the kernel command line, quoted so that the
@@ -295,6 +374,7 @@ void linuxu_start(long *sp, uint64_t boot_cycles)
 {
 	start_ns = host_clock_ns(CLOCK_MONOTONIC);
 	build_cmdline((int)sp[0], (char **)(sp + 1));
+	find_hwcaps(sp);
 	signals_init();
 	memory = (void *)host_syscall6(HOST_MMAP, 0, MEMORY_SIZE, 3 /* RW */,
 				       0x22 | 0x4000 /* PRIVATE|ANON|NORESERVE */, -1, 0);

@@ -44,6 +44,17 @@ void plat_memory_foreach(void (*fn)(void *start, size_t len, void *arg), void *a
 	}
 }
 
+int microvm_is_ram(uint64_t addr, uint64_t len)
+{
+	const struct pvh_memmap_entry *e = (void *)(uintptr_t)start_info->memmap_paddr;
+
+	for (uint32_t i = 0; start_info->memmap_paddr && i < start_info->memmap_entries; i++)
+		if (e[i].type == PVH_MEMMAP_RAM && e[i].addr <= addr &&
+		    addr + len <= e[i].addr + e[i].size)
+			return 1;
+	return 0;
+}
+
 void microvm_boot(uint32_t start_info_paddr)
 {
 	start_info = (const void *)(uintptr_t)start_info_paddr;
@@ -54,5 +65,8 @@ void microvm_boot(uint32_t start_info_paddr)
 	if (start_info->magic != PVH_START_MAGIC)
 		panic("not started through PVH (magic 0x%x)", start_info->magic);
 	microvm_time_init(x86_tsc_calibrate());
+	/* CPUID gave the boot CPU's APIC id for free; in x2APIC mode it may
+	 * not fit in those 8 bits, so ask the local APIC. */
+	microvm_acpi_init(start_info->rsdp_paddr, x86_cpu.x2apic ? lapic_id() : x86_cpu.apic_id);
 	kernel_start(boot_tsc_start);
 }

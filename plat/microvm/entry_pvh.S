@@ -3,12 +3,12 @@
  * starts the CPU at pvh_start32 in 32-bit protected mode, paging off, with
  * %ebx holding the physical address of struct hvm_start_info.
  *
- * The page tables are static data in pages of their own: one PML4 and one
- * PDPT of 1 GiB pages that identity-map the first 512 GiB. Building nothing
- * at boot keeps boot fast (each freshly touched page costs a VM exit) and
- * keeps the tables away from other data that the hypervisor would then have
- * to write-protect. CPUs without 1 GiB pages get 2 MiB pages for the first
- * 4 GiB, built here in a loop.
+ * The page tables live in pages of their own (in .bss, away from other data
+ * that the hypervisor would otherwise have to write-protect with them): one
+ * PML4 and one PDPT of 1 GiB pages that identity-map the first 512 GiB,
+ * filled by a short loop here rather than shipped as 8 KiB of image. The
+ * pages cost the same VM exit on first touch either way. CPUs without
+ * 1 GiB pages get 2 MiB pages for the first 4 GiB instead.
  */
 #define CR0_PE (1 << 0)
 #define CR0_MP (1 << 1)
@@ -57,7 +57,9 @@ pvh_start32:
 	btl $26, %edx
 	jc 1f
 	call build_2m_tables
-1:
+	jmp 2f
+1:	call build_1g_tables
+2:
 	movl %cr4, %eax
 	orl $(CR4_PAE | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
 	movl %eax, %cr4
@@ -73,6 +75,27 @@ pvh_start32:
 	movl %eax, %cr0
 	lgdt boot_gdt_ptr
 	ljmp $0x08, $long_mode_entry
+
+/* PML4[0] -> a PDPT of 512 1 GiB pages; the fourth GiB (MMIO) uncached. */
+build_1g_tables:
+	movl $boot_pdpt, %edi
+	xorl %eax, %eax			/* GiB number */
+5:	movl %eax, %edx
+	shll $30, %edx
+	orl $(PTE_P | PTE_W | PTE_PS | PTE_G), %edx
+	cmpl $3, %eax
+	jne 6f
+	orl $(PTE_PCD | PTE_PWT), %edx
+6:	movl %edx, (%edi)
+	movl %eax, %edx
+	shrl $2, %edx			/* bits 32 and up of the address */
+	movl %edx, 4(%edi)
+	addl $8, %edi
+	incl %eax
+	cmpl $512, %eax
+	jb 5b
+	movl $(boot_pdpt + PTE_P + PTE_W), boot_pml4
+	ret
 
 /* Point PML4[0] at a PDPT whose first four entries reference 2 MiB page
  * directories covering 0-4 GiB; the last GiB (MMIO) is uncached. */
@@ -127,39 +150,26 @@ boot_tsc_start:
 boot_start_info:
 	.long 0
 
-	/* Flat 64-bit code and data; the TSS descriptor is filled in by C. */
+	/* Flat 64-bit code and data, until arch_trap_init() loads the GDT
+	 * that has a TSS per CPU (arch/x86_64/gdt.c, same selectors). */
 	.balign 16
-	.globl boot_gdt
 boot_gdt:
 	.quad 0
 	.quad 0x00af9a000000ffff	/* 0x08: kernel code, 64-bit */
 	.quad 0x00cf92000000ffff	/* 0x10: kernel data */
-	.quad 0, 0			/* 0x18: TSS (16 bytes) */
 boot_gdt_end:
 	.globl boot_gdt_ptr
 boot_gdt_ptr:
 	.word boot_gdt_end - boot_gdt - 1
 	.quad boot_gdt
 
-	.section .data.pagetables, "aw"
+	.section .bss.pagetables, "aw", @nobits
 	.balign 4096
 	.globl boot_pml4
 boot_pml4:
-	.quad boot_pdpt + (PTE_P | PTE_W)
-	.fill 511, 8, 0
+	.skip 4096
 boot_pdpt:
-	.set gib, 0
-	.rept 512
-	.if gib == 3
-	.quad (gib << 30) | (PTE_P | PTE_W | PTE_PS | PTE_G | PTE_PCD | PTE_PWT)
-	.else
-	.quad (gib << 30) | (PTE_P | PTE_W | PTE_PS | PTE_G)
-	.endif
-	.set gib, gib + 1
-	.endr
-
-	.section .bss.pagetables, "aw", @nobits
-	.balign 4096
+	.skip 4096
 boot_pdpt_2m:
 	.skip 4096
 boot_pd_2m:

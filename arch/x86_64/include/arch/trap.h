@@ -21,7 +21,14 @@ struct trap_frame {
 #define TRAP_GP 13
 #define TRAP_PAGE_FAULT 14
 #define IRQ_VECTOR_BASE 32
+/* Device lines (IOAPIC inputs): vector IRQ_VECTOR_DEVICE + GSI, for GSIs
+ * below IRQ_DEVICE_LINES. */
+#define IRQ_VECTOR_DEVICE 0x30
+#define IRQ_DEVICE_LINES 64
+/* The local ones sit in the highest priority class, above every device. */
 #define IRQ_VECTOR_TIMER 0xf0
+#define IRQ_VECTOR_IPI 0xf1 /* plat_ipi_send() */
+#define IRQ_VECTOR_TLB 0xf2 /* TLB shootdown (arch/x86_64/tlb.c) */
 #define IRQ_VECTOR_SPURIOUS 0xff
 
 typedef void (*irq_handler_t)(struct trap_frame *frame);
@@ -35,7 +42,12 @@ void arch_irq_register(unsigned vector, irq_handler_t handler);
 typedef int (*fault_hook_t)(struct trap_frame *frame);
 void arch_set_fault_hook(fault_hook_t hook);
 
+/* The boot CPU: build the IDT, load it, the GDT and CPU 0's TSS. */
 void arch_trap_init(void);
+
+/* Another CPU: load the shared IDT and GDT and its own TSS, whose IST stack
+ * (double fault, NMI, machine check) ends at ist_top. */
+void arch_trap_init_ap(unsigned cpu, void *ist_top);
 
 /* Print the registers of a trap frame to the console. */
 void arch_dump_frame(const struct trap_frame *frame, uint64_t fault_addr);

@@ -8,6 +8,7 @@ struct x86_features {
 	unsigned x2apic : 1, tsc_deadline : 1, fsgsbase : 1, hypervisor : 1, kvm : 1,
 		kvmclock : 1, pku : 1, rdrand : 1, invariant_tsc : 1;
 	uint32_t max_leaf, max_hv_leaf;
+	uint32_t apic_id; /* the boot CPU's initial APIC id (CPUID 1, 8 bits) */
 };
 
 extern struct x86_features x86_cpu;
@@ -25,6 +26,21 @@ void x86_paging_init(void);
 /* TSC frequency in Hz, found without waiting where the hypervisor tells it
  * (kvmclock, CPUID 0x15/0x16), by measuring against the PIT otherwise. */
 uint64_t x86_tsc_calibrate(void);
+
+/* What x86_tsc_calibrate() found; 0 before. */
+extern uint64_t x86_tsc_hz;
+
+/* Spin for at least @us microseconds (TSC; needs x86_tsc_hz). */
+void x86_delay_us(uint64_t us);
+
+/* The GDT with one TSS per CPU: load it on this CPU and make its TSS, whose
+ * first IST stack ends at ist_top, the task register. */
+void x86_gdt_load(unsigned cpu, void *ist_top);
+
+/* The leaf page-table entry that maps @va, and the size of the page it maps
+ * (4 KiB, 2 MiB or 1 GiB); 0 when no table on the way is present. For tests
+ * and diagnostics. */
+uint64_t x86_pte_get(uintptr_t va, uint64_t *page_size);
 
 static inline void x86_set_fs_base(void *p)
 {

@@ -1,0 +1,110 @@
+/*
+ * Threads: the kernel's unit of execution. Every thread is also a C-library
+ * thread (it has musl's thread block as its TLS), so pthread calls, errno
+ * and _Thread_local work in all of them, whichever way they were created:
+ * pthread_create() or thread_spawn().
+ */
+#ifndef KERNEL_THREAD_H
+#define KERNEL_THREAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define THREAD_NAME_MAX 16
+
+/* Priorities: a larger number runs first. Threads of one priority share
+ * the CPU round-robin (with the priority scheduler). */
+#define THREAD_PRIO_MIN 1
+#define THREAD_PRIO_DEFAULT 10
+#define THREAD_PRIO_MAX 31
+#define THREAD_PRIO_IDLE 0 /* reserved for the idle threads */
+
+#define THREAD_STACK_DEFAULT (64u << 10)
+#define THREAD_CPU_ANY (~0ull)
+
+enum thread_state {
+	THREAD_READY,	/* runnable, waiting for a CPU */
+	THREAD_RUNNING, /* on a CPU now */
+	THREAD_BLOCKED, /* waiting for an event (lock, I/O, join), maybe with a timeout */
+	THREAD_SLEEPING, /* waiting for time alone */
+	THREAD_EXITED,	/* finished; its record waits for a join */
+};
+
+/* Flags of struct thread_info. */
+#define THREAD_F_PROTECTED 0x1 /* cannot be killed (idle threads, the terminal) */
+#define THREAD_F_IDLE 0x2
+#define THREAD_F_DETACHED 0x4
+
+/* What thread_spawn() takes. Zero-initialised fields take the defaults. */
+struct thread_attr {
+	const char *name;      /* NULL: "thread" */
+	int priority;	       /* 0: THREAD_PRIO_DEFAULT */
+	size_t stack_size;     /* 0: THREAD_STACK_DEFAULT; rounded up to pages */
+	uint64_t affinity;     /* bit n: may run on CPU n; 0: any CPU */
+	int detached;	       /* no join: the record goes when the thread ends */
+	unsigned flags;	       /* THREAD_F_PROTECTED */
+};
+
+/* A snapshot of one thread, for ps and the tests. */
+struct thread_info {
+	int tid;
+	char name[THREAD_NAME_MAX];
+	enum thread_state state;
+	int priority;
+	int cpu; /* the CPU it runs on or last ran on */
+	uint64_t affinity;
+	uint64_t runtime_ns; /* time spent running */
+	unsigned restarts;
+	unsigned flags;
+	size_t heap_used; /* bytes of its live heap allocations */
+};
+
+/* Start fn(arg) in a new thread.
+ * @retval >0 the new thread's id
+ * @retval -EAGAIN out of memory for its stack or record
+ * @retval -EINVAL bad priority or an affinity with no CPU the machine has */
+int thread_spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg);
+
+/* Wait for thread @tid to end and collect its value.
+ * @retval 0 done (*value set when value is not NULL)
+ * @retval -ESRCH no such thread; -EINVAL detached; -EDEADLK joining oneself */
+int thread_join(int tid, void **value);
+int thread_detach(int tid);
+
+/* End the calling thread with @value (what thread_join() returns). */
+__attribute__((noreturn)) void thread_exit(void *value);
+
+int thread_self(void);
+void thread_yield(void);
+/* Sleep at least @ns nanoseconds (thread_sleep_us/ms for convenience). */
+void thread_sleep_ns(uint64_t ns);
+static inline void thread_sleep_us(uint64_t us) { thread_sleep_ns(us * 1000); }
+static inline void thread_sleep_ms(uint64_t ms) { thread_sleep_ns(ms * 1000000); }
+
+int thread_set_priority(int tid, int priority);
+int thread_set_affinity(int tid, uint64_t cpus);
+int thread_set_name(int tid, const char *name);
+
+/* Fill @out with up to @max threads, in thread id order.
+ * @retval the number of entries filled */
+int thread_snapshot(struct thread_info *out, int max);
+/* @retval 0 filled; -ESRCH no such thread */
+int thread_info_get(int tid, struct thread_info *out);
+
+/* End thread @tid at once, as if it had called thread_exit(-1).
+ * @retval 0 done; -ESRCH no such thread; -EPERM a protected thread;
+ * -EBUSY it is the calling thread */
+int thread_kill(int tid);
+
+/* Make a blocked or sleeping thread @tid ready now, as if its wait had
+ * timed out ("run TID" in the shell).
+ * @retval 0 woken; -ESRCH no such thread; -EINVAL it was not waiting */
+int thread_wake(int tid);
+
+/* "ready", "running", ... */
+const char *thread_state_name(enum thread_state state);
+
+/* Number of CPUs the scheduler runs on. */
+unsigned sched_cpu_count(void);
+
+#endif

@@ -1,0 +1,422 @@
+/*
+ * Thread records: creation (the C library's __clone, under both
+ * pthread_create() and thread_spawn()), exit, reaping, and lookup by id.
+ *
+ * A thread's record outlives it until its C-library side is gone too: a
+ * joinable thread's until it is joined, a detached one's until it has
+ * switched off its stack. Each thread has its own heap (mm_current_heap()
+ * returns it), so what it allocated is known when it ends.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <string.h>
+#include <musl_offsets.h>
+#include <kernel/log.h>
+#include <kernel/panic.h>
+#include <kernel/sched.h>
+#include <platform.h>
+
+#define HASH_SIZE 64
+
+static spinlock_t threads_lock = SPINLOCK_INIT;
+static struct thread *hash[HASH_SIZE];
+static struct thread *all_head;
+static int next_tid = 1;
+static unsigned nthreads;
+
+
+/* musl's struct pthread, seen through the offsets its build computed. */
+static inline int musl_detach_state(const struct thread *t)
+{
+	return __atomic_load_n((int *)((char *)t->tls + MUSL_PTHREAD_DETACH_STATE),
+			       __ATOMIC_ACQUIRE);
+}
+
+struct mm_heap *mm_current_heap(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (!c || c->in_irq || !c->current)
+		return mm_kernel_heap();
+	return &c->current->heap;
+}
+
+/* Caller holds threads_lock (or accepts a racy answer). */
+struct thread *thread_lookup(int tid)
+{
+	for (struct thread *t = hash[tid % HASH_SIZE]; t; t = t->hash_next)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+struct thread *thread_alloc(const char *name, int prio, uint64_t affinity)
+{
+	struct thread *t = mm_heap_memalign(mm_kernel_heap(), 64, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	memset(t, 0, sizeof(*t));
+	strncpy(t->name, name ? name : "thread", THREAD_NAME_MAX - 1);
+	t->prio = t->base_prio = prio;
+	t->affinity = affinity ? affinity : THREAD_CPU_ANY;
+	t->state = THREAD_READY;
+	return t;
+}
+
+void thread_register(struct thread *t)
+{
+	unsigned long flags = spin_lock_irqsave(&threads_lock);
+
+	do {
+		t->tid = next_tid++;
+		if (next_tid <= 0)
+			next_tid = 2;
+	} while (thread_lookup(t->tid) && t->tid != 1);
+	t->hash_next = hash[t->tid % HASH_SIZE];
+	hash[t->tid % HASH_SIZE] = t;
+	t->all_next = all_head;
+	t->all_prev = NULL;
+	if (all_head)
+		all_head->all_prev = t;
+	all_head = t;
+	nthreads++;
+	spin_unlock_irqrestore(&threads_lock, flags);
+	mm_heap_init(&t->heap, t->tid);
+}
+
+/* threads_lock held. */
+static void thread_unregister_locked(struct thread *t)
+{
+	struct thread **pp = &hash[t->tid % HASH_SIZE];
+
+	while (*pp && *pp != t)
+		pp = &(*pp)->hash_next;
+	if (*pp)
+		*pp = t->hash_next;
+	if (t->all_prev)
+		t->all_prev->all_next = t->all_next;
+	else
+		all_head = t->all_next;
+	if (t->all_next)
+		t->all_next->all_prev = t->all_prev;
+	nthreads--;
+}
+
+/* The memory of an unregistered, finished thread goes back: its kernel
+ * stack, the region __unmapself() named, the record. */
+static void thread_free(struct thread *t)
+{
+	if (t->unmap_base)
+		sys_munmap_region(t->unmap_base, t->unmap_size, 0);
+	if (t->stack)
+		sched_stack_free(t->stack, t->stack_size);
+	mm_free(t);
+}
+
+/* Unregister and free @t if it is still registered and has finished
+ * exiting; exactly one caller wins. */
+static void thread_reap_if_done(int tid, struct thread *t)
+{
+	unsigned long flags = spin_lock_irqsave(&threads_lock);
+	int reap = thread_lookup(tid) == t && t->exit_done;
+
+	if (reap)
+		thread_unregister_locked(t);
+	spin_unlock_irqrestore(&threads_lock, flags);
+	if (reap)
+		thread_free(t);
+}
+
+void thread_init_boot(void)
+{
+	struct thread *t = thread_alloc("main", THREAD_PRIO_DEFAULT, THREAD_CPU_ANY);
+
+	BUG_ON(!t);
+	thread_register(t); /* tid 1, as the C library's main thread expects */
+	sched_boot_thread_ready(t);
+}
+
+/* ------------------------------------------------------------ creation */
+
+/*
+ * The C library's thread creation (pthread_create): run fn(arg) on @stack
+ * with thread pointer @tls. The attributes of a thread_spawn() in progress
+ * in the calling thread apply; otherwise the new thread inherits the
+ * caller's priority and affinity, as POSIX's default does.
+ */
+int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
+{
+	struct thread *self = current_thread();
+	const struct thread_attr *a = self->spawn_attr;
+	va_list ap;
+
+	va_start(ap, arg);
+	int *ptid = va_arg(ap, int *);
+	void *tls = va_arg(ap, void *);
+	int *ctid = va_arg(ap, int *);
+	va_end(ap);
+
+	struct thread *t = a ? thread_alloc(a->name, a->priority, a->affinity)
+			     : thread_alloc("thread", self->base_prio, self->affinity);
+	if (!t)
+		return -EAGAIN;
+	if (a)
+		t->flags = a->flags;
+	if (flags & CLONE_SETTLS)
+		t->tls = tls;
+	if (t->tls && musl_detach_state(t) == MUSL_DT_DETACHED)
+		t->flags |= THREAD_F_DETACHED; /* pthread_attr_setdetachstate() */
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_tid = ctid;
+	t->start_fn = (void *(*)(void *))(void *)fn;
+	t->start_arg = arg;
+	t->cpu = a && a->affinity ? (unsigned)__builtin_ctzll(a->affinity) : self->cpu;
+	t->sp = sched_thread_context(t, stack);
+	thread_register(t);
+	if (flags & CLONE_PARENT_SETTID)
+		*ptid = t->tid;
+	self->spawn_tid = t->tid;
+	if (t->flags & THREAD_F_IDLE) {
+		sched_cpus[t->cpu]->idle = t;
+		t->prio = t->base_prio = THREAD_PRIO_IDLE;
+	} else {
+		sched_start_thread(t);
+		sched_preempt_point();
+	}
+	return t->tid;
+}
+
+static int spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg)
+{
+	struct thread *self = current_thread();
+	size_t size = ALIGN_UP(attr->stack_size ? attr->stack_size : THREAD_STACK_DEFAULT,
+			       MM_PAGE_SIZE);
+	pthread_attr_t pa;
+	pthread_t pt;
+
+	void *stack = sched_stack_alloc(size);
+	if (!stack)
+		return -EAGAIN;
+	pthread_attr_init(&pa);
+	pthread_attr_setstack(&pa, stack, size);
+	if (attr->detached)
+		pthread_attr_setdetachstate(&pa, PTHREAD_CREATE_DETACHED);
+	self->spawn_attr = attr;
+	self->spawn_tid = 0;
+	int r = pthread_create(&pt, &pa, fn, arg);
+	self->spawn_attr = NULL;
+	if (r) {
+		sched_stack_free(stack, size);
+		return -r;
+	}
+	unsigned long flags = spin_lock_irqsave(&threads_lock);
+	struct thread *t = thread_lookup(self->spawn_tid);
+	if (t && t->tls == pt) {
+		t->stack = stack;
+		t->stack_size = size;
+	}
+	spin_unlock_irqrestore(&threads_lock, flags);
+	return self->spawn_tid;
+}
+
+int thread_spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg)
+{
+	struct thread_attr a = attr ? *attr : (struct thread_attr){0};
+
+	if (!a.priority)
+		a.priority = THREAD_PRIO_DEFAULT;
+	if (a.priority < THREAD_PRIO_MIN || a.priority > THREAD_PRIO_MAX)
+		return -EINVAL;
+	if (a.affinity && !(a.affinity & sched_online_mask()))
+		return -EINVAL;
+	a.flags &= THREAD_F_PROTECTED;
+	if (a.detached)
+		a.flags |= THREAD_F_DETACHED;
+	return spawn(&a, fn, arg);
+}
+
+int thread_spawn_idle(unsigned cpu, int (*fn)(void *))
+{
+	char name[THREAD_NAME_MAX] = "idle";
+	struct thread_attr a = {
+		.name = name,
+		.priority = THREAD_PRIO_MIN,
+		.stack_size = 16384,
+		.affinity = 1ull << cpu,
+		.detached = 1,
+		.flags = THREAD_F_IDLE | THREAD_F_PROTECTED | THREAD_F_DETACHED,
+	};
+
+	if (cpu)
+		name[4] = '0' + cpu % 10, name[5] = 0;
+	return spawn(&a, (void *(*)(void *))(void *)fn, NULL);
+}
+
+/* ---------------------------------------------------------------- exit */
+
+/* SYS_exit: the C library's thread exit has run; only the kernel side is
+ * left. */
+__attribute__((noreturn)) void thread_exit_kernel(void)
+{
+	struct thread *t = current_thread();
+
+	futex_exit_release(t);
+	irq_disable();
+	sched_exit_current();
+}
+
+/* musl's __unmapself: free the calling detached thread's memory (which
+ * holds its stack) and exit. The freeing waits until it is off that stack. */
+__attribute__((noreturn)) void __unmapself(void *base, size_t size)
+{
+	struct thread *t = current_thread();
+
+	t->unmap_base = base;
+	t->unmap_size = size;
+	thread_exit_kernel();
+}
+
+void thread_finish_exit(struct thread *t)
+{
+	int *ctid = t->clear_tid;
+
+	mm_heap_abandon(&t->heap);
+	/* Detached: nobody will join, so the record goes now. The decision
+	 * and the unregistering are one step under the lock, against a
+	 * thread_detach() racing with this exit. */
+	unsigned long flags = spin_lock_irqsave(&threads_lock);
+	t->exit_done = 1;
+	int reap = t->unmap_base || (t->flags & THREAD_F_DETACHED);
+	if (reap)
+		thread_unregister_locked(t);
+	spin_unlock_irqrestore(&threads_lock, flags);
+	if (reap)
+		thread_free(t);
+	/* Last: a joiner waits for this word and then frees the thread's
+	 * memory, record included. */
+	if (ctid) {
+		__atomic_store_n(ctid, 0, __ATOMIC_RELEASE);
+		futex_wake_addr(ctid, 1);
+	}
+}
+
+/* A thread region goes back to the heap (a joiner's munmap): the records
+ * of exited threads whose thread block lived there go with it. */
+void thread_region_unmapped(void *addr, size_t len)
+{
+	struct thread *dead[8];
+	unsigned n = 0;
+	unsigned long flags = spin_lock_irqsave(&threads_lock);
+
+	for (struct thread *t = all_head, *next; t && n < 8; t = next) {
+		next = t->all_next;
+		if (t->exit_done && (char *)t->tls >= (char *)addr &&
+		    (char *)t->tls < (char *)addr + len) {
+			thread_unregister_locked(t);
+			dead[n++] = t;
+		}
+	}
+	spin_unlock_irqrestore(&threads_lock, flags);
+	while (n)
+		thread_free(dead[--n]);
+}
+
+/* ---------------------------------------------------------------- join */
+
+int thread_join(int tid, void **value)
+{
+	unsigned long flags = spin_lock_irqsave(&threads_lock);
+	struct thread *t = thread_lookup(tid);
+	void *pt = t ? t->tls : NULL;
+	unsigned tflags = t ? t->flags : 0;
+
+	spin_unlock_irqrestore(&threads_lock, flags);
+	if (!t)
+		return -ESRCH;
+	if (t == current_thread())
+		return -EDEADLK;
+	if (tflags & (THREAD_F_DETACHED | THREAD_F_IDLE))
+		return -EINVAL;
+	int r = pthread_join((pthread_t)pt, value);
+	if (r)
+		return -r;
+	/* pthread_join() returned after the thread's last switch (its tid
+	 * word is cleared last thing). A pthread_create() thread's record
+	 * went with its memory; any other's goes now. */
+	thread_reap_if_done(tid, t);
+	return 0;
+}
+
+int thread_detach(int tid)
+{
+	unsigned long flags = spin_lock_irqsave(&threads_lock);
+	struct thread *t = thread_lookup(tid);
+	void *pt = t ? t->tls : NULL;
+	unsigned tflags = t ? t->flags : 0;
+
+	spin_unlock_irqrestore(&threads_lock, flags);
+	if (!t)
+		return -ESRCH;
+	if (tflags & (THREAD_F_DETACHED | THREAD_F_IDLE))
+		return -EINVAL;
+	/* If it had already ended, this joins it. */
+	int r = pthread_detach((pthread_t)pt);
+	if (r)
+		return -r;
+	flags = spin_lock_irqsave(&threads_lock);
+	int reap = thread_lookup(tid) == t;
+	if (reap) {
+		t->flags |= THREAD_F_DETACHED;
+		reap = t->exit_done; /* else its exit sees the flag */
+		if (reap)
+			thread_unregister_locked(t);
+	}
+	spin_unlock_irqrestore(&threads_lock, flags);
+	if (reap)
+		thread_free(t);
+	return 0;
+}
+
+__attribute__((noreturn)) void thread_exit(void *value)
+{
+	pthread_exit(value);
+}
+
+/* A killed thread ends here, on its own stack, interrupts on. */
+__attribute__((noreturn)) void thread_die_killed(void)
+{
+	struct thread *t = current_thread();
+
+	t->kill_pending = 0;
+	irq_enable();
+	log_debug("thread %d (%s) killed", t->tid, t->name);
+	pthread_exit((void *)-1l);
+}
+
+int thread_snapshot(struct thread_info *out, int max)
+{
+	int n = 0;
+	unsigned long flags = spin_lock_irqsave(&threads_lock);
+
+	for (struct thread *t = all_head; t && n < max; t = t->all_next) {
+		/* Insert in tid order (the list is newest first). */
+		int i = n++;
+		while (i > 0 && out[i - 1].tid > t->tid) {
+			out[i] = out[i - 1];
+			i--;
+		}
+		thread_fill_info(t, &out[i]);
+	}
+	spin_unlock_irqrestore(&threads_lock, flags);
+	return n;
+}
+
+int thread_self(void)
+{
+	struct thread *t = current_thread();
+
+	return t ? t->tid : 1;
+}
