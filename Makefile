@@ -5,7 +5,7 @@
 #
 # ARCH     x86_64
 # MACHINE  qemu (microvm under KVM, TCG when /dev/kvm does not open) | linuxu
-# APP      a directory under examples/ (or tests/apps/) with a defconfig
+# APP      a directory under examples/ (or tests/apps/) with a defconfig (shell)
 # LOG      error | warn | info | debug | trace
 #
 # Targets: all (default), run, debug, test, bench, menuconfig, savedefconfig,
@@ -13,7 +13,7 @@
 
 ARCH ?= x86_64
 MACHINE ?= qemu
-APP ?= hello_world
+APP ?= shell
 LOG ?= info
 
 ifeq ($(MACHINE),linuxu)

@@ -13,7 +13,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-tiers=${*:-unit build ktest boot}
+tiers=${*:-unit build ktest boot shell fuzz}
 passed=0
 failed=0
 LOGDIR=build/tests
