@@ -18,6 +18,9 @@ echo "bench: building"
 make --no-print-directory MACHINE=qemu APP=bench_alloc >"$out/build.log" 2>&1
 make --no-print-directory MACHINE=linuxu APP=bench_alloc >>"$out/build.log" 2>&1
 make --no-print-directory MACHINE=qemu APP=hello_world >>"$out/build.log" 2>&1
+make --no-print-directory MACHINE=qemu APP=bench_thread >>"$out/build.log" 2>&1
+make --no-print-directory MACHINE=linuxu APP=bench_thread >>"$out/build.log" 2>&1
+gcc -O2 -pthread -Itools/bench tools/bench/thread_host.c tools/bench/thread_bench.c -o "$out/thread_host"
 gcc -O2 -Iinclude -Itests/unit/shim -Itools/bench tools/bench/alloc_host.c tools/bench/alloc_bench.c \
 	$(ls kernel/mm/*.c | grep -v -e malloc.c -e ktest_) -o "$out/alloc_host"
 
@@ -27,6 +30,16 @@ echo "bench: allocator on linuxu"
 TIMEOUT=600 tools/run.sh linuxu build/x86_64-linuxu-bench_alloc/unishyper.img >"$out/alloc-linuxu.txt"
 echo "bench: glibc malloc on the host"
 "$out/alloc_host" >"$out/alloc-glibc.txt"
+
+echo "bench: threads on QEMU microvm, 1 and 2 CPUs"
+for n in 1 2; do
+	SMP=$n TIMEOUT=600 tools/run.sh microvm build/x86_64-microvm-bench_thread/unishyper.img |
+		tr -d '\r' >"$out/thread-microvm-smp$n.txt"
+done
+echo "bench: threads on linuxu"
+TIMEOUT=600 tools/run.sh linuxu build/x86_64-linuxu-bench_thread/unishyper.img >"$out/thread-linuxu.txt"
+echo "bench: Linux pthreads on the host"
+"$out/thread_host" >"$out/thread-linux.txt"
 
 echo "bench: boot time, 11 boots of hello_world"
 for i in $(seq 11); do
@@ -39,6 +52,11 @@ for i in $(seq 11); do
 	TIMEOUT=60 tools/run.sh microvm build/x86_64-microvm-hello_world/unishyper.img >/dev/null
 done
 whole_ms=$((($(date +%s%N) - start) / 11000000))
+
+# field FILE NAME KEY -> the value of KEY= on the line starting with NAME
+field() {
+	awk -v n="$2" -v f="$3=" '$1 == n { for (i = 2; i <= NF; i++) if (index($i, f) == 1) print substr($i, length(f) + 1) }' "$1"
+}
 
 median_of() { # file kind size mode -> median (single) or per_op (batch)
 	awk -v k="$2" -v s="size=$3" -v m="mode=$4" '$1 == k && $2 == s && $3 == m {
@@ -78,6 +96,24 @@ median_of() { # file kind size mode -> median (single) or per_op (batch)
 	echo "Timer overhead (back-to-back reads): linuxu $(sed -n 's/^timer overhead median=\([0-9]*\).*/\1/p' "$out/alloc-linuxu.txt"),"
 	echo "glibc run $(sed -n 's/^timer overhead median=\([0-9]*\).*/\1/p' "$out/alloc-glibc.txt"),"
 	echo "microvm $(sed -n 's/^timer overhead median=\([0-9]*\).*/\1/p' "$out/alloc-microvm.txt") cycles."
+	echo
+	echo "### Threads"
+	echo
+	echo "TSC cycles, median / p99 (timer overhead of ~$(sed -n 's/^timer overhead median=\([0-9]*\).*/\1/p' "$out/thread-linux.txt") cycles"
+	echo "included; yield and ping-pong are round trips halved). \"x\" is Linux"
+	echo "pthreads (glibc, same host, same run) divided by linuxu: how many times"
+	echo "faster the unikernel's code is when both run natively on this CPU."
+	echo
+	echo "| operation | linuxu | Linux pthreads | x | microvm 1 CPU (TCG) | microvm 2 CPUs (TCG) |"
+	echo "| --- | --- | --- | --- | --- | --- |"
+	for op in yield spawn create_join mutex sem_pingpong_local sem_pingpong_cross; do
+		lm=$(field "$out/thread-linuxu.txt" $op median) lp=$(field "$out/thread-linuxu.txt" $op p99)
+		hm=$(field "$out/thread-linux.txt" $op median) hp=$(field "$out/thread-linux.txt" $op p99)
+		m1=$(field "$out/thread-microvm-smp1.txt" $op median) p1=$(field "$out/thread-microvm-smp1.txt" $op p99)
+		m2=$(field "$out/thread-microvm-smp2.txt" $op median) p2=$(field "$out/thread-microvm-smp2.txt" $op p99)
+		x=$(awk -v a="$hm" -v b="$lm" 'BEGIN { if (a > 0 && b > 0) printf "%.1f", a / b; else print "-" }')
+		echo "| $op | ${lm:--} / ${lp:--} | ${hm:--} / ${hp:--} | $x | ${m1:--} / ${p1:--} | ${m2:--} / ${p2:--} |"
+	done
 	echo
 	echo "Boot to main() of hello_world on QEMU microvm, as the kernel prints it:"
 	echo "median ${boot_median} us over 11 boots (min $(head -1 "$out/boot-us.txt"), max $(tail -1 "$out/boot-us.txt"));"

@@ -47,7 +47,7 @@ struct thread {
 	struct thread *rq_next, *rq_prev; /* run queue links */
 	int queued;			  /* on a run queue */
 	struct sched_timer timer;
-	uint64_t runtime_ns, ran_since_ns, slice_end_ns;
+	uint64_t runtime_cycles, ran_since_cycles; /* plat_cycles(): cheap on every switch */
 
 	/* Exit and reaping. */
 	int *clear_tid;	     /* CLONE_CHILD_CLEARTID: zeroed and woken at exit */
@@ -87,6 +87,10 @@ struct cpu {
 	spinlock_t timer_lock;
 	struct sched_timer *timers; /* sorted by deadline */
 	uint64_t armed_ns;	    /* what the hardware timer is set to, 0 none */
+	/* Round robin: while threads share the top priority, a tick every
+	 * time slice; one that finds no switch since the last preempts. */
+	uint64_t tick_ns;
+	uint64_t tick_switches;
 	uint64_t idle_ns, idle_since_ns;
 	uint64_t switches;
 };

@@ -42,14 +42,22 @@ static inline void cpu_relax(void)
 
 static void account_switch(struct cpu *c, struct thread *prev, struct thread *next)
 {
-	uint64_t now = plat_time_ns();
+	uint64_t now = plat_cycles();
 
-	prev->runtime_ns += now - prev->ran_since_ns;
-	next->ran_since_ns = now;
-	next->slice_end_ns = 0;
-	if (sched_slice_ns() && sched_rq_top_prio(c) >= next->prio && next != c->idle)
-		next->slice_end_ns = now + sched_slice_ns();
+	prev->runtime_cycles += now - prev->ran_since_cycles;
+	next->ran_since_cycles = now;
 	c->switches++;
+}
+
+/* @c's current thread must now share the CPU with an equal: start the
+ * round-robin tick if it is not running. c->lock held. */
+static int start_rr_tick(struct cpu *c)
+{
+	if (c->tick_ns || !sched_slice_ns())
+		return 0;
+	c->tick_ns = plat_time_ns() + sched_slice_ns();
+	c->tick_switches = c->switches;
+	return 1;
 }
 
 /* Second half of every switch, on the new thread's stack. */
@@ -94,7 +102,8 @@ void schedule(void)
 	next->cpu = c->id;
 	c->current = next;
 	account_switch(c, prev, next);
-	sched_timer_rearm(c);
+	if (sched_rq_top_prio(c) >= next->prio && next != c->idle && start_rr_tick(c))
+		sched_timer_rearm(c);
 	plat_set_thread_pointer(next->tls);
 	prev = arch_context_switch(&prev->sp, next->sp, prev);
 	/* Back on this thread's stack, possibly on another CPU. */
@@ -167,11 +176,8 @@ static void enqueue_and_kick(struct thread *t)
 	int kick = sched_should_preempt(cur, t), rearm = 0;
 	if (kick) {
 		c->need_resched = 1;
-	} else if (t->prio == cur->prio && !cur->slice_end_ns && sched_slice_ns()) {
-		/* It must now share the CPU with the running thread: start a
-		 * time slice on that CPU. */
-		cur->slice_end_ns = plat_time_ns() + sched_slice_ns();
-		rearm = 1;
+	} else if (t->prio == cur->prio) {
+		rearm = start_rr_tick(c);
 	}
 	if (rearm && c == this_cpu())
 		sched_timer_rearm(c);
@@ -395,7 +401,7 @@ void sched_boot_thread_ready(struct thread *t)
 	t->state = THREAD_RUNNING;
 	t->on_cpu = 1;
 	t->cpu = 0;
-	t->ran_since_ns = plat_time_ns();
+	t->ran_since_cycles = plat_cycles();
 	c->current = t;
 }
 
@@ -411,7 +417,7 @@ static void ap_entry(unsigned id)
 	c->idle->state = THREAD_RUNNING;
 	c->idle->on_cpu = 1;
 	c->idle->cpu = id;
-	c->idle->ran_since_ns = plat_time_ns();
+	c->idle->ran_since_cycles = plat_cycles();
 	plat_set_thread_pointer(c->idle->tls);
 	__atomic_or_fetch(&online_mask, 1ull << id, __ATOMIC_RELEASE);
 	/* The boot stack is not used again. */

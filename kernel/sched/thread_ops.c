@@ -106,9 +106,10 @@ void thread_fill_info(const struct thread *t, struct thread_info *out)
 	out->priority = t->prio;
 	out->cpu = t->cpu;
 	out->affinity = t->affinity;
-	out->runtime_ns = t->runtime_ns;
+	uint64_t cycles = t->runtime_cycles;
 	if (t->state == THREAD_RUNNING)
-		out->runtime_ns += plat_time_ns() - t->ran_since_ns;
+		cycles += plat_cycles() - t->ran_since_cycles;
+	out->runtime_ns = time_cycles_to_ns(cycles);
 	out->restarts = t->restarts;
 	out->flags = t->flags;
 	out->heap_used = t->state == THREAD_EXITED ? 0 : mm_heap_used((struct mm_heap *)&t->heap);

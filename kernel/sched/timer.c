@@ -56,10 +56,10 @@ static int timer_cancel(struct sched_timer *tm)
 void sched_timer_rearm(struct cpu *c)
 {
 	uint64_t when = c->timers ? c->timers->deadline_ns : 0;
-	uint64_t slice = c->current ? c->current->slice_end_ns : 0;
+	uint64_t tick = c->tick_ns;
 
-	if (slice && (!when || slice < when))
-		when = slice;
+	if (tick && (!when || tick < when))
+		when = tick;
 	if (when != c->armed_ns) {
 		c->armed_ns = when;
 		plat_timer_arm(when);
@@ -98,10 +98,16 @@ void sched_timers_run(void)
 		sched_wakeup(container_of(tm, struct thread, timer));
 	}
 	struct thread *cur = c->current;
-	if (cur && cur->slice_end_ns && cur->slice_end_ns <= now) {
-		cur->slice_end_ns = 0;
-		if (sched_rq_top_prio(c) >= cur->prio)
-			c->need_resched = 1;
+	if (c->tick_ns && c->tick_ns <= now) {
+		if (cur && cur != c->idle && sched_rq_top_prio(c) >= cur->prio) {
+			/* A whole slice without a switch: next in line. */
+			if (c->switches == c->tick_switches)
+				c->need_resched = 1;
+			c->tick_switches = c->switches;
+			c->tick_ns = now + sched_slice_ns();
+		} else {
+			c->tick_ns = 0; /* nobody to share with: tickless again */
+		}
 	}
 	sched_timer_rearm(c);
 	spin_unlock(&c->timer_lock);

@@ -55,6 +55,14 @@ arch_patch_x86_64() {
 	# exp2l.s (which also holds expm1l) uses -4(%rsp); expm1l.s is an
 	# empty placeholder for it.  The generic C versions replace both.
 	rm -f src/math/x86_64/exp2l.s src/math/x86_64/expm1l.s
+	# a_spin() is the body of the spin-then-block loops in front of every
+	# futex wait (100 rounds). With "pause" (up to ~140 cycles each) the
+	# loop costs more than the kernel's whole block-and-wake path, and on
+	# one CPU the owner cannot run while we spin: keep only a compiler
+	# barrier, which leaves a short spin of plain loads.
+	sed -i '/^static inline void a_spin()/,/^}/s/"pause"/""/' arch/x86_64/atomic_arch.h
+	grep -A3 '^static inline void a_spin()' arch/x86_64/atomic_arch.h | grep -q '( "" :' ||
+		die "could not patch a_spin in arch/x86_64/atomic_arch.h"
 }
 
 # Symbols libc.a may leave undefined; README.md says what each is for.
