@@ -159,6 +159,9 @@ run_boot() {
 		boot_case "$plat-invalid-opcode" $plat crash 125 ud2 -- \
 			'^FAULT: invalid opcode' 'crash_invalid_opcode\+0x'
 		boot_case "$plat-abort" $plat crash 125 abort -- '^PANIC: abort\(\) called$'
+		boot_case "$plat-stack-overflow" $plat crash 125 overflow -- \
+			'^FAULT: (page|double) fault' '^  thread [0-9]+ \(deep\) on CPU 0$' \
+			'^  stack overflow: 0x[0-9a-f]+ is in the guard page below its 16384-byte stack$'
 		boot_case "$plat-assert" $plat crash 125 assert -- \
 			'^PANIC: assertion failed: answer == 42 \(tests/apps/crash/main.c:[0-9]+, main\)$'
 	done

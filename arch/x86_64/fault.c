@@ -6,6 +6,7 @@
 #include <kernel/ksyms.h>
 #include <kernel/log.h>
 #include <kernel/panic.h>
+#include <kernel/sched.h>
 
 static fault_hook_t fault_hook;
 
@@ -47,6 +48,7 @@ void arch_dump_frame(const struct trap_frame *f, uint64_t fault_addr)
 	kprintf("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f->r8, f->r9, f->r10, f->r11);
 	kprintf("  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", f->r12, f->r13, f->r14, f->r15);
 	kprintf("  rflags %016lx\n", f->rflags);
+	thread_fault_report(fault_addr);
 }
 
 /* The compiler gives leaf functions no frame: when the faulting function did

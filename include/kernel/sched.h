@@ -198,6 +198,9 @@ __attribute__((noreturn)) void thread_exit_kernel(void); /* SYS_exit */
 __attribute__((noreturn)) void thread_die_killed(void);
 void thread_region_unmapped(void *addr, size_t len);
 void thread_fill_info(const struct thread *t, struct thread_info *out);
+/* For fault reports: name the running thread, and say so when @fault_addr
+ * is the guard page under its stack. */
+void thread_fault_report(uintptr_t fault_addr);
 long sys_munmap_region(void *addr, size_t len, int reap_threads);
 
 /* ---- architecture */

@@ -414,6 +414,20 @@ int thread_snapshot(struct thread_info *out, int max)
 	return n;
 }
 
+void thread_fault_report(uintptr_t fault_addr)
+{
+	struct cpu *c = this_cpu();
+	struct thread *t = c ? c->current : NULL;
+
+	if (!t)
+		return;
+	kprintf("  thread %d (%s) on CPU %u\n", t->tid, t->name, c->id);
+	if (t->stack && fault_addr >= (uintptr_t)t->stack - MM_PAGE_SIZE &&
+	    fault_addr < (uintptr_t)t->stack)
+		kprintf("  stack overflow: 0x%lx is in the guard page below its %zu-byte stack\n",
+			(unsigned long)fault_addr, t->stack_size);
+}
+
 int thread_self(void)
 {
 	struct thread *t = current_thread();

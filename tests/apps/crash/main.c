@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/panic.h>
+#include <kernel/thread.h>
 
 static volatile int zero;
 
@@ -44,6 +45,24 @@ __attribute__((noinline)) static void crash_triple_fault(void)
 	__asm__ volatile("lidt %0; int3" ::"m"(idtr));
 }
 
+/* Unbounded recursion in a thread with a 16 KiB stack: it must fault on
+ * the guard page below the stack, not run into other memory. */
+static volatile int keep_going = 1;
+
+__attribute__((noinline)) static int recurse(int depth)
+{
+	volatile char frame[256];
+
+	frame[0] = (char)depth;
+	return (keep_going ? recurse(depth + 1) : 0) + frame[0];
+}
+
+static void *overflow_thread(void *arg)
+{
+	(void)arg;
+	return (void *)(long)recurse(0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -70,6 +89,10 @@ int main(int argc, char **argv)
 	if (!strcmp(what, "assert")) {
 		volatile int answer = 41;
 		assert(answer == 42);
+	}
+	if (!strcmp(what, "overflow")) {
+		struct thread_attr a = {.name = "deep", .stack_size = 16384};
+		thread_join(thread_spawn(&a, overflow_thread, NULL), NULL);
 	}
 	if (!strcmp(what, "triple"))
 		crash_triple_fault();
