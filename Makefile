@@ -7,6 +7,8 @@
 # MACHINE  qemu (microvm under KVM, TCG when /dev/kvm does not open) | linuxu
 # APP      a directory under examples/ (or tests/apps/) with a defconfig (shell)
 # LOG      error | warn | info | debug | trace
+# DISK     disk image for run/debug (default disk.img with CONFIG_BLKDEV,
+#          made by tools/mkdisk.sh if missing; DISK= for none)
 #
 # Targets: all (default), run, debug, test, bench, menuconfig, savedefconfig,
 # size, setup, clean. `make help` lists them.
@@ -148,11 +150,18 @@ size: $(IMAGE)
 	@size $(KERNEL)
 	@echo "stripped image: $$(stat -c %s $(IMAGE)) bytes"
 
+# A disk for apps with block devices; DISK= (empty) on the command line
+# runs without one.
+ifeq ($(origin DISK),undefined)
+DISK := $(if $(CONFIG_BLKDEV),disk.img)
+endif
+RUN_DISK = $(if $(DISK),test -e $(DISK) || tools/mkdisk.sh $(DISK); )DISK=$(DISK)
+
 run: $(IMAGE)
-	$(Q)tools/run.sh $(PLAT) $(IMAGE) $(ARGS)
+	$(Q)$(RUN_DISK) tools/run.sh $(PLAT) $(IMAGE) $(ARGS)
 
 debug: $(IMAGE)
-	$(Q)tools/run.sh --debug $(PLAT) $(IMAGE) $(ARGS)
+	$(Q)$(RUN_DISK) tools/run.sh --debug $(PLAT) $(IMAGE) $(ARGS)
 
 menuconfig: $(BUILD)/config.mk
 	$(Q)cd . && KCONFIG_CONFIG=$(BUILD)/.config $(PYTHON) -m menuconfig Kconfig
@@ -190,4 +199,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'

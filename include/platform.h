@@ -92,4 +92,13 @@ int plat_mem_protect(void *addr, size_t len, int prot);
  * @retval -EINVAL no such line, or it is taken */
 int plat_irq_attach(unsigned irq, void (*handler)(void *arg), void *arg);
 
+/* ---- Devices. */
+
+/* Call fn(base, irq, arg) for each virtio-mmio transport slot the machine
+ * has, occupied or not (the caller reads the magic value and device id), in
+ * slot order. @base is the slot's register block (identity mapped), @irq
+ * its interrupt line for plat_irq_attach(). Reads no device registers.
+ * @retval number of slots reported (0: the machine has none) */
+int plat_virtio_mmio_foreach(void (*fn)(uintptr_t base, unsigned irq, void *arg), void *arg);
+
 #endif

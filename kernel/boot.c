@@ -92,8 +92,13 @@ void kernel_start(uint64_t boot_cycles)
 	__builtin_unreachable();
 }
 
+/* Linked only with the VFS: everything cached goes to the disk first. */
+int vfs_sync_all(void) __attribute__((weak));
+
 void kernel_exit(int status)
 {
 	log_debug("exit %d", status);
+	if (vfs_sync_all)
+		vfs_sync_all();
 	plat_poweroff(status);
 }

@@ -1,70 +1,35 @@
-/* Standard input, output and error: the console. Files and sockets take
- * other descriptors once the VFS is in. */
+/* Standard input, output and error: the console, as a kind of file that
+ * descriptors 0, 1 and 2 name from boot on. */
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
 #include <sys/ioctl.h>
-#include <sys/uio.h>
 #include <kernel/console.h>
-#include <kernel/syscall.h>
-#include <kernel/time.h>
+#include <kernel/file.h>
+#include <kernel/initcall.h>
+#include <kernel/panic.h>
 #include <platform.h>
 
-#include <plat/irq.h>
-
-static int is_console(long fd)
+static long console_file_write(struct file *f, const void *buf, size_t len)
 {
-	return fd >= 0 && fd <= 2;
-}
-
-static long sys_write(long fd, const char *buf, size_t len)
-{
-	if (!is_console(fd))
-		return -EBADF;
+	(void)f;
 	plat_console_write(buf, len);
 	return len;
 }
 
-static long sys_writev(long fd, const struct iovec *iov, long iovcnt)
-{
-	long total = 0;
-
-	if (!is_console(fd))
-		return -EBADF;
-	if (iovcnt < 0 || iovcnt > 1024)
-		return -EINVAL;
-	for (long i = 0; i < iovcnt; i++) {
-		plat_console_write(iov[i].iov_base, iov[i].iov_len);
-		total += iov[i].iov_len;
-	}
-	return total;
-}
-
 /* Blocks until at least one byte has arrived, as a terminal read does. */
-static long sys_read(long fd, char *buf, size_t len)
+static long console_file_read(struct file *f, void *buf, size_t len)
 {
-	if (fd != 0)
-		return -EBADF;
-	if (!len)
-		return 0;
+	(void)f;
 	long n = console_read(buf, len);
 	return n < 0 ? 0 : n; /* closed input reads as end of file */
 }
 
-static long sys_readv(long fd, const struct iovec *iov, long iovcnt)
-{
-	if (iovcnt < 1)
-		return iovcnt == 0 ? 0 : -EINVAL;
-	for (long i = 0; i < iovcnt; i++)
-		if (iov[i].iov_len)
-			return sys_read(fd, iov[i].iov_base, iov[i].iov_len);
-	return 0;
-}
-
 /* The C library asks for the window size to decide whether stdout is a
  * terminal (line-buffered); the console is one. */
-static long sys_ioctl(long fd, unsigned long req, void *arg)
+static int console_ioctl(struct file *f, unsigned long req, void *arg)
 {
-	if (!is_console(fd))
-		return -EBADF;
+	(void)f;
 	if (req == TIOCGWINSZ) {
 		struct winsize *ws = arg;
 		ws->ws_row = 24;
@@ -75,20 +40,31 @@ static long sys_ioctl(long fd, unsigned long req, void *arg)
 	return -ENOTTY;
 }
 
-static long sys_lseek(long fd)
+static int console_fstat(struct file *f, struct stat *st)
 {
-	return is_console(fd) ? -ESPIPE : -EBADF;
+	(void)f;
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFCHR | 0620;
+	st->st_blksize = 1024;
+	st->st_rdev = 0x0501; /* /dev/console's numbers */
+	return 0;
 }
 
-static long sys_close(long fd)
-{
-	return is_console(fd) ? 0 : -EBADF;
-}
+static const struct file_ops console_ops = {
+	.read = console_file_read,
+	.write = console_file_write,
+	.ioctl = console_ioctl,
+	.fstat = console_fstat,
+};
 
-SYSCALL(write, sys_write);
-SYSCALL(writev, sys_writev);
-SYSCALL(read, sys_read);
-SYSCALL(readv, sys_readv);
-SYSCALL(ioctl, sys_ioctl);
-SYSCALL(lseek, sys_lseek);
-SYSCALL(close, sys_close);
+static int console_fds_init(void)
+{
+	static const int modes[3] = {O_RDWR, O_RDWR, O_RDWR}; /* as a terminal */
+
+	for (int fd = 0; fd < 3; fd++) {
+		struct file *f = file_alloc(&console_ops, modes[fd], NULL);
+		BUG_ON(!f || fd_install(f, fd, 0) != fd);
+	}
+	return 0;
+}
+INITCALL(INITCALL_ARCH, console_fds_init);

@@ -96,6 +96,23 @@ static int open_range(char *start, char *end)
 	return err;
 }
 
+/* For fault reports: trylock only, the fault may have hit with the lock
+ * held. */
+int mem_is_closed(uintptr_t addr)
+{
+	int hit = 0;
+	unsigned long flags = irq_save();
+
+	if (!spin_trylock(&closed_lock)) {
+		irq_restore(flags);
+		return 0;
+	}
+	for (struct closed_range *r = closed; r && !hit; r = r->next)
+		hit = addr >= (uintptr_t)r->start && addr < (uintptr_t)r->end;
+	spin_unlock_irqrestore(&closed_lock, flags);
+	return hit;
+}
+
 static long sys_mmap(void *addr, size_t len, long prot, long flags, long fd, long off)
 {
 	(void)addr;

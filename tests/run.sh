@@ -170,6 +170,17 @@ run_boot() {
 		SMP=$n boot_case "microvm-smp$n" microvm smp_boot 0 -- "^smp_boot: $n cpus$" \
 			"^smp_boot: $n cpus ok$"
 	done
+	# Disks: virtio-blk on microvm, a host file on linuxu, on a scratch image.
+	build blk-linuxu MACHINE=linuxu APP=blk_test || return
+	build blk-microvm MACHINE=qemu APP=blk_test || return
+	FORCE=1 tools/mkdisk.sh --scratch "$LOGDIR/scratch.img" 8 >/dev/null
+	for plat in linuxu microvm; do
+		DISK=$LOGDIR/scratch.img boot_case "$plat-blk" $plat blk_test 0 -- \
+			'^blk_test: vda, 16384 sectors of 512 bytes$' '^blk_test: ok$'
+		DISK=$LOGDIR/scratch.img DISK_RO=1 boot_case "$plat-blk-readonly" $plat blk_test 0 ro -- \
+			'^blk_test: vda, 16384 sectors of 512 bytes, read-only$' '^blk_test: ok \(read-only\)$'
+	done
+	DISK=$LOGDIR/scratch.img SMP=2 boot_case microvm-blk-smp2 microvm blk_test 0 -- '^blk_test: ok$'
 	# A reset is never a pass: the run script must say so and fail.
 	boot_case microvm-triple-fault microvm crash 126 triple -- \
 		'the machine reset \(triple fault\?\) instead of powering off'

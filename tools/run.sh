@@ -9,7 +9,10 @@
 # that no power-off can produce (0 after a reset or triple fault with
 # -no-reboot, an even number, QEMU's own errors) becomes 126.
 # Environment: TIMEOUT=seconds (exit 124 when reached), MEM (default 256M),
-# SMP (default 1), QEMU_EXTRA (more QEMU options), ACCEL=kvm|tcg.
+# SMP (default 1), QEMU_EXTRA (more QEMU options), ACCEL=kvm|tcg,
+# DISK=path (a raw disk image: a virtio-blk device on microvm, the host file
+# UNISHYPER_DISK on linuxu; empty or unset: no disk), DISK_RO=1 (that disk
+# read-only: QEMU readonly=on, UNISHYPER_DISK_READONLY=1 on linuxu).
 set -u
 
 debug=0
@@ -33,6 +36,10 @@ run_linuxu() {
 	if [ $debug = 1 ]; then
 		echo "gdb --args $elf $*"
 		exec gdb -q --args "$elf" "$@"
+	fi
+	if [ -n "${DISK:-}" ]; then
+		export UNISHYPER_DISK=$DISK
+		[ "${DISK_RO:-0}" = 1 ] && export UNISHYPER_DISK_READONLY=1
 	fi
 	with_timeout "$image" "$@"
 	exit $?
@@ -79,6 +86,12 @@ run_microvm() {
 		-serial mon:stdio -kernel "$image" -append "$(cmdline "$@")"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
 		-global virtio-mmio.force-legacy=false ${QEMU_EXTRA:-})
+	if [ -n "${DISK:-}" ]; then
+		local ro=
+		[ "${DISK_RO:-0}" = 1 ] && ro=,readonly=on
+		qemu+=(-drive "file=$DISK,format=raw,if=none,id=disk0$ro"
+			-device virtio-blk-device,drive=disk0)
+	fi
 	if [ $debug = 1 ]; then
 		echo "QEMU is waiting for the debugger. In another terminal:"
 		echo "  gdb -ex 'target remote :1234' -ex 'hbreak kernel_start' -ex continue $elf"

@@ -426,6 +426,9 @@ void thread_fault_report(uintptr_t fault_addr)
 	    fault_addr < (uintptr_t)t->stack)
 		kprintf("  stack overflow: 0x%lx is in the guard page below its %zu-byte stack\n",
 			(unsigned long)fault_addr, t->stack_size);
+	else if (mem_is_closed(fault_addr))
+		kprintf("  0x%lx is in a guard page (a C library thread stack's, if it overflowed)\n",
+			(unsigned long)fault_addr);
 }
 
 int thread_self(void)

@@ -23,13 +23,20 @@ static inline long host_syscall6(long n, long a1, long a2, long a3, long a4, lon
 /* x86_64 Linux system-call numbers (the host's, whatever the image uses). */
 #define HOST_READ 0
 #define HOST_WRITE 1
+#define HOST_OPEN 2
+#define HOST_CLOSE 3
+#define HOST_FSTAT 5
 #define HOST_POLL 7
 #define HOST_MMAP 9
 #define HOST_MPROTECT 10
 #define HOST_RT_SIGACTION 13
 #define HOST_RT_SIGPROCMASK 14
 #define HOST_RT_SIGRETURN 15
+#define HOST_IOCTL 16
+#define HOST_PREAD64 17
+#define HOST_PWRITE64 18
 #define HOST_SETITIMER 38
+#define HOST_FSYNC 74
 #define HOST_RT_SIGSUSPEND 130
 #define HOST_SIGALTSTACK 131
 #define HOST_ARCH_PRCTL 158

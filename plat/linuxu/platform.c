@@ -21,6 +21,7 @@
 #include <plat/irq.h>
 
 #include "host.h"
+#include "linuxu.h"
 
 #define MEMORY_SIZE (256ul << 20)
 #define HOST_SA_SIGINFO 0x4
@@ -279,8 +280,64 @@ static void signals_init(void)
 
 /* ------------------------------------------------------ start and stop */
 
+/* ------------------------------------------------------------ terminal */
+
+/* With the shell, a terminal on stdin goes to raw mode, as a serial
+ * console is: the shell's line editor echoes and edits itself (arrows,
+ * history). Ctrl-C still ends the process; the mode is restored on every
+ * way out. */
+#define HOST_TCGETS 0x5401
+#define HOST_TCSETS 0x5402
+#define HOST_ICANON 0x2
+#define HOST_ECHO 0x8
+#define HOST_ICRNL 0x100
+#define HOST_VMIN 6
+#define HOST_VTIME 5
+
+struct host_termios {
+	uint32_t iflag, oflag, cflag, lflag;
+	uint8_t line, cc[19];
+};
+
+static struct host_termios saved_tty;
+static int tty_raw;
+
+static void tty_restore(void)
+{
+	if (tty_raw)
+		host_syscall(HOST_IOCTL, 0, HOST_TCSETS, &saved_tty);
+	tty_raw = 0;
+}
+
+static void on_quit_signal(int sig, siginfo_t *info, void *uc)
+{
+	(void)info;
+	(void)uc;
+	tty_restore();
+	host_syscall(HOST_EXIT_GROUP, 128 + sig, 0, 0);
+}
+
+static void tty_init(void)
+{
+	struct host_termios t;
+
+	if (!IS_ENABLED(CONFIG_SHELL) || host_syscall(HOST_IOCTL, 0, HOST_TCGETS, &saved_tty) < 0)
+		return; /* not a terminal: piped input stays as it is */
+	t = saved_tty;
+	t.lflag &= ~(HOST_ICANON | HOST_ECHO);
+	t.iflag &= ~HOST_ICRNL;
+	t.cc[HOST_VMIN] = 1;
+	t.cc[HOST_VTIME] = 0;
+	if (host_syscall(HOST_IOCTL, 0, HOST_TCSETS, &t) == 0)
+		tty_raw = 1;
+	host_sigaction(SIGINT, on_quit_signal, 0);
+	host_sigaction(SIGTERM, on_quit_signal, 0);
+	host_sigaction(SIGHUP, on_quit_signal, 0);
+}
+
 void plat_poweroff(int status)
 {
+	tty_restore();
 	host_syscall(HOST_EXIT_GROUP, status, 0, 0);
 	__builtin_unreachable();
 }
@@ -334,6 +391,26 @@ int plat_irq_attach(unsigned irq, void (*handler)(void *arg), void *arg)
 	return -EINVAL;
 }
 
+int plat_virtio_mmio_foreach(void (*fn)(uintptr_t base, unsigned irq, void *arg), void *arg)
+{
+	(void)fn;
+	(void)arg;
+	return 0; /* disks are host files instead (blk.c) */
+}
+
+/* The host's environment: envp follows argv on the start stack. */
+static char **host_envp;
+
+const char *linuxu_host_env(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (char **e = host_envp; e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
 #define HOST_AT_HWCAP2 26
 #define HOST_HWCAP2_FSGSBASE 2
 
@@ -374,7 +451,9 @@ void linuxu_start(long *sp, uint64_t boot_cycles)
 {
 	start_ns = host_clock_ns(CLOCK_MONOTONIC);
 	build_cmdline((int)sp[0], (char **)(sp + 1));
+	host_envp = (char **)(sp + 1 + sp[0] + 1);
 	find_hwcaps(sp);
+	tty_init();
 	signals_init();
 	memory = (void *)host_syscall6(HOST_MMAP, 0, MEMORY_SIZE, 3 /* RW */,
 				       0x22 | 0x4000 /* PRIVATE|ANON|NORESERVE */, -1, 0);

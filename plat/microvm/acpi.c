@@ -154,6 +154,7 @@ void microvm_acpi_init(uint64_t rsdp_hint, uint32_t boot_apic_id)
 	const struct sdt_header *madt = rsdp ? madt_find(rsdp) : NULL;
 
 	if (madt) {
+		m->found = 1;
 		const uint8_t *p =
 		    (const uint8_t *)madt + sizeof(*madt) + 8; /* LAPIC address, flags */
 		const uint8_t *end = (const uint8_t *)madt + madt->length;

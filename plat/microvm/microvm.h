@@ -17,6 +17,7 @@ extern unsigned microvm_serial_rx_irqs;
 
 /* The machine as the ACPI MADT describes it (acpi.c). */
 struct microvm_madt {
+	int found;			/* 0: no ACPI (acpi=off), the defaults below */
 	unsigned ncpus;			/* 1 without ACPI */
 	uint32_t apic_id[X86_MAX_CPUS]; /* [0] is the boot CPU, then MADT order */
 	unsigned nioapics;		/* at least 1 (the default one) */

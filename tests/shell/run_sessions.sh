@@ -11,6 +11,7 @@
 #   on PLAT...      platforms to run on (default linuxu microvm)
 #   app APP         the image's application (default shell)
 #   input escapes   the input goes through printf %b first (\e, \xHH, \r)
+#   disk FAT        attach a fresh, empty FAT12/16/32 image (mkfs.fat -F FAT)
 #   no REGEX        the output must not match REGEX
 #   # ...           a comment
 # SESSION_APP=name runs every session on that application instead.
@@ -59,7 +60,7 @@ build_image() { # PLAT APP
 
 # Boot with stdin from a file; output (CRs removed) to OUT.txt.
 boot() { # PLAT APP INPUT OUT
-	TIMEOUT=60 tools/run.sh "$1" "$(image_of "$1" "$2")" <"$3" >"$4" 2>&1
+	DISK=${SESSION_DISK:-} TIMEOUT=60 tools/run.sh "$1" "$(image_of "$1" "$2")" <"$3" >"$4" 2>&1
 	local status=$?
 	tr -d '\r' <"$4" >"$4.txt"
 	return $status
@@ -103,7 +104,7 @@ check_output() { # NAME EXPECT STATUS OUT
 	fi
 	while IFS= read -r line; do
 		case $line in
-		"" | "#"* | "status "* | "on "* | "app "* | "input "*) continue ;;
+		"" | "#"* | "status "* | "on "* | "app "* | "input "* | "disk "*) continue ;;
 		"no "*)
 			if grep -Eq -- "${line#no }" "$4.txt"; then
 				fail "$1" "console shows /${line#no }/ (see $4)"
@@ -151,8 +152,19 @@ run_session() { # PLAT SESSION-FILE
 " >"$base.in.bin"
 		mv "$base.in.bin" "$base.in"
 	fi
+	local fat
+	fat=$(directive "$expect" disk "")
+	SESSION_DISK=
+	if [ -n "$fat" ]; then
+		SESSION_DISK=$base.disk.img
+		rm -f "$SESSION_DISK"
+		dd if=/dev/zero of="$SESSION_DISK" bs=1024 count=$([ "$fat" = 12 ] && echo 2000 || echo 65536) \
+			status=none
+		mkfs.fat -F "$fat" "$SESSION_DISK" >/dev/null
+	fi
 	boot "$plat" "$app" "$base.in" "$base.log"
 	status=$?
+	SESSION_DISK=
 	check_output "shell $plat $name" "$base.expect" "$status" "$base.log"
 }
 

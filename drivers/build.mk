@@ -1,0 +1,6 @@
+srcs-$(CONFIG_BLKDEV) += drivers/blkdev.c
+srcs-$(CONFIG_VIRTIO_MMIO) += drivers/virtio/virtio_mmio.c drivers/virtio/virtqueue.c
+srcs-$(CONFIG_VIRTIO_BLK) += $(if $(CONFIG_VIRTIO_MMIO),drivers/virtio/virtio_blk.c)
+ifeq ($(CONFIG_BLKDEV)$(CONFIG_KTEST),yy)
+srcs-y += drivers/virtio/ktest_virtio_blk.c
+endif

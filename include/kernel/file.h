@@ -1,0 +1,66 @@
+/*
+ * Open files and the descriptor table. A struct file is what a descriptor
+ * names: the console, a file of a mounted file system, later a socket. Each
+ * kind supplies its operations; the generic calls (read, write, lseek,
+ * close, dup, fcntl, ...) live in kernel/sys_file.c.
+ *
+ * One process, so one table, shared by all threads. Each file records the
+ * thread that opened it, so that the files of a thread that crashed can be
+ * found and closed.
+ */
+#ifndef KERNEL_FILE_H
+#define KERNEL_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define FD_MAX 256
+
+struct file;
+
+struct file_ops {
+	/* Sequential transfer at (and advancing) f->pos when the file is
+	 * seekable; NULL when the kind cannot do it (-EINVAL). */
+	long (*read)(struct file *f, void *buf, size_t len);
+	long (*write)(struct file *f, const void *buf, size_t len);
+	/* Positioned transfer (pread/pwrite); NULL: -ESPIPE. */
+	long (*pread)(struct file *f, void *buf, size_t len, uint64_t off);
+	long (*pwrite)(struct file *f, const void *buf, size_t len, uint64_t off);
+	/* @retval the file's size, for SEEK_END; NULL: not seekable */
+	long long (*size)(struct file *f);
+	int (*ioctl)(struct file *f, unsigned long req, void *arg);
+	int (*fstat)(struct file *f, struct stat *st);
+	int (*fsync)(struct file *f);
+	int (*ftruncate)(struct file *f, uint64_t size);
+	/* Linux getdents64 records into buf. */
+	long (*getdents)(struct file *f, void *buf, size_t len);
+	/* The last descriptor for it closed. */
+	void (*release)(struct file *f);
+};
+
+struct file {
+	const struct file_ops *ops;
+	int refs;	/* descriptors (dup) and calls in progress */
+	int flags;	/* O_ACCMODE, O_APPEND, O_NONBLOCK, O_DIRECTORY */
+	int owner_tid;	/* the thread that opened it */
+	uint64_t pos;	/* the offset of sequential reads and writes */
+	uint64_t dir_pos; /* readdir cursor */
+	int dir_dots;	/* "." and ".." already listed */
+	void *priv;	/* the kind's */
+};
+
+/* A new file with one reference, or NULL (out of memory). */
+struct file *file_alloc(const struct file_ops *ops, int flags, void *priv);
+void file_get(struct file *f);
+void file_put(struct file *f);
+
+/* Put @f in the lowest free descriptor >= @min; the descriptor takes over
+ * the caller's reference.
+ * @retval the descriptor; -EMFILE none free */
+int fd_install(struct file *f, int min, int cloexec);
+/* The file behind @fd with a new reference (file_put it), or NULL. */
+struct file *fd_get(int fd);
+
+#endif
