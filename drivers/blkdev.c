@@ -48,7 +48,7 @@ int blkdev_register(struct blkdev *d)
 out:
 	spin_unlock_irqrestore(&lock, flags);
 	if (!ret)
-		log_info("blk: %s: %llu sectors of %u bytes (%llu MiB)%s", d->name,
+		log_debug("blk: %s: %llu sectors of %u bytes (%llu MiB)%s", d->name,
 			 (unsigned long long)d->sectors, d->sector_size,
 			 (unsigned long long)(d->sectors * d->sector_size >> 20),
 			 d->readonly ? ", read-only" : "");

@@ -9,11 +9,14 @@
 #  boot   images booted on linuxu and QEMU: console output and exit status
 #  build  image size, module selection
 #  shell  scripted terminal sessions (tests/shell/)
+#  storage FAT12/16/32 images made by mkfs.fat and mtools read and written
+#         by the kernel, checked with mtools and fsck.fat; damaged images;
+#         a power cut (tests/storage/)
 #  fuzz   the shell's line parser under libFuzzer (FUZZ_SECONDS, default 30)
 set -u
 cd "$(dirname "$0")/.."
 
-tiers=${*:-unit build ktest boot shell fuzz}
+tiers=${*:-unit build ktest boot shell storage fuzz}
 passed=0
 failed=0
 LOGDIR=build/tests
@@ -198,6 +201,17 @@ run_shell() {
 	fi
 }
 
+run_storage() {
+	local log=$LOGDIR/storage.log status
+	tests/storage/run.sh >"$log" 2>&1
+	status=$?
+	count_lines "storage " "$log"
+	if [ $status != 0 ] && ! grep -q '^\[FAIL\]' "$log"; then
+		fail "storage" "exit status $status, see $log"
+		tail -10 "$log"
+	fi
+}
+
 run_fuzz() {
 	local log=$LOGDIR/fuzz.log status
 	tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" >"$log" 2>&1
@@ -240,6 +254,7 @@ for tier in $tiers; do
 	boot) run_boot ;;
 	build) run_build ;;
 	shell) run_shell ;;
+	storage) run_storage ;;
 	fuzz) run_fuzz ;;
 	*) fail "unknown tier $tier" ;;
 	esac

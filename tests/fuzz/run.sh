@@ -1,33 +1,81 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the shell's input path with libFuzzer (clang).
+# Coverage-guided fuzzing with libFuzzer (clang): the shell's input path
+# and the FAT driver (disk images).
 #
-#   tests/fuzz/run.sh [SECONDS]      default 60; the corpus stays in
-#                                    build/fuzz/corpus-shell between runs
-# Prints [PASS]/[FAIL] like tests/run.sh; a crash leaves its input in
-# build/fuzz/ (crash-*), to replay with: build/fuzz/fuzz_shell FILE
+#   tests/fuzz/run.sh [SECONDS]      total time, default 60, split between
+#                                    the targets; the corpora stay in
+#                                    build/fuzz/corpus-<target> between runs
+# Prints one [PASS]/[FAIL] line per target, like tests/run.sh; a crash
+# leaves its input in build/fuzz/ (crash-*), to replay with:
+# build/fuzz/fuzz_<target> FILE
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
 secs=${1:-60}
 out=build/fuzz
-mkdir -p "$out/corpus-shell"
+status=0
+mkdir -p "$out/corpus-shell" "$out/corpus-fat"
 if ! command -v clang >/dev/null; then
-	echo "[FAIL] fuzz shell: clang is not installed (apt-get install clang)"
+	echo "[FAIL] fuzz: clang is not installed (apt-get install clang)"
 	exit 1
 fi
-if ! clang -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Iinclude -Itests/unit -Itests/unit/shim \
-	shell/line_edit.c shell/line_ops.c shell/parse.c shell/registry.c shell/cmd_help.c \
-	shell/cmd_mem.c shell/cmd_thread.c tests/fuzz/fuzz_shell.c -o "$out/fuzz_shell" >"$out/build.log" 2>&1; then
-	echo "[FAIL] fuzz shell: does not build, see $out/build.log"
-	exit 1
-fi
+CFLAGS="-std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined
+	-fno-sanitize-recover=all -Iinclude -Itests/unit -Itests/unit/shim"
+
+# fuzz_target NAME SECONDS SOURCES... -- LIBFUZZER-OPTIONS...
+fuzz_target() {
+	local name=$1 t=$2 srcs=() opts=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		srcs+=("$1")
+		shift
+	done
+	shift
+	opts=("$@")
+	# shellcheck disable=SC2086
+	if ! clang $CFLAGS "${srcs[@]}" -o "$out/fuzz_$name" >"$out/build-$name.log" 2>&1; then
+		echo "[FAIL] fuzz $name: does not build, see $out/build-$name.log"
+		status=1
+		return
+	fi
+	if "$out/fuzz_$name" -max_total_time="$t" "${opts[@]}" -artifact_prefix="$out/" \
+		"$out/corpus-$name" >"$out/fuzz-$name.log" 2>&1; then
+		echo "[PASS] fuzz $name: $t s, $(grep -o 'exec/s: [0-9]*' "$out/fuzz-$name.log" | tail -1)"
+	else
+		echo "[FAIL] fuzz $name: see $out/fuzz-$name.log"
+		tail -30 "$out/fuzz-$name.log"
+		status=1
+	fi
+}
+
+# Seed images for the FAT target: small FAT12 volumes with directories,
+# long names and a file of several clusters (mkfs.fat and mtools).
+seed_fat() {
+	local dir=$out/corpus-fat tmp
+	[ -n "$(ls -A "$dir")" ] && return
+	command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null || return
+	tmp=$(mktemp -d)
+	export MTOOLS_SKIP_CHECK=1 LC_ALL=C.UTF-8
+	echo hello >"$tmp/a.txt"
+	head -c 5000 /dev/zero | tr '\0' 'x' >"$tmp/b.bin"
+	mkfs.fat -s 1 -r 16 -C "$dir/seed-empty.img" 64 >/dev/null
+	cp "$dir/seed-empty.img" "$dir/seed-files.img"
+	mmd -i "$dir/seed-files.img" ::/dir ::/dir/sub
+	mcopy -i "$dir/seed-files.img" "$tmp/a.txt" "$tmp/b.bin" ::/
+	mcopy -i "$dir/seed-files.img" "$tmp/a.txt" "::/dir/A long name ü.txt"
+	mcopy -i "$dir/seed-files.img" "$tmp/b.bin" "::/dir/sub/Another long file name.bin"
+	rm -rf "$tmp"
+}
+
+shell_secs=$((secs / 2))
+fat_secs=$((secs - shell_secs))
 # -close_fd_mask=1: the commands' output (stdout) is not wanted.
-if "$out/fuzz_shell" -max_total_time="$secs" -max_len=2048 -close_fd_mask=1 \
-	-artifact_prefix="$out/" "$out/corpus-shell" >"$out/fuzz.log" 2>&1; then
-	echo "[PASS] fuzz shell: $secs s, $(grep -o 'exec/s: [0-9]*' "$out/fuzz.log" | tail -1)"
-else
-	echo "[FAIL] fuzz shell: see $out/fuzz.log"
-	tail -30 "$out/fuzz.log"
-	exit 1
-fi
+fuzz_target shell "$shell_secs" shell/line_edit.c shell/line_ops.c shell/parse.c \
+	shell/registry.c shell/cmd_help.c shell/cmd_mem.c shell/cmd_thread.c \
+	tests/fuzz/fuzz_shell.c -- -max_len=2048 -close_fd_mask=1
+seed_fat
+fuzz_target fat "$fat_secs" fs/bcache.c fs/fat/fat_mount.c fs/fat/fat_table.c \
+	fs/fat/fat_name.c fs/fat/fat_dir.c fs/fat/fat_dir_add.c fs/fat/fat_file.c \
+	fs/fat/fat_node.c fs/fat/fat_vfs.c fs/fat/fat_rename.c tests/unit/fat_hostdev.c \
+	tests/fuzz/fuzz_fat.c -- -max_len=65536 -timeout=10 -rss_limit_mb=1024
+exit $status

@@ -1,0 +1,270 @@
+/*
+ * The block cache (include/kernel/bcache.h): a hash table of buffers by
+ * block number and an LRU list of the unreferenced ones. Buffers are
+ * allocated once, at creation; a miss recycles the least recently used
+ * unreferenced buffer, writing back all dirty buffers first if it is
+ * dirty, so that writes always go out in ascending block order.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kernel/bcache.h>
+#include <kernel/log.h>
+
+struct bcache {
+	pthread_mutex_t lock;
+	struct blkdev *dev;
+	uint32_t block_size;
+	uint32_t spb; /* device sectors per block */
+	uint64_t nblocks;
+	unsigned nbufs;
+	unsigned hmask;
+	struct bbuf **hash;
+	struct bbuf *bufs;
+	struct bbuf **sorted; /* scratch for write-back */
+	struct bbuf lru;      /* list head: next is the oldest */
+	uint8_t *mem;
+	struct bcache_stats stats;
+};
+
+static unsigned hash_of(const struct bcache *c, uint64_t block)
+{
+	return (unsigned)((block * 0x9e3779b97f4a7c15ull) >> 32) & c->hmask;
+}
+
+static void lru_unlink(struct bbuf *b)
+{
+	if (!b->lru_next)
+		return;
+	b->lru_prev->lru_next = b->lru_next;
+	b->lru_next->lru_prev = b->lru_prev;
+	b->lru_prev = b->lru_next = NULL;
+}
+
+static void lru_append(struct bcache *c, struct bbuf *b)
+{
+	b->lru_prev = c->lru.lru_prev;
+	b->lru_next = &c->lru;
+	c->lru.lru_prev->lru_next = b;
+	c->lru.lru_prev = b;
+}
+
+static void hash_remove(struct bcache *c, struct bbuf *b)
+{
+	struct bbuf **pp = &c->hash[hash_of(c, b->block)];
+
+	for (; *pp; pp = &(*pp)->hnext) {
+		if (*pp == b) {
+			*pp = b->hnext;
+			break;
+		}
+	}
+	b->hnext = NULL;
+	b->valid = 0;
+}
+
+static struct bbuf *hash_find(struct bcache *c, uint64_t block)
+{
+	for (struct bbuf *b = c->hash[hash_of(c, block)]; b; b = b->hnext)
+		if (b->block == block)
+			return b;
+	return NULL;
+}
+
+struct bcache *bcache_create(struct blkdev *dev, uint32_t block_size, unsigned nbufs)
+{
+	if (!dev->sector_size || block_size < dev->sector_size || block_size % dev->sector_size ||
+	    nbufs < 4)
+		return NULL;
+	struct bcache *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	unsigned hsize = 1;
+	while (hsize < nbufs * 2)
+		hsize <<= 1;
+	c->dev = dev;
+	c->block_size = block_size;
+	c->spb = block_size / dev->sector_size;
+	c->nblocks = dev->sectors / c->spb;
+	c->nbufs = nbufs;
+	c->hmask = hsize - 1;
+	c->hash = calloc(hsize, sizeof(*c->hash));
+	c->bufs = calloc(nbufs, sizeof(*c->bufs));
+	c->sorted = calloc(nbufs, sizeof(*c->sorted));
+	c->mem = malloc((size_t)nbufs * block_size);
+	if (!c->hash || !c->bufs || !c->sorted || !c->mem) {
+		bcache_destroy(c);
+		return NULL;
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	c->lru.lru_next = c->lru.lru_prev = &c->lru;
+	for (unsigned i = 0; i < nbufs; i++) {
+		c->bufs[i].data = c->mem + (size_t)i * block_size;
+		c->bufs[i].cache = c;
+		lru_append(c, &c->bufs[i]);
+	}
+	return c;
+}
+
+void bcache_destroy(struct bcache *c)
+{
+	if (!c)
+		return;
+	if (c->mem)
+		pthread_mutex_destroy(&c->lock);
+	free(c->hash);
+	free(c->bufs);
+	free(c->sorted);
+	free(c->mem);
+	free(c);
+}
+
+static int cmp_block(const void *a, const void *b)
+{
+	uint64_t x = (*(struct bbuf *const *)a)->block, y = (*(struct bbuf *const *)b)->block;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Write every dirty buffer, lowest block first. Under the lock.
+ * @retval 0; -EIO (the failed buffers stay dirty) */
+static int write_dirty(struct bcache *c)
+{
+	unsigned n = 0;
+	int r = 0;
+
+	for (unsigned i = 0; i < c->nbufs; i++)
+		if (c->bufs[i].dirty)
+			c->sorted[n++] = &c->bufs[i];
+	qsort(c->sorted, n, sizeof(*c->sorted), cmp_block);
+	for (unsigned i = 0; i < n; i++) {
+		struct bbuf *b = c->sorted[i];
+		int e = blkdev_write(c->dev, b->block * c->spb, b->data, c->spb);
+		if (e < 0) {
+			log_warn("bcache: %s: write of block %llu failed (%d)", c->dev->name,
+				 (unsigned long long)b->block, e);
+			r = -EIO;
+			continue;
+		}
+		c->stats.writes++;
+		b->dirty = 0;
+	}
+	return r;
+}
+
+/* An unreferenced buffer to hold a new block, removed from the hash, or
+ * an error. Under the lock. */
+static int take_victim(struct bcache *c, struct bbuf **out)
+{
+	struct bbuf *b = c->lru.lru_next;
+
+	if (b == &c->lru)
+		return -ENOMEM;
+	if (b->dirty) {
+		int r = write_dirty(c);
+		if (r < 0)
+			return r;
+	}
+	lru_unlink(b);
+	if (b->valid)
+		hash_remove(c, b);
+	*out = b;
+	return 0;
+}
+
+static int get(struct bcache *c, uint64_t block, int fill, struct bbuf **out)
+{
+	struct bbuf *b;
+	int r = 0;
+
+	if (block >= c->nblocks)
+		return -EINVAL;
+	pthread_mutex_lock(&c->lock);
+	b = hash_find(c, block);
+	if (b) {
+		c->stats.hits++;
+		if (b->refs++ == 0)
+			lru_unlink(b);
+		goto out;
+	}
+	c->stats.misses++;
+	r = take_victim(c, &b);
+	if (r < 0)
+		goto out;
+	if (fill) {
+		r = blkdev_read(c->dev, block * c->spb, b->data, c->spb);
+		if (r < 0) {
+			/* Nothing half-read stays visible: back to the LRU
+			 * head, invalid, for the next miss to take. */
+			b->valid = 0;
+			b->lru_next = c->lru.lru_next;
+			b->lru_prev = &c->lru;
+			c->lru.lru_next->lru_prev = b;
+			c->lru.lru_next = b;
+			r = r == -EINVAL ? -EINVAL : -EIO;
+			goto out;
+		}
+		c->stats.reads++;
+	} else {
+		memset(b->data, 0, c->block_size);
+	}
+	b->block = block;
+	b->refs = 1;
+	b->dirty = 0;
+	b->valid = 1;
+	b->hnext = c->hash[hash_of(c, block)];
+	c->hash[hash_of(c, block)] = b;
+out:
+	pthread_mutex_unlock(&c->lock);
+	if (!r)
+		*out = b;
+	return r;
+}
+
+int bcache_get(struct bcache *c, uint64_t block, struct bbuf **out)
+{
+	return get(c, block, 1, out);
+}
+
+int bcache_get_new(struct bcache *c, uint64_t block, struct bbuf **out)
+{
+	return get(c, block, 0, out);
+}
+
+void bcache_dirty(struct bbuf *b)
+{
+	pthread_mutex_lock(&b->cache->lock);
+	b->dirty = 1;
+	pthread_mutex_unlock(&b->cache->lock);
+}
+
+void bcache_put(struct bbuf *b)
+{
+	if (!b)
+		return;
+	struct bcache *c = b->cache;
+
+	pthread_mutex_lock(&c->lock);
+	if (--b->refs == 0)
+		lru_append(c, b);
+	pthread_mutex_unlock(&c->lock);
+}
+
+int bcache_sync(struct bcache *c)
+{
+	pthread_mutex_lock(&c->lock);
+	int r = write_dirty(c);
+	pthread_mutex_unlock(&c->lock);
+	if (r < 0)
+		return r;
+	r = blkdev_flush(c->dev);
+	return r < 0 ? -EIO : 0;
+}
+
+void bcache_stats_get(struct bcache *c, struct bcache_stats *out)
+{
+	pthread_mutex_lock(&c->lock);
+	*out = c->stats;
+	pthread_mutex_unlock(&c->lock);
+}

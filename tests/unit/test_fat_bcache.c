@@ -1,0 +1,152 @@
+// unit-sources: fs/bcache.c tests/unit/fat_hostdev.c
+/* The block cache: hits and LRU recycling, references, write-back in
+ * ascending block order with a flush, read errors that leave nothing
+ * cached, and threads sharing one cache. */
+#include <pthread.h>
+#include <kernel/bcache.h>
+#include "fat_harness.h"
+
+#define NSECT 1024
+
+static uint8_t disk[NSECT * 512];
+static struct hostdev hd;
+
+static struct bcache *fresh(unsigned nbufs)
+{
+	for (size_t i = 0; i < sizeof(disk); i++)
+		disk[i] = (uint8_t)(i / 512);
+	hostdev_mem(&hd, disk, sizeof(disk));
+	return bcache_create(&hd.bd, 1024, nbufs);
+}
+
+static void test_get_put(void)
+{
+	struct bcache *c = fresh(8);
+	struct bbuf *b, *b2;
+	struct bcache_stats st;
+
+	CHECK(c);
+	CHECK(bcache_create(&hd.bd, 700, 8) == NULL && bcache_create(&hd.bd, 1024, 2) == NULL);
+	CHECK(bcache_get(c, 3, &b) == 0 && b->data[0] == 6 && b->data[1023] == 7);
+	CHECK(bcache_get(c, 3, &b2) == 0 && b2 == b);
+	bcache_put(b2);
+	bcache_put(b);
+	CHECK(bcache_get(c, NSECT / 2, &b) == -EINVAL);
+	bcache_stats_get(c, &st);
+	CHECK(st.hits == 1 && st.misses == 1 && st.reads == 1);
+	/* every buffer referenced: no room */
+	struct bbuf *held[8];
+	for (int i = 0; i < 8; i++)
+		CHECK(bcache_get(c, 10 + i, &held[i]) == 0);
+	CHECK(bcache_get(c, 100, &b) == -ENOMEM);
+	for (int i = 0; i < 8; i++)
+		bcache_put(held[i]);
+	/* the least recently used goes first: 10 was put first */
+	CHECK(bcache_get(c, 100, &b) == 0);
+	bcache_put(b);
+	long reads = hd.nreads;
+	CHECK(bcache_get(c, 17, &b) == 0 && hd.nreads == reads);
+	bcache_put(b);
+	CHECK(bcache_get(c, 10, &b) == 0 && hd.nreads == reads + 1);
+	bcache_put(b);
+	CHECK(bcache_get_new(c, 200, &b) == 0 && b->data[5] == 0 && hd.nreads == reads + 1);
+	bcache_put(b);
+	bcache_destroy(c);
+}
+
+static void test_write_back(void)
+{
+	struct bcache *c = fresh(16);
+	struct bbuf *b;
+	static const int order[] = {9, 2, 30, 5, 1, 12};
+
+	for (int i = 0; i < 6; i++) {
+		CHECK(bcache_get(c, order[i], &b) == 0);
+		memset(b->data, 0xa0 + i, 1024);
+		bcache_dirty(b);
+		bcache_put(b);
+	}
+	CHECK(hd.nwrites == 0 && disk[9 * 1024] == 18);
+	CHECK(bcache_sync(c) == 0);
+	CHECK(hd.nwrites == 6 && hd.ordered && hd.nflushes == 1);
+	CHECK(disk[9 * 1024] == 0xa0 && disk[12 * 1024 + 1023] == 0xa5);
+	CHECK(bcache_sync(c) == 0 && hd.nwrites == 6);
+	/* a dirty buffer recycled writes all dirty ones, in order */
+	for (int i = 0; i < 16; i++) {
+		CHECK(bcache_get(c, 300 - i, &b) == 0);
+		b->data[0] = 1;
+		bcache_dirty(b);
+		bcache_put(b);
+	}
+	CHECK(bcache_get(c, 400, &b) == 0);
+	bcache_put(b);
+	CHECK(hd.nwrites == 22 && hd.ordered && disk[285 * 1024] == 1);
+	/* a failed write stays dirty */
+	CHECK(bcache_get(c, 50, &b) == 0);
+	b->data[0] = 0x77;
+	bcache_dirty(b);
+	bcache_put(b);
+	hd.fail_writes = 0;
+	CHECK(bcache_sync(c) == -EIO && disk[50 * 1024] != 0x77);
+	hd.fail_writes = -1;
+	CHECK(bcache_sync(c) == 0 && disk[50 * 1024] == 0x77);
+	bcache_destroy(c);
+}
+
+static void test_read_error(void)
+{
+	struct bcache *c = fresh(4);
+	struct bbuf *b;
+
+	hd.fail_reads = 0;
+	CHECK(bcache_get(c, 7, &b) == -EIO);
+	hd.fail_reads = -1;
+	CHECK(bcache_get(c, 7, &b) == 0 && b->data[0] == 14); /* read again, not cached */
+	bcache_put(b);
+	bcache_destroy(c);
+}
+
+static struct bcache *shared;
+static int thread_bad;
+
+static void *hammer(void *arg)
+{
+	uint32_t x = (uint32_t)(uintptr_t)arg * 7919 + 1;
+
+	for (int i = 0; i < 20000; i++) {
+		struct bbuf *b;
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		uint64_t blk = x % 64;
+		if (bcache_get(shared, blk, &b) < 0) {
+			thread_bad = 1;
+			continue;
+		}
+		if (b->block != blk || b->data[0] != (uint8_t)(blk * 2))
+			thread_bad = 1;
+		bcache_put(b);
+	}
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	pthread_t t[4];
+
+	shared = fresh(16);
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, hammer, (void *)(uintptr_t)i);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	CHECK(!thread_bad);
+	bcache_destroy(shared);
+}
+
+int main(void)
+{
+	t_quiet = 1;
+	run("bcache.get_put", test_get_put);
+	run("bcache.write_back", test_write_back);
+	run("bcache.read_error", test_read_error);
+	run("bcache.threads", test_threads);
+	return t_nfail != 0;
+}
