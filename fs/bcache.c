@@ -4,6 +4,11 @@
  * allocated once, at creation; a miss recycles the least recently used
  * unreferenced buffer, writing back all dirty buffers first if it is
  * dirty, so that writes always go out in ascending block order.
+ *
+ * Device requests are few and large, since each costs an interrupt (and
+ * under a hypervisor VM exits): runs of consecutive dirty blocks go out as
+ * one write through a staging buffer, and a miss reads ahead the following
+ * blocks that are not cached into clean buffers, for sequential reads.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -11,6 +16,9 @@
 #include <string.h>
 #include <kernel/bcache.h>
 #include <kernel/log.h>
+
+#define STAGE_BYTES (64u << 10) /* one device request at most */
+#define READ_AHEAD_BYTES (32u << 10)
 
 struct bcache {
 	pthread_mutex_t lock;
@@ -25,6 +33,9 @@ struct bcache {
 	struct bbuf **sorted; /* scratch for write-back */
 	struct bbuf lru;      /* list head: next is the oldest */
 	uint8_t *mem;
+	uint8_t *stage;	      /* STAGE_BYTES for coalesced transfers */
+	unsigned stage_blocks;
+	uint64_t seq_next; /* the block after the last miss: reads look sequential */
 	struct bcache_stats stats;
 };
 
@@ -93,7 +104,9 @@ struct bcache *bcache_create(struct blkdev *dev, uint32_t block_size, unsigned n
 	c->bufs = calloc(nbufs, sizeof(*c->bufs));
 	c->sorted = calloc(nbufs, sizeof(*c->sorted));
 	c->mem = malloc((size_t)nbufs * block_size);
-	if (!c->hash || !c->bufs || !c->sorted || !c->mem) {
+	c->stage_blocks = block_size < STAGE_BYTES ? STAGE_BYTES / block_size : 1;
+	c->stage = malloc((size_t)c->stage_blocks * block_size);
+	if (!c->hash || !c->bufs || !c->sorted || !c->mem || !c->stage) {
 		bcache_destroy(c);
 		return NULL;
 	}
@@ -117,6 +130,7 @@ void bcache_destroy(struct bcache *c)
 	free(c->bufs);
 	free(c->sorted);
 	free(c->mem);
+	free(c->stage);
 	free(c);
 }
 
@@ -138,17 +152,29 @@ static int write_dirty(struct bcache *c)
 		if (c->bufs[i].dirty)
 			c->sorted[n++] = &c->bufs[i];
 	qsort(c->sorted, n, sizeof(*c->sorted), cmp_block);
-	for (unsigned i = 0; i < n; i++) {
-		struct bbuf *b = c->sorted[i];
-		int e = blkdev_write(c->dev, b->block * c->spb, b->data, c->spb);
+	for (unsigned i = 0, run; i < n; i += run) {
+		/* The run of consecutive blocks starting here, one request. */
+		for (run = 1; i + run < n && run < c->stage_blocks &&
+			      c->sorted[i + run]->block == c->sorted[i]->block + run;
+		     run++)
+			;
+		const void *src = c->sorted[i]->data;
+		if (run > 1) {
+			for (unsigned k = 0; k < run; k++)
+				memcpy(c->stage + (size_t)k * c->block_size, c->sorted[i + k]->data,
+				       c->block_size);
+			src = c->stage;
+		}
+		int e = blkdev_write(c->dev, c->sorted[i]->block * c->spb, src, c->spb * run);
 		if (e < 0) {
-			log_warn("bcache: %s: write of block %llu failed (%d)", c->dev->name,
-				 (unsigned long long)b->block, e);
+			log_warn("bcache: %s: write of blocks %llu+%u failed (%d)", c->dev->name,
+				 (unsigned long long)c->sorted[i]->block, run, e);
 			r = -EIO;
 			continue;
 		}
-		c->stats.writes++;
-		b->dirty = 0;
+		c->stats.writes += run;
+		for (unsigned k = 0; k < run; k++)
+			c->sorted[i + k]->dirty = 0;
 	}
 	return r;
 }
@@ -173,6 +199,48 @@ static int take_victim(struct bcache *c, struct bbuf **out)
 	return 0;
 }
 
+/* Read @block into @b. When the misses look sequential (this one follows
+ * the last), also the following uncached blocks that fit into one request,
+ * into clean unreferenced buffers (read-ahead); scattered misses (tables,
+ * directories) read one block and evict no more. Under the lock.
+ * @retval 0; negative: the device failed on @block's request */
+static int read_block(struct bcache *c, uint64_t block, struct bbuf *b)
+{
+	unsigned k = 1, max = READ_AHEAD_BYTES / c->block_size;
+
+	if (max > c->stage_blocks)
+		max = c->stage_blocks;
+	if (block != c->seq_next)
+		max = 1;
+	c->seq_next = block + 1;
+	while (k < max && block + k < c->nblocks && !hash_find(c, block + k) &&
+	       c->lru.lru_next != &c->lru && !c->lru.lru_next->dirty)
+		k++;
+	if (k == 1)
+		return blkdev_read(c->dev, block * c->spb, b->data, c->spb);
+	int r = blkdev_read(c->dev, block * c->spb, c->stage, c->spb * k);
+	if (r < 0)
+		return r;
+	memcpy(b->data, c->stage, c->block_size);
+	c->seq_next = block + k;
+	for (unsigned i = 1; i < k; i++) {
+		struct bbuf *x = c->lru.lru_next;
+		if (x == &c->lru || x->dirty || hash_find(c, block + i))
+			break;
+		lru_unlink(x);
+		if (x->valid)
+			hash_remove(c, x);
+		memcpy(x->data, c->stage + (size_t)i * c->block_size, c->block_size);
+		x->block = block + i;
+		x->valid = 1;
+		x->hnext = c->hash[hash_of(c, x->block)];
+		c->hash[hash_of(c, x->block)] = x;
+		lru_append(c, x);
+	}
+	c->stats.reads += k - 1;
+	return 0;
+}
+
 static int get(struct bcache *c, uint64_t block, int fill, struct bbuf **out)
 {
 	struct bbuf *b;
@@ -193,7 +261,7 @@ static int get(struct bcache *c, uint64_t block, int fill, struct bbuf **out)
 	if (r < 0)
 		goto out;
 	if (fill) {
-		r = blkdev_read(c->dev, block * c->spb, b->data, c->spb);
+		r = read_block(c, block, b);
 		if (r < 0) {
 			/* Nothing half-read stays visible: back to the LRU
 			 * head, invalid, for the next miss to take. */

@@ -20,6 +20,8 @@ make --no-print-directory MACHINE=linuxu APP=bench_alloc >>"$out/build.log" 2>&1
 make --no-print-directory MACHINE=qemu APP=hello_world >>"$out/build.log" 2>&1
 make --no-print-directory MACHINE=qemu APP=bench_thread >>"$out/build.log" 2>&1
 make --no-print-directory MACHINE=linuxu APP=bench_thread >>"$out/build.log" 2>&1
+make --no-print-directory MACHINE=qemu APP=bench_fs >>"$out/build.log" 2>&1
+make --no-print-directory MACHINE=linuxu APP=bench_fs >>"$out/build.log" 2>&1
 gcc -O2 -pthread -Itools/bench tools/bench/thread_host.c tools/bench/thread_bench.c -o "$out/thread_host"
 gcc -O2 -Iinclude -Itests/unit/shim -Itools/bench tools/bench/alloc_host.c tools/bench/alloc_bench.c \
 	$(ls kernel/mm/*.c | grep -v -e malloc.c -e ktest_) -o "$out/alloc_host"
@@ -40,6 +42,21 @@ echo "bench: threads on linuxu"
 TIMEOUT=600 tools/run.sh linuxu build/x86_64-linuxu-bench_thread/unishyper.img >"$out/thread-linuxu.txt"
 echo "bench: Linux pthreads on the host"
 "$out/thread_host" >"$out/thread-linux.txt"
+
+# A fresh 256 MiB FAT32 image per run.
+fresh_disk() {
+	rm -f "$out/bench-disk.img"
+	dd if=/dev/zero of="$out/bench-disk.img" bs=1M count=256 status=none
+	mkfs.fat -F 32 "$out/bench-disk.img" >/dev/null
+}
+echo "bench: files on QEMU microvm and linuxu"
+fresh_disk
+DISK=$out/bench-disk.img TIMEOUT=600 tools/run.sh microvm build/x86_64-microvm-bench_fs/unishyper.img |
+	tr -d '\r' >"$out/fs-microvm.txt"
+fresh_disk
+DISK=$out/bench-disk.img TIMEOUT=600 tools/run.sh linuxu build/x86_64-linuxu-bench_fs/unishyper.img \
+	>"$out/fs-linuxu.txt"
+rm -f "$out/bench-disk.img"
 
 echo "bench: boot time, 11 boots of hello_world"
 for i in $(seq 11); do
@@ -113,6 +130,18 @@ median_of() { # file kind size mode -> median (single) or per_op (batch)
 		m2=$(field "$out/thread-microvm-smp2.txt" $op median) p2=$(field "$out/thread-microvm-smp2.txt" $op p99)
 		x=$(awk -v a="$hm" -v b="$lm" 'BEGIN { if (a > 0 && b > 0) printf "%.1f", a / b; else print "-" }')
 		echo "| $op | ${lm:--} / ${lp:--} | ${hm:--} / ${hp:--} | $x | ${m1:--} / ${p1:--} | ${m2:--} / ${p2:--} |"
+	done
+	echo
+	echo "### Files"
+	echo
+	echo "A 64 MiB file written (then fsync) and read back in 256 KiB calls, and 1,000"
+	echo "files of 100 bytes created, written and closed (then sync), on a fresh"
+	echo "256 MiB FAT32 image: virtio-blk on microvm, a host file on linuxu."
+	echo
+	echo "| measure | microvm (TCG) | linuxu |"
+	echo "| --- | --- | --- |"
+	for m in seq_write seq_read small_files; do
+		echo "| $m | $(sed -n "s/^bench_fs: $m //p" "$out/fs-microvm.txt") | $(sed -n "s/^bench_fs: $m //p" "$out/fs-linuxu.txt") |"
 	done
 	echo
 	echo "Boot to main() of hello_world on QEMU microvm, as the kernel prints it:"

@@ -33,7 +33,8 @@ static void test_get_put(void)
 	bcache_put(b);
 	CHECK(bcache_get(c, NSECT / 2, &b) == -EINVAL);
 	bcache_stats_get(c, &st);
-	CHECK(st.hits == 1 && st.misses == 1 && st.reads == 1);
+	/* one request, which also read ahead into the other clean buffers */
+	CHECK(st.hits == 1 && st.misses == 1 && hd.nreads == 1 && st.reads >= 1);
 	/* every buffer referenced: no room */
 	struct bbuf *held[8];
 	for (int i = 0; i < 8; i++)
@@ -68,9 +69,10 @@ static void test_write_back(void)
 	}
 	CHECK(hd.nwrites == 0 && disk[9 * 1024] == 18);
 	CHECK(bcache_sync(c) == 0);
-	CHECK(hd.nwrites == 6 && hd.ordered && hd.nflushes == 1);
+	/* blocks 1 and 2 are adjacent: one request for both */
+	CHECK(hd.nwrites == 5 && hd.ordered && hd.nflushes == 1);
 	CHECK(disk[9 * 1024] == 0xa0 && disk[12 * 1024 + 1023] == 0xa5);
-	CHECK(bcache_sync(c) == 0 && hd.nwrites == 6);
+	CHECK(bcache_sync(c) == 0 && hd.nwrites == 5);
 	/* a dirty buffer recycled writes all dirty ones, in order */
 	for (int i = 0; i < 16; i++) {
 		CHECK(bcache_get(c, 300 - i, &b) == 0);
@@ -80,7 +82,8 @@ static void test_write_back(void)
 	}
 	CHECK(bcache_get(c, 400, &b) == 0);
 	bcache_put(b);
-	CHECK(hd.nwrites == 22 && hd.ordered && disk[285 * 1024] == 1);
+	/* 285..300 are consecutive: one request */
+	CHECK(hd.nwrites == 6 && hd.ordered && disk[285 * 1024] == 1 && disk[300 * 1024] == 1);
 	/* a failed write stays dirty */
 	CHECK(bcache_get(c, 50, &b) == 0);
 	b->data[0] = 0x77;
