@@ -71,6 +71,10 @@ include $(wildcard shell/build.mk drivers/build.mk fs/build.mk net/build.mk)
 -include $(APP_DIR)/build.mk
 endif
 
+# Code that runs once or on rare paths (boot, faults, panics, tables) is
+# built for size; each folder's build.mk lists its own in cold-srcs.
+$(foreach f,$(cold-srcs),$(eval cflags-$(f) += -Os))
+
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(srcs-y) $(app-srcs-y))
 DEPS := $(OBJS:.o=.d)
 

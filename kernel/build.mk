@@ -1,11 +1,17 @@
 srcs-y += kernel/boot.c kernel/cmdline.c kernel/initcall.c kernel/log.c kernel/panic.c \
 	kernel/syscall.c kernel/sys_console.c kernel/sys_memory.c kernel/sys_process.c \
-	kernel/sys_time.c kernel/time.c kernel/console.c kernel/file.c kernel/sys_file.c
+	kernel/sys_time.c kernel/time.c kernel/console.c kernel/file.c kernel/sys_file.c kernel/fault.c
 srcs-y += kernel/sched/core.c kernel/sched/timer.c kernel/sched/thread.c \
 	kernel/sched/thread_ops.c kernel/sched/stack.c kernel/sched/futex.c kernel/sched/sys_sched.c
 srcs-$(CONFIG_SCHED_PRIO) += kernel/sched/policy_prio.c
 srcs-$(CONFIG_SCHED_FIFO) += kernel/sched/policy_fifo.c
 srcs-y += $(filter-out %/ktest_%.c,$(wildcard kernel/mm/*.c))
+srcs-$(CONFIG_SHELL) += kernel/cmd_faults.c
 srcs-$(CONFIG_KSYMS) += kernel/ksyms.c
 srcs-$(if $(CONFIG_KSYMS),,y) += kernel/ksyms_none.c
 srcs-$(CONFIG_KTEST) += kernel/ktest.c $(wildcard kernel/ktest_*.c kernel/*/ktest_*.c)
+
+# Run once or on rare paths: built for size (see the top Makefile).
+cold-srcs += kernel/boot.c kernel/cmdline.c kernel/initcall.c kernel/log.c kernel/panic.c \
+	kernel/fault.c kernel/ksyms.c kernel/sys_process.c kernel/cmd_faults.c \
+	kernel/sched/thread_ops.c kernel/sched/sys_sched.c kernel/mm/stats.c

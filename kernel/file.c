@@ -74,6 +74,26 @@ struct file *fd_get(int fd)
 	return f;
 }
 
+int fd_close_owned(int tid)
+{
+	int n = 0;
+
+	for (int fd = 3; fd < FD_MAX; fd++) { /* the console stays */
+		unsigned long flags = spin_lock_irqsave(&table_lock);
+		struct file *f = table[fd];
+		if (f && f->owner_tid == tid)
+			table[fd] = NULL;
+		else
+			f = NULL;
+		spin_unlock_irqrestore(&table_lock, flags);
+		if (f) {
+			file_put(f);
+			n++;
+		}
+	}
+	return n;
+}
+
 /* ------------------------------------------------ descriptor calls */
 
 static long sys_close(long fd)

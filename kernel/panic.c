@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <kernel/ksyms.h>
+#include <kernel/fault.h>
 #include <kernel/log.h>
 #include <kernel/panic.h>
 #include <platform.h>
@@ -59,11 +60,15 @@ static __attribute__((noreturn)) void panic_va(uintptr_t pc, uintptr_t ret, void
 {
 	char buf[200];
 	uintptr_t off;
+	int irqs_were_on = irq_enabled();
 
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	/* In a thread, with interrupts on: a crash of that thread alone. */
+	if (irqs_were_on && !pc && !__atomic_load_n(&panicking, __ATOMIC_ACQUIRE))
+		fault_panic_in_thread(buf, fp);
 	irq_disable();
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL))
 		plat_poweroff(EXIT_PANIC); /* panic inside panic: stop at once */
-	vsnprintf(buf, sizeof(buf), fmt, ap);
 	kprintf("\nPANIC: %s\n", buf);
 	if (pc) {
 		const char *name = ksyms_lookup(pc, &off);

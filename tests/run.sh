@@ -164,7 +164,10 @@ run_boot() {
 		boot_case "$plat-abort" $plat crash 125 abort -- '^PANIC: abort\(\) called$'
 		boot_case "$plat-stack-overflow" $plat crash 125 overflow -- \
 			'^FAULT: (page|double) fault' '^  thread [0-9]+ \(deep\) on CPU 0$' \
-			'^  stack overflow: 0x[0-9a-f]+ is in the guard page below its 16384-byte stack$'
+			'^  stack overflow: 0x[0-9a-f]+ is in the guard page below its 16384-byte stack$' \
+			'^fault #1: thread [0-9]+ \(deep\) on CPU 0: stack overflow at 0x' \
+			'^fault #2: thread [0-9]+ \(deep\) restarted as [0-9]+$' \
+			'^PANIC: thread [0-9]+ \(deep\) crashed 3 times: its restart limit is reached$'
 		boot_case "$plat-assert" $plat crash 125 assert -- \
 			'^PANIC: assertion failed: answer == 42 \(tests/apps/crash/main.c:[0-9]+, main\)$'
 	done
@@ -172,6 +175,29 @@ run_boot() {
 	for n in 1 2 4; do
 		SMP=$n boot_case "microvm-smp$n" microvm smp_boot 0 -- "^smp_boot: $n cpus$" \
 			"^smp_boot: $n cpus ok$"
+	done
+	# Fault recovery: each kind of crash, repeated (1,000 times on linuxu,
+	# 200 on TCG), recorded with the crashing function, restarted, with the
+	# heap back at its baseline, the robust mutex recovered and another
+	# thread counting throughout.
+	build fault-linuxu MACHINE=linuxu APP=fault_demo || return
+	build fault-microvm MACHINE=qemu APP=fault_demo || return
+	local kind fn cycles
+	for plat in linuxu microvm; do
+		cycles=$([ $plat = linuxu ] && echo 1000 || echo 200)
+		for kind in null:crash_null:'null pointer at 0x0' write:crash_write:'null pointer at 0x10' \
+			divide:crash_divide:'divide error' ud2:worker:'invalid opcode' \
+			gp:crash_gp:'(general protection|page fault)' \
+			overflow:crash_overflow:'stack overflow' abort:abort:'panic: abort\(\) called' \
+			assert:__assert_fail:'panic: assertion failed: zero == 42' \
+			panic:worker:'panic: worker gives up \(1\)'; do
+			fn=${kind#*:}
+			boot_case "$plat-fault-${kind%%:*}" $plat fault_demo 0 "${kind%%:*}" $cycles -- \
+				"^fault #1: thread [0-9]+ \(worker\) on CPU [0-9]+: ${fn#*:}" \
+				"^  #[0-9]+ 0x[0-9a-f]+ ${fn%%:*}(\.[a-z0-9.]+)?\+0x" '^fault #1: thread [0-9]+ \(worker\) restarted as [0-9]+$' \
+				"^fault_demo: ${kind%%:*}: $cycles faults recorded, $((cycles + 1)) starts, counter \+[1-9]" \
+				'mutex recovered$' '^fault_demo: ok$'
+		done
 	done
 	# Disks: virtio-blk on microvm, a host file on linuxu, on a scratch image.
 	build blk-linuxu MACHINE=linuxu APP=blk_test || return

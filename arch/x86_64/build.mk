@@ -6,3 +6,5 @@ srcs-$(CONFIG_ARCH_BAREMETAL) += arch/x86_64/cpu.c arch/x86_64/lapic.c arch/x86_
 # In-kernel tests of the bare-metal parts, only in test images.
 arch-ktests-$(CONFIG_ARCH_BAREMETAL) := arch/x86_64/ktest_paging.c
 srcs-$(CONFIG_KTEST) += $(arch-ktests-y)
+cold-srcs += arch/x86_64/fault.c arch/x86_64/cpu.c arch/x86_64/gdt.c arch/x86_64/smp.c \
+	arch/x86_64/ioapic.c arch/x86_64/paging.c arch/x86_64/tsc.c arch/x86_64/sys_arch.c

@@ -5,6 +5,7 @@
 #include <arch/trap.h>
 #include <kernel/ksyms.h>
 #include <kernel/log.h>
+#include <kernel/fault.h>
 #include <kernel/panic.h>
 #include <kernel/sched.h>
 
@@ -72,11 +73,41 @@ static uintptr_t leaf_return_address(const struct trap_frame *f)
 	return ret;
 }
 
+/* A fault in a thread that can be recovered continues in the kernel's
+ * fault exit on a clean stack, with interrupts on (IF in the frame). */
+static int recover_thread(struct trap_frame *f, uint64_t fault_addr)
+{
+	struct fault_info info = {
+		.kind = arch_trap_name(f->vector),
+		.vector = (unsigned)f->vector,
+		.addr = f->vector == TRAP_PAGE_FAULT || f->vector == TRAP_DOUBLE_FAULT ? fault_addr : 0,
+		.pc = f->rip,
+		.sp = f->rsp,
+		.fp = f->rbp,
+		.irqs_were_on = (f->rflags >> 9) & 1,
+	};
+	uintptr_t pc, sp;
+
+	if (!fault_thread(&info, &pc, &sp))
+		return 0;
+	f->rip = pc;
+	f->rsp = sp;
+	f->rbp = 0;
+	f->rflags |= 1ul << 9;
+	return 1;
+}
+
 void arch_fault(struct trap_frame *f, uint64_t fault_addr)
 {
 	if (fault_hook && f->vector != TRAP_DOUBLE_FAULT && fault_hook(f))
 		return;
-	arch_dump_frame(f, fault_addr);
+	int loud = fault_should_print();
+	if (loud)
+		arch_dump_frame(f, fault_addr);
+	if (recover_thread(f, fault_addr))
+		return;
+	if (!loud)
+		arch_dump_frame(f, fault_addr);
 	panic_at(f->rip, leaf_return_address(f), (void *)f->rbp, "fatal %s",
 		 arch_trap_name(f->vector));
 }

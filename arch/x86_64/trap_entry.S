@@ -9,9 +9,11 @@
 	.section .text.trap, "ax"
 	.code64
 
+/* Local labels: 256 stub names would add 6 KiB to the embedded symbol
+ * table, and no backtrace stops inside a stub. */
 .macro STUB vec
 	.balign 16
-trap_stub_\vec:
+.Ltrap_stub_\vec:
 	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
 	.else
 	pushq $0
@@ -79,7 +81,7 @@ trap_common:
 	.globl trap_stubs
 trap_stubs:
 .macro STUB_ADDR vec
-	.quad trap_stub_\vec
+	.quad .Ltrap_stub_\vec
 .endm
 	.set v, 0
 	.rept 256

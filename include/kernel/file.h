@@ -62,5 +62,8 @@ void file_put(struct file *f);
 int fd_install(struct file *f, int min, int cloexec);
 /* The file behind @fd with a new reference (file_put it), or NULL. */
 struct file *fd_get(int fd);
+/* Close every descriptor whose file thread @tid opened (it crashed).
+ * @retval how many */
+int fd_close_owned(int tid);
 
 #endif

@@ -23,6 +23,7 @@
 #define SCHED_NPRIO (THREAD_PRIO_MAX + 1)
 
 struct cpu;
+struct fault_record;
 
 /* One entry in a CPU's time-ordered queue: a thread's sleep or timeout. */
 struct sched_timer {
@@ -65,6 +66,21 @@ struct thread {
 	/* Priority inheritance: PI futex waiters blocked on locks this thread owns. */
 	struct futex_waiter *pi_waiters;
 	struct futex_waiter *blocked_on; /* the PI wait this thread is in, if any */
+
+	/* Crash recovery: how to start it again (thread_spawn threads). */
+	void *(*user_fn)(void *);
+	void *user_arg;
+	struct thread_attr attr; /* as spawned, name copied below */
+	uint64_t restart_window_start_ns;
+	unsigned restart_window_base; /* restarts when the window began */
+	int crashing;		/* in its crash exit: a second fault ends it at once */
+	int crashed;		/* its heap is released, not handed on, at exit */
+	struct fault_record *fault_rec; /* the record its crash exit completes */
+	/* What thread_spawn() in this thread is asking __clone() for. */
+	void *(*spawn_fn)(void *);
+	void *spawn_arg;
+	unsigned spawn_restarts, spawn_window_base;
+	uint64_t spawn_window_start_ns;
 
 	char name[THREAD_NAME_MAX];
 	struct thread *all_next, *all_prev, *hash_next;

@@ -35,6 +35,17 @@ enum thread_state {
 #define THREAD_F_IDLE 0x2
 #define THREAD_F_DETACHED 0x4
 
+/* Restart policy after a crash (a CPU exception, panic, assert or abort in
+ * the thread). The default, as the original design's thread wrapper:
+ * restart up to THREAD_RESTART_DEFAULT times over the thread's life. When
+ * the limit is passed the system stops with a message (exit status 125). */
+#define THREAD_RESTART_DEFAULT 5
+#define THREAD_RESTART_NEVER (-1) /* a crash ends the thread, the system goes on */
+#define THREAD_RESTART_ALWAYS (-2)
+
+/* The value thread_join() gets from a thread that crashed. */
+#define THREAD_EXIT_CRASHED ((void *)-2l)
+
 /* What thread_spawn() takes. Zero-initialised fields take the defaults. */
 struct thread_attr {
 	const char *name;      /* NULL: "thread" */
@@ -43,6 +54,9 @@ struct thread_attr {
 	uint64_t affinity;     /* bit n: may run on CPU n; 0: any CPU */
 	int detached;	       /* no join: the record goes when the thread ends */
 	unsigned flags;	       /* THREAD_F_PROTECTED */
+	int restart_max;       /* 0: THREAD_RESTART_DEFAULT; _NEVER; _ALWAYS; or N */
+	unsigned restart_window_ms; /* count restarts within this window (0: ever) */
+	unsigned restart_backoff_ms; /* wait before a restart, doubling each time (max 1 s) */
 };
 
 /* A snapshot of one thread, for ps and the tests. */
@@ -54,7 +68,7 @@ struct thread_info {
 	int cpu; /* the CPU it runs on or last ran on */
 	uint64_t affinity;
 	uint64_t runtime_ns; /* time spent running */
-	unsigned restarts;
+	unsigned restarts; /* times this thread (by name and function) was restarted */
 	unsigned flags;
 	size_t heap_used; /* bytes of its live heap allocations */
 };

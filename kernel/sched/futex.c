@@ -532,6 +532,18 @@ static long sys_set_robust_list(void *head, size_t len)
 	return 0;
 }
 
+/* The C library asks before it makes a mutex robust. */
+static long sys_get_robust_list(long tid, void **head, size_t *len)
+{
+	struct thread *t = tid ? thread_lookup((int)tid) : current_thread();
+
+	if (!t)
+		return -ESRCH;
+	*head = t->robust_list;
+	*len = sizeof(struct robust_list_head);
+	return 0;
+}
+
 /* ------------------------------------------------------------- syscall */
 
 static long sys_futex(int *addr, long op, long val, const struct timespec *ts, int *addr2,
@@ -578,3 +590,4 @@ static long sys_futex(int *addr, long op, long val, const struct timespec *ts, i
 
 SYSCALL(futex, sys_futex);
 SYSCALL(set_robust_list, sys_set_robust_list);
+SYSCALL(get_robust_list, sys_get_robust_list);

@@ -19,6 +19,7 @@
 #include <platform.h>
 
 #define HASH_SIZE 64
+#define BACKOFF_MAX_MS 1000
 
 static spinlock_t threads_lock = SPINLOCK_INIT;
 static struct thread *hash[HASH_SIZE];
@@ -163,8 +164,16 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 			     : thread_alloc("thread", self->base_prio, self->affinity);
 	if (!t)
 		return -EAGAIN;
-	if (a)
+	if (a) {
 		t->flags = a->flags;
+		t->attr = *a;
+		t->attr.name = NULL;
+		t->user_fn = self->spawn_fn;
+		t->user_arg = self->spawn_arg;
+		t->restarts = self->spawn_restarts;
+		t->restart_window_start_ns = self->spawn_window_start_ns;
+		t->restart_window_base = self->spawn_window_base;
+	}
 	if (flags & CLONE_SETTLS)
 		t->tls = tls;
 	if (t->tls && musl_detach_state(t) == MUSL_DT_DETACHED)
@@ -189,7 +198,8 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	return t->tid;
 }
 
-static int spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg)
+static int spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg,
+		 unsigned restarts, uint64_t window_start_ns, unsigned window_base)
 {
 	struct thread *self = current_thread();
 	size_t size = ALIGN_UP(attr->stack_size ? attr->stack_size : THREAD_STACK_DEFAULT,
@@ -206,6 +216,11 @@ static int spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg)
 		pthread_attr_setdetachstate(&pa, PTHREAD_CREATE_DETACHED);
 	self->spawn_attr = attr;
 	self->spawn_tid = 0;
+	self->spawn_fn = fn;
+	self->spawn_arg = arg;
+	self->spawn_restarts = restarts;
+	self->spawn_window_base = window_base;
+	self->spawn_window_start_ns = window_start_ns ? window_start_ns : plat_time_ns();
 	int r = pthread_create(&pt, &pa, fn, arg);
 	self->spawn_attr = NULL;
 	if (r) {
@@ -235,7 +250,9 @@ int thread_spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg)
 	a.flags &= THREAD_F_PROTECTED;
 	if (a.detached)
 		a.flags |= THREAD_F_DETACHED;
-	return spawn(&a, fn, arg);
+	if (!a.restart_max)
+		a.restart_max = THREAD_RESTART_DEFAULT;
+	return spawn(&a, fn, arg, 0, 0, 0);
 }
 
 int thread_spawn_idle(unsigned cpu, int (*fn)(void *))
@@ -252,7 +269,7 @@ int thread_spawn_idle(unsigned cpu, int (*fn)(void *))
 
 	if (cpu)
 		name[4] = '0' + cpu % 10, name[5] = 0;
-	return spawn(&a, (void *(*)(void *))(void *)fn, NULL);
+	return spawn(&a, (void *(*)(void *))(void *)fn, NULL, 0, 0, 0);
 }
 
 /* ---------------------------------------------------------------- exit */
@@ -283,7 +300,12 @@ void thread_finish_exit(struct thread *t)
 {
 	int *ctid = t->clear_tid;
 
-	mm_heap_abandon(&t->heap);
+	/* A crashed thread's blocks are all taken back; an ordinary exit
+	 * hands those still in use to the kernel heap. */
+	if (t->crashed)
+		mm_heap_release_all(&t->heap);
+	else
+		mm_heap_abandon(&t->heap);
 	/* Detached: nobody will join, so the record goes now. The decision
 	 * and the unregistering are one step under the lock, against a
 	 * thread_detach() racing with this exit. */
@@ -412,6 +434,36 @@ int thread_snapshot(struct thread_info *out, int max)
 	}
 	spin_unlock_irqrestore(&threads_lock, flags);
 	return n;
+}
+
+/* After a crash: start the thread again as its policy says (the crashed
+ * one then ends). @retval 1 started (*new_tid set); 0 the policy says no
+ * (or it was not made by thread_spawn); -1 the limit is reached */
+int fault_thread_start_replacement(struct thread *t, int *new_tid)
+{
+	struct thread_attr a = t->attr;
+	uint64_t now = plat_time_ns(), window_start = t->restart_window_start_ns;
+	unsigned base = t->restart_window_base;
+
+	if (!t->user_fn || a.restart_max == THREAD_RESTART_NEVER)
+		return 0;
+	if (a.restart_window_ms && now - window_start > a.restart_window_ms * 1000000ull) {
+		window_start = now; /* a new window: count from here */
+		base = t->restarts;
+	}
+	unsigned restarts = t->restarts - base;
+	if (a.restart_max != THREAD_RESTART_ALWAYS && restarts >= (unsigned)a.restart_max)
+		return -1;
+	if (a.restart_backoff_ms) {
+		uint64_t ms = (uint64_t)a.restart_backoff_ms << (restarts < 10 ? restarts : 10);
+		thread_sleep_ms(ms < BACKOFF_MAX_MS ? ms : BACKOFF_MAX_MS);
+	}
+	a.name = t->name;
+	int tid = spawn(&a, t->user_fn, t->user_arg, t->restarts + 1, window_start, base);
+	if (tid < 0)
+		return 0;
+	*new_tid = tid;
+	return 1;
 }
 
 void thread_fault_report(uintptr_t fault_addr)

@@ -239,6 +239,7 @@ gen_offsets() {
 #include <stddef.h>
 #include "pthread_impl.h"
 #include "libc.h"
+#include "stdio_impl.h"
 #define DEF(name, val) \
 	__asm__ __volatile__("\n.ascii \"@@@ " #name " %c0\"" : : "i"((long)(val)))
 struct musl_builtin_tls { char c; struct pthread pt; void *space[16]; };
@@ -262,6 +263,8 @@ void unishyper_offsets(void)
 	DEF(MUSL_PTHREAD_H_ERRNO_VAL, offsetof(struct pthread, h_errno_val));
 	DEF(MUSL_PTHREAD_LOCALE, offsetof(struct pthread, locale));
 	DEF(MUSL_PTHREAD_STDIO_LOCKS, offsetof(struct pthread, stdio_locks));
+	DEF(MUSL_FILE_LOCK, offsetof(FILE, lock));
+	DEF(MUSL_FILE_MAYBE_WAITERS, MAYBE_WAITERS);
 	DEF(MUSL_DT_EXITED, DT_EXITED);
 	DEF(MUSL_DT_DETACHED, DT_DETACHED);
 	DEF(MUSL_TLS_ABOVE_TP, 0

@@ -238,15 +238,19 @@ static void on_fault(int sig, siginfo_t *info, void *ucp)
 	};
 
 	(void)sig;
+	/* The software interrupt flag stands in for the CPU's in the frame. */
+	f.rflags = (f.rflags & ~0x200ul) | (linuxu_irq_on ? 0x200ul : 0);
 	linuxu_irq_on = 0;
 	arch_fault(&f, (uint64_t)(uintptr_t)info->si_addr);
-	/* The hook recovered: resume where the frame now points. */
+	/* Recovered (a hook, or a thread sent to its fault exit): resume
+	 * where the frame now points, with its interrupt flag. */
 	g[REG_RIP] = f.rip;
 	g[REG_RSP] = f.rsp;
 	g[REG_RBP] = f.rbp;
 	g[REG_RDI] = f.rdi;
 	g[REG_RSI] = f.rsi;
 	g[REG_RAX] = f.rax;
+	linuxu_irq_on = (f.rflags >> 9) & 1;
 }
 
 static void host_sigaction(int sig, void (*handler)(int, siginfo_t *, void *), unsigned long flags)

@@ -4,3 +4,5 @@ srcs-y += plat/microvm/entry_pvh.S plat/microvm/boot.c plat/microvm/clock.c \
 srcs-$(CONFIG_KTEST) += plat/microvm/ktest_irq.c
 plat-ldscript := plat/microvm/kernel.ld
 plat-ldflags := -Wl,-T,$(plat-ldscript)
+cold-srcs += plat/microvm/boot.c plat/microvm/acpi.c plat/microvm/smp.c plat/microvm/irq.c \
+	plat/microvm/poweroff.c plat/microvm/virtio_mmio.c

@@ -91,8 +91,11 @@ int main(int argc, char **argv)
 		assert(answer == 42);
 	}
 	if (!strcmp(what, "overflow")) {
-		struct thread_attr a = {.name = "deep", .stack_size = 16384};
-		thread_join(thread_spawn(&a, overflow_thread, NULL), NULL);
+		/* Restarted twice, then the third overflow stops the system. */
+		struct thread_attr a = {.name = "deep", .stack_size = 16384, .restart_max = 2};
+		thread_spawn(&a, overflow_thread, NULL);
+		for (;;)
+			thread_sleep_ms(1000);
 	}
 	if (!strcmp(what, "triple"))
 		crash_triple_fault();

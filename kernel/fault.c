@@ -1,0 +1,255 @@
+/*
+ * Fault recovery (include/kernel/fault.h). A thread that faults is
+ * recorded into a ring of the last FAULT_LOG_SIZE faults and printed, then
+ * made to continue in fault_thread_exit() on a clean stack, where it gives
+ * back what it holds and ends like any thread (pthread_exit), after its
+ * replacement was started by the restart policy.
+ *
+ * What a crashed thread held goes back as follows: its heap (every block
+ * it allocated) at its last switch (mm_heap_release_all instead of the
+ * hand-over an ordinary exit does); files it opened; the C library's
+ * stdio locks it held; robust and priority-inheritance mutexes (their
+ * waiters see EOWNERDEAD); waits and timers (it is running, so it is in
+ * none). Plain mutexes record no owner and cannot be given back.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <musl_offsets.h>
+#include <kernel/fault.h>
+#include <kernel/file.h>
+#include <kernel/ksyms.h>
+#include <kernel/log.h>
+#include <kernel/panic.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <platform.h>
+
+#define TRAP_DOUBLE_FAULT 8
+
+static struct fault_record ring[FAULT_LOG_SIZE];
+static uint64_t nrecords;
+static spinlock_t ring_lock = SPINLOCK_INIT;
+
+
+extern char __libc[]; /* the C library's global state, seen through offsets */
+
+int fault_thread_start_replacement(struct thread *t, int *new_tid);
+
+/* Full console reports for the first faults and then every hundredth: a
+ * thread crashing in a loop must not bury the console (each byte of it a
+ * VM exit). The ring keeps every record. */
+int fault_should_print(void)
+{
+	uint64_t n = fault_count();
+
+	return n < 8 || n % 100 == 0;
+}
+
+uint64_t fault_count(void)
+{
+	return __atomic_load_n(&nrecords, __ATOMIC_RELAXED);
+}
+
+int fault_log_get(struct fault_record *out, int max)
+{
+	unsigned long flags = spin_lock_irqsave(&ring_lock);
+	uint64_t n = nrecords < FAULT_LOG_SIZE ? nrecords : FAULT_LOG_SIZE;
+	int k = 0;
+
+	for (uint64_t i = nrecords - n; i < nrecords && k < max; i++)
+		out[k++] = ring[i % FAULT_LOG_SIZE];
+	spin_unlock_irqrestore(&ring_lock, flags);
+	return k;
+}
+
+/* The main thread is the application itself: nobody would restart it,
+ * so its crash stops the system, as a fault in the kernel does. */
+static int recoverable(const struct cpu *c, int irqs_were_on)
+{
+	return c && c->current && !c->in_irq && irqs_were_on && c->current->tid != 1 &&
+	       !(c->current->flags & THREAD_F_IDLE) && !c->current->crashing;
+}
+
+/* Frame-pointer walk from @fp, bounded, within 1 MiB steps upwards. */
+static int collect_backtrace(uintptr_t pc, uintptr_t fp, uintptr_t *out, int max)
+{
+	int n = 0;
+	uintptr_t *frame = (uintptr_t *)fp;
+
+	if (pc)
+		out[n++] = pc;
+	while (n < max && frame && !((uintptr_t)frame & 7)) {
+		uintptr_t ret = frame[1];
+		if (!ret)
+			break;
+		out[n++] = ret;
+		uintptr_t *up = (uintptr_t *)frame[0];
+		if (up <= frame || (uintptr_t)up - (uintptr_t)frame > (1u << 20))
+			break;
+		frame = up;
+	}
+	return n;
+}
+
+static const char *classify(const struct thread *t, const struct fault_info *i)
+{
+	int guard = t->stack && i->addr >= (uintptr_t)t->stack - MM_PAGE_SIZE &&
+		    i->addr < (uintptr_t)t->stack;
+
+	if (guard || (i->vector == TRAP_DOUBLE_FAULT && mem_is_closed(i->addr)) ||
+	    (i->vector == 14 && mem_is_closed(i->addr) && i->addr + 4096 > i->sp &&
+	     i->addr < i->sp + 4096))
+		return "stack overflow";
+	if (i->vector == 14 && i->addr < 4096)
+		return "null pointer";
+	return i->kind;
+}
+
+static struct fault_record *record(struct cpu *c, const struct fault_info *i, const char *msg)
+{
+	struct thread *t = c->current;
+	unsigned long flags = spin_lock_irqsave(&ring_lock);
+	struct fault_record *r = &ring[nrecords % FAULT_LOG_SIZE];
+
+	memset(r, 0, sizeof(*r));
+	r->seq = ++nrecords;
+	r->time_ns = plat_time_ns();
+	r->tid = t->tid;
+	memcpy(r->name, t->name, THREAD_NAME_MAX);
+	r->cpu = c->id;
+	snprintf(r->kind, sizeof(r->kind), "%s", classify(t, i));
+	r->addr = i->addr;
+	r->pc = i->pc;
+	r->sp = i->sp;
+	if (msg)
+		snprintf(r->message, sizeof(r->message), "%s", msg);
+	r->nframes = collect_backtrace(i->pc, i->fp, r->backtrace, FAULT_BACKTRACE_MAX);
+	r->first_is_pc = i->pc != 0;
+	r->restarts = t->restarts;
+	snprintf(r->action, sizeof(r->action), "ending");
+	spin_unlock_irqrestore(&ring_lock, flags);
+	return r;
+}
+
+static void print_record(const struct fault_record *r)
+{
+	kprintf("fault #%llu: thread %d (%s) on CPU %u: %s", (unsigned long long)r->seq, r->tid,
+		r->name, r->cpu, r->kind);
+	if (r->message[0])
+		kprintf(": %s", r->message);
+	else
+		kprintf(" at 0x%lx", (unsigned long)r->addr);
+	kprintf("\nbacktrace:\n");
+	for (int k = 0; k < r->nframes; k++) {
+		uintptr_t off;
+		/* A return address may be just past a call at the very end
+		 * of a function that never returns: look up the call. */
+		int ret = k || !r->first_is_pc;
+		const char *name = ksyms_lookup(r->backtrace[k] - ret, &off);
+		kprintf("  #%d 0x%016lx %s+0x%lx\n", k, (unsigned long)r->backtrace[k],
+			name ? name : "?", name ? off + ret : 0);
+	}
+}
+
+/* A clean stack for the exit path: just below the thread's TLS block
+ * (the C library puts it at the top of the stack; the old frames are
+ * dead). */
+static uintptr_t exit_stack(struct thread *t)
+{
+	size_t tls_size = *(size_t *)(__libc + MUSL_LIBC_TLS_SIZE);
+	uintptr_t sp = ((uintptr_t)t->tls - tls_size - 256) & ~15ul;
+	if (t->stack && (sp < (uintptr_t)t->stack + 4096 || sp > (uintptr_t)t->stack + t->stack_size))
+		sp = (uintptr_t)t->stack + t->stack_size / 2;
+	return sp;
+}
+
+static void set_action(struct fault_record *r, const char *fmt, int arg)
+{
+	unsigned long flags = spin_lock_irqsave(&ring_lock);
+
+	snprintf(r->action, sizeof(r->action), fmt, arg);
+	spin_unlock_irqrestore(&ring_lock, flags);
+}
+
+/* Stdio locks (the C library's FILE locks hold the owner's tid). */
+static void release_stdio_locks(int tid)
+{
+	FILE *files[] = {stdin, stdout, stderr};
+
+	for (unsigned i = 0; i < 3; i++) {
+		int *lock = (int *)((char *)files[i] + MUSL_FILE_LOCK);
+		int v = __atomic_load_n(lock, __ATOMIC_ACQUIRE);
+		if (v > 0 && (v & ~MUSL_FILE_MAYBE_WAITERS) == tid) {
+			__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+			futex_wake_addr(lock, 1);
+		}
+	}
+}
+
+/* Where a crashed thread continues, on a clean stack, interrupts on. */
+static __attribute__((noreturn, used)) void fault_thread_exit(void)
+{
+	struct cpu *c = this_cpu();
+	struct thread *t = c->current;
+	struct fault_record *r = t->fault_rec;
+	int new_tid = 0;
+
+	t->crashing = 1;
+	t->crashed = 1;
+	release_stdio_locks(t->tid);
+	fd_close_owned(t->tid);
+	futex_exit_release(t);
+	int r2 = fault_thread_start_replacement(t, &new_tid);
+	if (r2 > 0)
+		set_action(r, "restarted as %d", new_tid);
+	else if (r2 == 0)
+		set_action(r, "ended", 0);
+	else {
+		set_action(r, "system stopped", 0);
+		panic("thread %d (%s) crashed %u times: its restart limit is reached", t->tid, t->name,
+		      t->restarts + 1);
+	}
+	if (r->seq < 8 || r->seq % 100 == 0)
+		kprintf("fault #%llu: thread %d (%s) %s\n", (unsigned long long)r->seq, t->tid,
+			t->name, r->action);
+	pthread_exit(THREAD_EXIT_CRASHED);
+}
+
+int fault_thread(const struct fault_info *info, uintptr_t *resume_pc, uintptr_t *resume_sp)
+{
+	struct cpu *c = this_cpu();
+
+	if (!recoverable(c, info->irqs_were_on))
+		return 0;
+	int loud = fault_should_print();
+	struct fault_record *r = record(c, info, NULL);
+	if (loud)
+		print_record(r);
+	c->current->fault_rec = r;
+	*resume_pc = (uintptr_t)fault_thread_exit;
+	*resume_sp = exit_stack(c->current) - 8; /* as if called: keeps the ABI's alignment */
+	return 1;
+}
+
+void fault_panic_in_thread(const char *message, void *fp)
+{
+	struct cpu *c = this_cpu();
+	struct fault_info info = {
+		.kind = "panic",
+		.vector = ~0u,
+		.fp = (uintptr_t)fp,
+		.irqs_were_on = 1,
+	};
+
+	if (!recoverable(c, 1))
+		return;
+	int loud = fault_should_print();
+	struct fault_record *r = record(c, &info, message);
+	if (loud)
+		print_record(r);
+	c->current->fault_rec = r;
+	irq_enable();
+	fault_thread_exit();
+}
