@@ -71,6 +71,11 @@ include $(wildcard shell/build.mk drivers/build.mk fs/build.mk net/build.mk)
 -include $(APP_DIR)/build.mk
 endif
 
+# Fault injection counts the application's own function calls.
+ifeq ($(CONFIG_FAULT_INJECT),y)
+$(foreach f,$(app-srcs-y),$(eval cflags-$(f) += -finstrument-functions))
+endif
+
 # Code that runs once or on rare paths (boot, faults, panics, tables) is
 # built for size; each folder's build.mk lists its own in cold-srcs.
 $(foreach f,$(cold-srcs),$(eval cflags-$(f) += -Os))

@@ -21,6 +21,7 @@
 #include "cmdline.h"
 
 int main(int argc, char **argv, char **envp);
+void fault_inject_arm(void);
 int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
 		      void (*init)(void), void (*fini)(void), void (*ldso)(void));
 
@@ -70,6 +71,8 @@ static int kernel_main(int argc, char **argv, char **envp)
 {
 	initcalls_run();
 	uint64_t now = plat_cycles();
+	if (IS_ENABLED(CONFIG_FAULT_INJECT))
+		fault_inject_arm();
 	log_info("boot: %llu us to main",
 		 (unsigned long long)(time_cycles_to_ns(now - boot_cycles_start) / NSEC_PER_USEC));
 	int status = main(argc, argv, envp);

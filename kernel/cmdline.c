@@ -1,4 +1,7 @@
+#include <errno.h>
 #include <string.h>
+#include <kernel/boot.h>
+#include <platform.h>
 #include <kernel/compiler.h>
 
 #include "cmdline.h"
@@ -53,4 +56,27 @@ int cmdline_split(const char *cmdline, char *buf, size_t buflen, char **argv, in
 	}
 	argv[argc] = NULL;
 	return argc;
+}
+
+int kernel_option(const char *name, char *out, size_t len)
+{
+	static char buf[CMDLINE_MAX_LEN];
+	char *p = buf, *word, *value = NULL;
+	size_t n = strlen(name);
+
+	strncpy(buf, plat_cmdline(), sizeof(buf) - 1);
+	while ((word = next_word(&p))) {
+		if (!strcmp(word, "--")) {
+			/* Only words before "--" are the kernel's. */
+			if (!value)
+				return -ENOENT;
+			if (strlen(value) >= len)
+				return -ENAMETOOLONG;
+			strcpy(out, value);
+			return 0;
+		}
+		if (!strncmp(word, name, n) && word[n] == '=')
+			value = word + n + 1;
+	}
+	return -ENOENT; /* without "--" every word is the application's */
 }

@@ -111,12 +111,13 @@ run_ktest() {
 # ---------------------------------------------------------------- boot
 # boot_case NAME PLAT APP EXPECTED-STATUS ARGS -- REGEX...
 # Passes when the run exits with EXPECTED-STATUS and the console shows every
-# regex (extended, matched against the whole output).
+# regex (extended, matched against the whole output). An ARG "@--" passes
+# "--", which ends the kernel's own options on the command line.
 boot_case() {
 	local name=$1 plat=$2 app=$3 want=$4 args=() log status re
 	shift 4
 	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-		args+=("$1")
+		if [ "$1" = "@--" ]; then args+=("--"); else args+=("$1"); fi
 		shift
 	done
 	shift
@@ -199,6 +200,28 @@ run_boot() {
 				'mutex recovered$' '^fault_demo: ok$'
 		done
 	done
+	# Fault injection, swept: the N-th allocation fails (a NULL write in the
+	# worker, recovered) or the N-th call of work_step panics.
+	build inject-linuxu MACHINE=linuxu APP=inject_test || return
+	build inject-microvm MACHINE=qemu APP=inject_test || return
+	local n
+	for n in 1 2 3 4 5 6 7; do
+		if [ $n -le 5 ]; then
+			boot_case "linuxu-inject-alloc$n" linuxu inject_test 0 "inject=alloc:$n" @-- -- \
+				'^fault #1: thread [0-9]+ \(worker\) on CPU 0: null pointer at 0x0$' \
+				'work_step\+0x' '^inject_test: ok, 1 faults$'
+			boot_case "linuxu-inject-call$n" linuxu inject_test 0 "inject=call:work_step:$n" @-- -- \
+				"^fault #1: thread [0-9]+ \\(worker\\) on CPU 0: panic: injected fault in work_step \\(call $n\\)$" \
+				'^inject_test: ok, 1 faults$'
+		else
+			boot_case "linuxu-inject-alloc$n" linuxu inject_test 0 "inject=alloc:$n" @-- -- \
+				'^inject_test: ok, 0 faults$'
+		fi
+	done
+	boot_case microvm-inject-alloc2 microvm inject_test 0 "inject=alloc:2" @-- -- \
+		'null pointer at 0x0$' '^inject_test: ok, 1 faults$'
+	boot_case microvm-inject-call4 microvm inject_test 0 "inject=call:work_step:4" @-- -- \
+		'panic: injected fault in work_step \(call 4\)$' '^inject_test: ok, 1 faults$'
 	# Disks: virtio-blk on microvm, a host file on linuxu, on a scratch image.
 	build blk-linuxu MACHINE=linuxu APP=blk_test || return
 	build blk-microvm MACHINE=qemu APP=blk_test || return

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/compiler.h>
 #include <kernel/mm.h>
 
 void *memalign(size_t align, size_t size);
@@ -26,6 +27,14 @@ void __malloc_donate(char *start, char *end);
 /* Donated ranges smaller than this are not worth a region's overhead. */
 #define DONATE_MIN 1024
 
+int fault_inject_alloc(void);
+
+/* An allocation that CONFIG_FAULT_INJECT makes fail. */
+static inline int injected(void)
+{
+	return IS_ENABLED(CONFIG_FAULT_INJECT) && fault_inject_alloc();
+}
+
 static void *nomem(void *p)
 {
 	if (!p)
@@ -35,6 +44,8 @@ static void *nomem(void *p)
 
 void *malloc(size_t size)
 {
+	if (injected())
+		return nomem(NULL);
 	return nomem(mm_heap_alloc(mm_current_heap(), size));
 }
 
@@ -48,7 +59,7 @@ static void *zeroed(size_t n, size_t size)
 	size_t total;
 	void *p;
 
-	if (__builtin_mul_overflow(n, size, &total)) {
+	if (__builtin_mul_overflow(n, size, &total) || injected()) {
 		errno = ENOMEM;
 		return NULL;
 	}
