@@ -173,19 +173,35 @@ static void set_action(struct fault_record *r, const char *fmt, int arg)
 	spin_unlock_irqrestore(&ring_lock, flags);
 }
 
-/* Stdio locks (the C library's FILE locks hold the owner's tid). */
-static void release_stdio_locks(int tid)
+/* Stdio locks (the C library's FILE locks hold the owner's tid): a thread
+ * that crashed or was killed inside printf must not leave the console
+ * locked for everyone else. */
+static void unlock_file_of(FILE *f, int tid)
 {
-	FILE *files[] = {stdin, stdout, stderr};
+	int *lock = (int *)((char *)f + MUSL_FILE_LOCK);
+	int v = __atomic_load_n(lock, __ATOMIC_ACQUIRE);
 
-	for (unsigned i = 0; i < 3; i++) {
-		int *lock = (int *)((char *)files[i] + MUSL_FILE_LOCK);
-		int v = __atomic_load_n(lock, __ATOMIC_ACQUIRE);
-		if (v > 0 && (v & ~MUSL_FILE_MAYBE_WAITERS) == tid) {
-			__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
-			futex_wake_addr(lock, 1);
-		}
+	if (v > 0 && (v & ~MUSL_FILE_MAYBE_WAITERS) == tid) {
+		__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+		futex_wake_addr(lock, 1);
 	}
+}
+
+/* Called by the dying thread itself. The files it flockfile()d are on a
+ * list in its thread block, which the C library's thread exit would mark
+ * orphaned (locked for good): they are unlocked and the list emptied
+ * first. The standard streams may also be held by a printf in progress. */
+void release_stdio_locks(int tid)
+{
+	struct thread *t = current_thread();
+	FILE **list = (FILE **)((char *)t->tls + MUSL_PTHREAD_STDIO_LOCKS);
+
+	for (FILE *f = *list; f; f = *(FILE **)((char *)f + MUSL_FILE_NEXT_LOCKED))
+		unlock_file_of(f, tid);
+	*list = NULL;
+	unlock_file_of(stdin, tid);
+	unlock_file_of(stdout, tid);
+	unlock_file_of(stderr, tid);
 }
 
 /* Where a crashed thread continues, on a clean stack, interrupts on. */

@@ -53,6 +53,10 @@ int fault_thread(const struct fault_info *info, uintptr_t *resume_pc, uintptr_t 
  * only when it is not. */
 void fault_panic_in_thread(const char *message, void *fp);
 
+/* The calling thread @tid is dying (it crashed or was killed): give back
+ * the C library's FILE locks it holds. */
+void release_stdio_locks(int tid);
+
 /* Copy up to @max records, oldest first. @retval the number copied. */
 int fault_log_get(struct fault_record *out, int max);
 /* Faults recorded since boot. */

@@ -204,6 +204,7 @@ void futex_exit_release(struct thread *t);
 void sched_early_init(void);		    /* %gs and CPU 0, first thing at boot */
 void sched_boot_thread_ready(struct thread *t); /* the boot context is running @t */
 void sched_preempt_point(void);		    /* switch now if a wake-up asked for it */
+void sched_check_killed(void);		    /* end here if thread_kill() asked (no locks held) */
 void sched_kick_thread(struct thread *t);	    /* make its CPU reschedule */
 uint64_t sched_online_mask(void);
 void *sched_thread_context(struct thread *t, void *stack_top);

@@ -263,7 +263,7 @@ void sched_kick_thread(struct thread *t)
 
 /* After a switch back into a thread that was asked to die: make it exit
  * on its own stack, from a point where it holds no kernel lock. */
-static void check_killed(void)
+void sched_check_killed(void)
 {
 	struct thread *t = current_thread();
 
@@ -284,7 +284,7 @@ void sched_irq_exit(void)
 	}
 	if (c->current->kill_pending) {
 		this_cpu()->in_irq = 0;
-		check_killed();
+		sched_check_killed();
 	}
 }
 
@@ -305,7 +305,7 @@ void thread_yield(void)
 	irq_disable();
 	schedule();
 	irq_enable();
-	check_killed();
+	sched_check_killed();
 }
 
 /* ---------------------------------------------------------------- idle */

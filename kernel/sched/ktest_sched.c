@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -584,4 +585,28 @@ TEST(smp, affinity_is_respected_on_every_cpu)
 				EXPECT_EQ(seen_cpu[other], 0);
 		seen_cpu[cpu] = 0;
 	}
+}
+
+static volatile int holding_stdout;
+
+static void *hold_stdout(void *arg)
+{
+	(void)arg;
+	flockfile(stdout);
+	holding_stdout = 1;
+	for (;;)
+		thread_sleep_ms(1000);
+	return NULL;
+}
+
+TEST(thread, kill_gives_back_the_stdout_lock)
+{
+	int tid = thread_spawn(NULL, hold_stdout, NULL);
+
+	while (!holding_stdout)
+		thread_sleep_ms(1);
+	EXPECT_EQ(thread_kill(tid), 0);
+	EXPECT_EQ(thread_join(tid, NULL), 0);
+	EXPECT_EQ(ftrylockfile(stdout), 0); /* would be busy forever otherwise */
+	funlockfile(stdout);
 }

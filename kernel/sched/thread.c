@@ -13,6 +13,8 @@
 #include <stdarg.h>
 #include <string.h>
 #include <musl_offsets.h>
+#include <kernel/fault.h>
+#include <kernel/file.h>
 #include <kernel/log.h>
 #include <kernel/panic.h>
 #include <kernel/sched.h>
@@ -415,6 +417,8 @@ __attribute__((noreturn)) void thread_die_killed(void)
 	t->kill_pending = 0;
 	irq_enable();
 	log_debug("thread %d (%s) killed", t->tid, t->name);
+	release_stdio_locks(t->tid);
+	fd_close_owned(t->tid);
 	pthread_exit((void *)-1l);
 }
 

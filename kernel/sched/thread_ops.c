@@ -89,6 +89,7 @@ int time_sleep_until(uint64_t deadline_ns)
 	c->current->state = THREAD_SLEEPING;
 	int timed_out = sched_block(deadline_ns);
 	irq_restore(flags);
+	sched_check_killed(); /* a kernel-API sleep passes no system-call exit */
 	return timed_out || plat_time_ns() >= deadline_ns ? 0 : -EINTR;
 }
 

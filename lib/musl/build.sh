@@ -264,6 +264,7 @@ void unishyper_offsets(void)
 	DEF(MUSL_PTHREAD_LOCALE, offsetof(struct pthread, locale));
 	DEF(MUSL_PTHREAD_STDIO_LOCKS, offsetof(struct pthread, stdio_locks));
 	DEF(MUSL_FILE_LOCK, offsetof(FILE, lock));
+	DEF(MUSL_FILE_NEXT_LOCKED, offsetof(FILE, next_locked));
 	DEF(MUSL_FILE_MAYBE_WAITERS, MAYBE_WAITERS);
 	DEF(MUSL_DT_EXITED, DT_EXITED);
 	DEF(MUSL_DT_DETACHED, DT_DETACHED);
