@@ -97,58 +97,12 @@ run() {
 	fi
 }
 
-# Makes sure apt knows about source packages.  Returns 0 if the apt
-# lists must be refreshed.
-enable_deb_src() {
-	local f=/etc/apt/sources.list.d/debian.sources
-	local changed=1
-
-	if [ -f "$f" ] && grep -q '^Types: *deb *$' "$f"; then
-		as_root sed -i 's/^Types: *deb *$/Types: deb deb-src/' "$f"
-		changed=0
-	elif [ ! -f "$f" ] && [ -f /etc/apt/sources.list ] &&
-		! grep -q '^deb-src ' /etc/apt/sources.list; then
-		sed -n 's/^deb /deb-src /p' /etc/apt/sources.list |
-			as_root tee -a /etc/apt/sources.list >/dev/null
-		changed=0
-	fi
-	if [ $changed = 0 ] ||
-		! compgen -G '/var/lib/apt/lists/*_Sources*' >/dev/null; then
-		return 0
-	fi
-	return 1
-}
-
 fetch_source() {
-	local tmp=$srcroot/.fetch.$$
-
-	say "fetching source (apt-get source musl)"
-	export DEBIAN_FRONTEND=noninteractive
-	local updated=0
-	if enable_deb_src; then
-		run as_root apt-get update
-		updated=1
-	fi
-	if ! command -v dpkg-source >/dev/null; then
-		if ! as_root apt-get install -y dpkg-dev >>"$log" 2>&1; then
-			[ $updated = 1 ] || run as_root apt-get update
-			updated=1
-			run as_root apt-get install -y dpkg-dev
-		fi
-	fi
-	rm -rf "$tmp"
-	mkdir -p "$tmp"
-	if ! (cd "$tmp" && apt-get source musl) >>"$log" 2>&1; then
-		[ $updated = 1 ] || run as_root apt-get update
-		run sh -c "cd '$tmp' && apt-get source musl"
-	fi
+	"$root/lib/apt_source.sh" musl "musl-$MUSL_VERSION" "$src" "$log"
 	local got
-	got=$(cat "$tmp"/musl-*/VERSION 2>/dev/null || true)
+	got=$(cat "$src/VERSION" 2>/dev/null || true)
 	[ "$got" = "$MUSL_VERSION" ] ||
 		die "apt-get source gave musl '$got', want $MUSL_VERSION"
-	rm -rf "$src"
-	mv "$tmp"/musl-$MUSL_VERSION "$src"
-	rm -rf "$tmp"
 }
 
 ensure_compiler() {
