@@ -7,6 +7,7 @@ srcs-$(CONFIG_SCHED_PRIO) += kernel/sched/policy_prio.c
 srcs-$(CONFIG_SCHED_FIFO) += kernel/sched/policy_fifo.c
 srcs-y += $(filter-out %/ktest_%.c,$(wildcard kernel/mm/*.c))
 srcs-$(CONFIG_SHELL) += kernel/cmd_faults.c
+srcs-$(CONFIG_POLL) += kernel/sys_poll.c
 srcs-$(CONFIG_FAULT_INJECT) += kernel/fault_inject.c
 srcs-$(CONFIG_KSYMS) += kernel/ksyms.c
 srcs-$(if $(CONFIG_KSYMS),,y) += kernel/ksyms_none.c

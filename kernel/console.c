@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <semaphore.h>
 #include <time.h>
+#include <kernel/compiler.h>
 #include <kernel/console.h>
+#include <kernel/file.h>
 #include <kernel/initcall.h>
 #include <platform.h>
 
@@ -41,10 +43,30 @@ static void wait_for_input(void)
 		;
 }
 
+/* One byte taken from the platform by console_poll(), not yet read. */
+static int pushback = -1;
+
+int console_poll(void)
+{
+	char c;
+
+	if (pushback >= 0)
+		return 1;
+	long n = plat_console_read(&c, 1);
+	if (n == 1)
+		pushback = (unsigned char)c;
+	return n != 0; /* a byte, or the end of input: a read will not wait */
+}
+
 long console_read(char *buf, size_t len)
 {
 	if (!len)
 		return 0;
+	if (pushback >= 0) {
+		buf[0] = (char)pushback;
+		pushback = -1;
+		return 1;
+	}
 	for (;;) {
 		long n = plat_console_read(buf, len);
 		if (n)
@@ -60,6 +82,8 @@ void console_rx_notify(void)
 {
 	int v;
 
+	if (IS_ENABLED(CONFIG_POLL))
+		file_poll_notify();
 	if (sem_getvalue(&rx_ready, &v) == 0 && v > 0)
 		return;
 	sem_post(&rx_ready);

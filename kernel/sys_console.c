@@ -2,6 +2,7 @@
  * descriptors 0, 1 and 2 name from boot on. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <kernel/console.h>
@@ -50,7 +51,17 @@ static int console_fstat(struct file *f, struct stat *st)
 	return 0;
 }
 
+static short console_file_poll(struct file *f, short events)
+{
+	(void)f;
+	short got = POLLOUT | POLLWRNORM;
+	if ((events & (POLLIN | POLLRDNORM)) && console_poll())
+		got |= POLLIN | POLLRDNORM;
+	return got;
+}
+
 static const struct file_ops console_ops = {
+	.poll = console_file_poll,
 	.read = console_file_read,
 	.write = console_file_write,
 	.ioctl = console_ioctl,

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <time.h>
 #include <kernel/syscall.h>
+#include <kernel/thread.h>
 #include <kernel/time.h>
 #include <platform.h>
 
@@ -78,6 +79,16 @@ static long sys_nanosleep(const struct timespec *req, struct timespec *rem)
 	return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
 }
 
+/* No signals reach a thread, so pause() waits for ever (or for a kill,
+ * which every sleep notices). */
+static long sys_pause(void)
+{
+	for (;;)
+		thread_sleep_ms(3600 * 1000);
+	return 0;
+}
+
+SYSCALL(pause, sys_pause);
 SYSCALL(clock_gettime, sys_clock_gettime);
 SYSCALL(clock_getres, sys_clock_getres);
 SYSCALL(clock_nanosleep, sys_clock_nanosleep);

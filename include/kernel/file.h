@@ -36,6 +36,12 @@ struct file_ops {
 	int (*ftruncate)(struct file *f, uint64_t size);
 	/* Linux getdents64 records into buf. */
 	long (*getdents)(struct file *f, void *buf, size_t len);
+	/* Readiness now, without waiting: the bits of @events (POLLIN,
+	 * POLLOUT, ...) that hold, plus POLLERR/POLLHUP. A kind whose state
+	 * changes while nobody calls it (data arrives) calls
+	 * file_poll_notify() after the change. NULL: always ready for
+	 * reading and writing, as regular files are. */
+	short (*poll)(struct file *f, short events);
 	/* The last descriptor for it closed. */
 	void (*release)(struct file *f);
 };
@@ -65,5 +71,10 @@ struct file *fd_get(int fd);
 /* Close every descriptor whose file thread @tid opened (it crashed).
  * @retval how many */
 int fd_close_owned(int tid);
+
+/* Something a poll() or select() may be waiting for happened: wake every
+ * waiter, which looks at its files again (kernel/sys_poll.c). Any thread;
+ * not interrupt handlers. Cheap when nobody waits. */
+void file_poll_notify(void);
 
 #endif
