@@ -42,6 +42,9 @@ struct virtio_dev {
 	uint32_t device_id;
 	uint64_t features;	   /* negotiated */
 	void (*irq_fn)(void *arg); /* the driver's: a used buffer arrived */
+	/* The driver's, optional, set before virtio_irq_attach(): the device
+	 * changed its configuration (a network link went up or down). */
+	void (*config_fn)(void *arg);
 	void *irq_arg;
 };
 
@@ -132,12 +135,17 @@ void virtio_ready(struct virtio_dev *dev);
 /* Mark @dev FAILED and say why; the driver gives it up. */
 void virtio_fail(struct virtio_dev *dev, const char *why, int err);
 
-/* Device configuration space, read consistently (generation counter). */
+/* Device configuration space, read consistently (generation counter), each
+ * field with an access of its own width. virtio_config_read() reads @len
+ * bytes one at a time (a byte array such as a MAC address). */
+uint16_t virtio_config_read16(struct virtio_dev *dev, unsigned offset);
 uint32_t virtio_config_read32(struct virtio_dev *dev, unsigned offset);
 uint64_t virtio_config_read64(struct virtio_dev *dev, unsigned offset);
+void virtio_config_read(struct virtio_dev *dev, unsigned offset, void *buf, unsigned len);
 
 /* Route @dev's interrupt: fn(arg) runs, interrupts off, after the transport
- * has acknowledged a used-buffer interrupt.
+ * has acknowledged a used-buffer interrupt; dev->config_fn(arg), if set,
+ * after a configuration-change interrupt.
  * @retval 0 routed; -EINVAL the platform could not route the line */
 int virtio_irq_attach(struct virtio_dev *dev, void (*fn)(void *arg), void *arg);
 
@@ -171,5 +179,12 @@ void *vq_get_used(struct vq *vq, uint32_t *len);
  * @retval 1 more used buffers arrived meanwhile: call vq_get_used() again
  * @retval 0 none; the next one interrupts */
 int vq_enable_irq(struct vq *vq);
+
+/* Ask for no interrupts until vq_enable_irq(), for a queue the driver
+ * polls or reclaims lazily. Only a hint: a device may still interrupt
+ * (a notification already on its way, or one without EVENT_IDX that
+ * ignores the flag). With EVENT_IDX it must be repeated after each
+ * vq_get_used() batch, since it is relative to what was consumed. */
+void vq_disable_irq(struct vq *vq);
 
 #endif

@@ -155,15 +155,34 @@ uint64_t virtio_config_read64(struct virtio_dev *dev, unsigned offset)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* A 32-bit field is read in one access: atomic without the generation. */
+void virtio_config_read(struct virtio_dev *dev, unsigned offset, void *buf, unsigned len)
+{
+	uint8_t *p = buf;
+	uint32_t gen;
+
+	do {
+		gen = mmio_read32(dev->base, VIRTIO_MMIO_CONFIG_GENERATION);
+		for (unsigned i = 0; i < len; i++)
+			p[i] = mmio_read8(dev->base, VIRTIO_MMIO_CONFIG + offset + i);
+	} while (gen != mmio_read32(dev->base, VIRTIO_MMIO_CONFIG_GENERATION));
+}
+
+/* A field of up to 32 bits is read in one access: atomic without the
+ * generation. */
 uint32_t virtio_config_read32(struct virtio_dev *dev, unsigned offset)
 {
 	return mmio_read32(dev->base, VIRTIO_MMIO_CONFIG + offset);
 }
 
+uint16_t virtio_config_read16(struct virtio_dev *dev, unsigned offset)
+{
+	return mmio_read16(dev->base, VIRTIO_MMIO_CONFIG + offset);
+}
+
 /* The line is level-triggered: acknowledge before returning, or the EOI
- * brings the interrupt straight back. Configuration changes (a resized
- * disk) are acknowledged and otherwise ignored. */
+ * brings the interrupt straight back. Configuration changes go to the
+ * driver's config_fn; without one (a resized disk) they are only
+ * acknowledged. */
 static void transport_irq(void *arg)
 {
 	struct virtio_dev *dev = arg;
@@ -174,6 +193,8 @@ static void transport_irq(void *arg)
 	mmio_write32(dev->base, VIRTIO_MMIO_INTERRUPT_ACK, isr);
 	if (isr & INT_USED_BUFFER)
 		dev->irq_fn(dev->irq_arg);
+	if ((isr & INT_CONFIG_CHANGE) && dev->config_fn)
+		dev->config_fn(dev->irq_arg);
 }
 
 int virtio_irq_attach(struct virtio_dev *dev, void (*fn)(void *arg), void *arg)

@@ -40,6 +40,18 @@ static inline uint32_t mmio_read32(uintptr_t base, unsigned off)
 	return *(volatile uint32_t *)(base + off);
 }
 
+/* Narrower reads, for device configuration fields of that width (section
+ * 4.2.2.2: a field is read with an access of its own size). */
+static inline uint8_t mmio_read8(uintptr_t base, unsigned off)
+{
+	return *(volatile uint8_t *)(base + off);
+}
+
+static inline uint16_t mmio_read16(uintptr_t base, unsigned off)
+{
+	return *(volatile uint16_t *)(base + off);
+}
+
 static inline void mmio_write32(uintptr_t base, unsigned off, uint32_t v)
 {
 	*(volatile uint32_t *)(base + off) = v;

@@ -175,6 +175,21 @@ int vq_enable_irq(struct vq *vq)
 	if (vq->event_idx) {
 		__atomic_store_n(&vq->avail->ring[vq->size], vq->last_used, __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	} else if (vq->avail->flags & VQ_AVAIL_F_NO_INTERRUPT) {
+		__atomic_store_n(&vq->avail->flags, 0, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	}
 	return __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) != vq->last_used;
+}
+
+/* With EVENT_IDX the device interrupts only when used->idx steps onto
+ * used_event + 1 (section 2.7.10): one behind what we consumed is the
+ * furthest that point can be, 65536 completions away. Without, the flag. */
+void vq_disable_irq(struct vq *vq)
+{
+	if (vq->event_idx)
+		__atomic_store_n(&vq->avail->ring[vq->size], (uint16_t)(vq->last_used - 1),
+				 __ATOMIC_RELAXED);
+	else
+		__atomic_store_n(&vq->avail->flags, VQ_AVAIL_F_NO_INTERRUPT, __ATOMIC_RELAXED);
 }

@@ -43,6 +43,7 @@ struct thread {
 	uint64_t affinity;
 	volatile int on_cpu; /* still executing (even while switching out) */
 	volatile int kill_pending;
+	unsigned irq_frames;   /* linuxu: interrupt signal frames on its stack */
 	unsigned flags;	       /* THREAD_F_* */
 	unsigned restarts;
 	struct thread *rq_next, *rq_prev; /* run queue links */

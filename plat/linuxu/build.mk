@@ -2,3 +2,4 @@ srcs-y += plat/linuxu/start.S plat/linuxu/platform.c
 plat-ldscript := plat/linuxu/linuxu.ld
 plat-ldflags := -Wl,-e,_start -Wl,-T,$(plat-ldscript)
 srcs-$(CONFIG_BLKDEV) += plat/linuxu/blk.c
+srcs-$(CONFIG_VIRTIO_NET) += plat/linuxu/net.c

@@ -35,7 +35,14 @@ static inline long host_syscall6(long n, long a1, long a2, long a3, long a4, lon
 #define HOST_IOCTL 16
 #define HOST_PREAD64 17
 #define HOST_PWRITE64 18
+#define HOST_WRITEV 20
 #define HOST_SETITIMER 38
+#define HOST_GETPID 39
+#define HOST_SOCKET 41
+#define HOST_RECVFROM 45
+#define HOST_SENDMSG 46
+#define HOST_BIND 49
+#define HOST_FCNTL 72
 #define HOST_FSYNC 74
 #define HOST_RT_SIGSUSPEND 130
 #define HOST_SIGALTSTACK 131

@@ -155,36 +155,103 @@ void plat_timer_arm(uint64_t deadline_ns)
 
 /* ---------------------------------------------------------- interrupts */
 
-static void run_timer_handler(void)
+/* Two host signals are interrupts: SIGALRM the timer, SIGIO the host
+ * descriptors of devices (linuxu_irq_fd()). One that arrives while
+ * interrupts are masked sets its bit in linuxu_irq_pending, replayed when
+ * they are enabled again or when the CPU idles. Device handlers exist only
+ * with a host-descriptor device (the network backend); without one this
+ * code is compiled out. */
+#define IRQ_TIMER 1
+#define IRQ_DEVICE 2
+#define HAVE_DEVICE_IRQS IS_ENABLED(CONFIG_VIRTIO_NET)
+#define DEVICE_IRQS_MAX 4
+
+static struct {
+	void (*fn)(void *arg);
+	void *arg;
+} device_irqs[DEVICE_IRQS_MAX];
+static unsigned device_irq_count;
+
+/* Run the handlers of the interrupts in @which, as the hardware would:
+ * interrupts off, in interrupt context. SIGIO says only that some device
+ * descriptor is ready, so every device handler runs (a shared line). */
+static void irq_run(int which)
 {
 	struct cpu *c = this_cpu();
 
 	linuxu_irq_on = 0;
 	if (c)
 		c->in_irq++;
-	if (timer_handler)
+	if ((which & IRQ_TIMER) && timer_handler)
 		timer_handler();
+	if (HAVE_DEVICE_IRQS && (which & IRQ_DEVICE))
+		for (unsigned i = 0; i < device_irq_count; i++)
+			device_irqs[i].fn(device_irqs[i].arg);
 	if (c)
 		c->in_irq--;
 }
 
 /* The end of an interrupt: the scheduler may switch threads right here,
- * inside the signal handler, on the interrupted thread's stack. SIGALRM is
- * installed with SA_NODEFER so that the host does not keep it blocked for
- * the thread switched to; the software flag masks it instead. */
-static void timer_irq_exit(void)
+ * inside the signal handler, on the interrupted thread's stack. The
+ * signals are installed with SA_NODEFER so that the host does not keep
+ * them blocked for the thread switched to; the software flag masks them
+ * instead. */
+static void irq_exit(void)
 {
 	sched_irq_exit();
 	linuxu_irq_on = 1;
 }
 
+/* Interrupts are on again with some pending: run them. The exchange takes
+ * every bit at once; a signal after it sets a bit again and this loops. */
 void linuxu_irq_replay(void)
 {
-	while (linuxu_irq_pending) {
-		linuxu_irq_pending = 0;
-		run_timer_handler();
-		timer_irq_exit();
+	int which;
+
+	while ((which = __atomic_exchange_n(&linuxu_irq_pending, 0, __ATOMIC_RELAXED))) {
+		irq_run(which);
+		irq_exit();
 	}
+}
+
+/* A signal handler's body: run now, or note it for later. An interrupt
+ * that arrived while this one ran (masked) is replayed before returning,
+ * not left until something enables interrupts again. */
+static void host_sigmask(int how, uint64_t mask)
+{
+	host_syscall6(HOST_RT_SIGPROCMASK, how, (long)&mask, 0, 8, 0, 0);
+}
+
+/* SIGALRM is not blocked while its handler runs (SA_NODEFER): the handler
+ * may switch threads, and the thread switched to must still take ticks.
+ * SIGIO is blocked while its handler runs, because a flood of device
+ * signals would otherwise have the host push frame upon frame before the
+ * handler's first instruction; the handler unblocks it itself before the
+ * switch, when a new one can only be noted (interrupts are still off).
+ * Frames can still nest in the few instructions between "interrupts on"
+ * and the return: a thread holds at most IRQ_FRAMES_MAX; past that a
+ * signal is only noted, and runs at the next enable, tick or idle. */
+#define IRQ_FRAMES_MAX 2
+
+static void irq_signal(int which, uint64_t unblock)
+{
+	struct cpu *c = this_cpu();
+	struct thread *t = c ? c->current : NULL;
+
+	if (!linuxu_irq_on || (t && t->irq_frames >= IRQ_FRAMES_MAX)) {
+		__atomic_fetch_or(&linuxu_irq_pending, which, __ATOMIC_RELAXED);
+		return;
+	}
+	if (t)
+		t->irq_frames++;
+	irq_run(which);
+	if (unblock)
+		host_sigmask(SIG_UNBLOCK, unblock);
+	irq_exit(); /* may switch threads: t is the one whose stack this is */
+	if (linuxu_irq_pending)
+		linuxu_irq_replay();
+	if (t)
+		t->irq_frames--;
 }
 
 static void on_sigalrm(int sig, siginfo_t *info, void *uc)
@@ -192,35 +259,33 @@ static void on_sigalrm(int sig, siginfo_t *info, void *uc)
 	(void)sig;
 	(void)info;
 	(void)uc;
-	if (!linuxu_irq_on) {
-		linuxu_irq_pending = 1;
-		return;
-	}
-	run_timer_handler();
-	timer_irq_exit();
+	irq_signal(IRQ_TIMER, 0);
 }
 
-static void host_sigmask(int how, uint64_t mask)
+static void on_sigio(int sig, siginfo_t *info, void *uc)
 {
-	host_syscall6(HOST_RT_SIGPROCMASK, how, (long)&mask, 0, 8, 0, 0);
+	(void)sig;
+	(void)info;
+	(void)uc;
+	irq_signal(IRQ_DEVICE, 1ull << (SIGIO - 1));
 }
+
 
 void plat_idle(void)
 {
-	const uint64_t alrm = 1ull << (SIGALRM - 1);
+	const uint64_t irqs = 1ull << (SIGALRM - 1) | (HAVE_DEVICE_IRQS ? 1ull << (SIGIO - 1) : 0);
 
-	/* Block the timer signal while looking at the pending flag, then wait
-	 * with it unblocked in one step: a signal cannot fall in between. */
-	host_sigmask(SIG_BLOCK, alrm);
+	/* Block the interrupt signals while looking at the pending flag, then
+	 * wait with them unblocked in one step: none can fall in between. */
+	host_sigmask(SIG_BLOCK, irqs);
 	if (!linuxu_irq_pending) {
 		uint64_t none = 0;
 		host_syscall(HOST_RT_SIGSUSPEND, &none, 8, 0);
 	}
-	host_sigmask(SIG_UNBLOCK, alrm);
-	if (linuxu_irq_pending) {
-		linuxu_irq_pending = 0;
-		run_timer_handler();
-	}
+	host_sigmask(SIG_UNBLOCK, irqs);
+	int which = __atomic_exchange_n(&linuxu_irq_pending, 0, __ATOMIC_RELAXED);
+	if (which)
+		irq_run(which);
 }
 
 /* ------------------------------------------------------------- faults */
@@ -263,6 +328,40 @@ static void host_sigaction(int sig, void (*handler)(int, siginfo_t *, void *), u
 	};
 
 	host_syscall6(HOST_RT_SIGACTION, sig, (long)&sa, 0, 8, 0, 0);
+}
+
+#define HOST_F_SETFL 4
+#define HOST_F_SETOWN 8
+#define HOST_F_SETSIG 10
+#define HOST_O_NONBLOCK 04000
+#define HOST_O_ASYNC 020000
+#define HOST_SA_RESTART 0x10000000
+
+/* The device signal goes to this process (the kernel's only host
+ * thread); the handler is in the table before the first signal can come. */
+int linuxu_irq_fd(long fd, void (*handler)(void *arg), void *arg)
+{
+	long pid, r;
+
+	if (!HAVE_DEVICE_IRQS)
+		return -ENOSYS; /* irq_run() would never call the handler */
+	if (device_irq_count == DEVICE_IRQS_MAX)
+		return -ENOSPC;
+	pid = host_syscall(HOST_GETPID, 0, 0, 0);
+	if ((r = host_syscall(HOST_FCNTL, fd, HOST_F_SETOWN, pid)) < 0 ||
+	    (r = host_syscall(HOST_FCNTL, fd, HOST_F_SETSIG, SIGIO)) < 0)
+		return (int)r;
+	unsigned long flags = irq_save();
+	device_irqs[device_irq_count].fn = handler;
+	device_irqs[device_irq_count].arg = arg;
+	device_irq_count++;
+	irq_restore(flags);
+	/* Restarting keeps the host calls of other drivers (console writes)
+	 * from failing with EINTR now that signals come at any time. */
+	if (device_irq_count == 1)
+		host_sigaction(SIGIO, on_sigio, HOST_SA_RESTART);
+	r = host_syscall(HOST_FCNTL, fd, HOST_F_SETFL, HOST_O_NONBLOCK | HOST_O_ASYNC);
+	return r < 0 ? (int)r : 0;
 }
 
 static void signals_init(void)
