@@ -9,6 +9,11 @@
 # LOG      error | warn | info | debug | trace
 # DISK     disk image for run/debug (default disk.img with CONFIG_BLKDEV,
 #          made by tools/mkdisk.sh if missing; DISK= for none)
+# NET      y (QEMU user networking, 127.0.0.1:8080/4444/7007 forwarded to
+#          the guest's 80/4444/7; NET_FWD=HOST:GUEST,...), tap (a tap in a
+#          network namespace made for the run; root) or udp:LOCAL:REMOTE
+# APP_BIN  the application's first argument, for apps with several modes
+#          (APP=net_tcp_bench APP_BIN=server-bw); ARGS the rest
 #
 # Targets: all (default), run, debug, test, bench, menuconfig, savedefconfig,
 # size, setup, clean. `make help` lists them.
@@ -63,6 +68,7 @@ include $(BUILD)/config.mk
 # (srcs-$(CONFIG_X) += file.c); an application without a build.mk is all
 # the .c files in its folder.
 srcs-y :=
+module-cflags :=
 app-srcs-y := $(wildcard $(APP_DIR)/*.c)
 include kernel/build.mk
 include arch/$(ARCH)/build.mk
@@ -93,7 +99,7 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-nostdinc -isystem $(MUSL)/include -isystem $(GCC_INCLUDE) \
 	-Iinclude -Iarch/$(ARCH)/include -Iplat/$(PLAT)/include -I$(BUILD)/include -I$(MUSL) \
-	-D_GNU_SOURCE -include $(BUILD)/include/generated/autoconf.h $(EXTRA_CFLAGS)
+	-D_GNU_SOURCE -include $(BUILD)/include/generated/autoconf.h $(module-cflags) $(EXTRA_CFLAGS)
 ASFLAGS := -Iinclude -Iarch/$(ARCH)/include -Iplat/$(PLAT)/include -I$(BUILD)/include \
 	-include $(BUILD)/include/generated/autoconf.h
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
@@ -167,10 +173,10 @@ endif
 RUN_DISK = $(if $(DISK),test -e $(DISK) || tools/mkdisk.sh $(DISK); )DISK=$(DISK)
 
 run: $(IMAGE)
-	$(Q)$(RUN_DISK) tools/run.sh $(PLAT) $(IMAGE) $(ARGS)
+	$(Q)$(RUN_DISK) tools/run.sh $(PLAT) $(IMAGE) $(APP_BIN) $(ARGS)
 
 debug: $(IMAGE)
-	$(Q)$(RUN_DISK) tools/run.sh --debug $(PLAT) $(IMAGE) $(ARGS)
+	$(Q)$(RUN_DISK) tools/run.sh --debug $(PLAT) $(IMAGE) $(APP_BIN) $(ARGS)
 
 menuconfig: $(BUILD)/config.mk
 	$(Q)cd . && KCONFIG_CONFIG=$(BUILD)/.config $(PYTHON) -m menuconfig Kconfig

@@ -1,0 +1,24 @@
+/* Private to net/: the pieces of the network module and how they meet. */
+#ifndef NET_INTERNAL_H
+#define NET_INTERNAL_H
+
+#include <kernel/netdev.h>
+
+#include "lwip/ip4_addr.h"
+#include "lwip/netif.h"
+
+struct net_addr_config {
+	ip4_addr_t addr, netmask, gateway;
+	int dhcp;
+};
+
+/* Attach @d to the stack as an interface with @cfg's address and start
+ * its receive thread (netif.c).
+ * @retval 0; -ENOMEM; -EINVAL lwIP refused it */
+int net_if_add(struct netdev *d, const struct net_addr_config *cfg);
+
+/* The lwIP interface of @d, or NULL (net_init.c keeps the pairs). */
+void net_if_record(struct netdev *d, struct netif *netif);
+struct netif *net_if_of(struct netdev *d);
+
+#endif

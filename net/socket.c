@@ -1,0 +1,346 @@
+/* BSD sockets as descriptors: each socket is a struct file whose private
+ * value is the lwIP socket behind it, so read, write, close, fcntl, dup
+ * and poll work on it like on any descriptor, and the system calls below
+ * (socket, bind, connect, ...) are lwIP's with Linux's structures, which
+ * lwIP reads directly (net_socket_headers.h).
+ *
+ * O_NONBLOCK lives in the file (fcntl sets it there): each call passes it
+ * on to lwIP as MSG_DONTWAIT or as the socket's own non-blocking mode, so
+ * a blocking call blocks only its thread.
+ *
+ * poll() and select() learn about changes through lwIP's per-connection
+ * event callback: sockets.c installs one on each connection, and we put a
+ * wrapper in front of it that calls file_poll_notify() after it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <kernel/file.h>
+#include <kernel/syscall.h>
+
+#include "lwip/api.h"
+#include "lwip/priv/sockets_priv.h"
+#include "lwip/sockets.h"
+#include "net_internal.h"
+
+static netconn_callback lwip_event_callback;
+
+static void event_then_notify(struct netconn *conn, enum netconn_evt evt, u16_t len)
+{
+	lwip_event_callback(conn, evt, len);
+	file_poll_notify();
+}
+
+/* Put our wrapper in front of the callback of the connection behind @s.
+ * Connections accepted on a listening socket inherit it. */
+static void hook_events(int s)
+{
+	struct lwip_sock *sock = lwip_socket_dbg_get_socket(s);
+
+	if (!sock || !sock->conn)
+		return;
+	netconn_callback cb = sock->conn->callback;
+	if (!cb || cb == event_then_notify)
+		return;
+	if (!lwip_event_callback)
+		lwip_event_callback = cb;
+	sock->conn->callback = event_then_notify;
+}
+
+static int sock_of(struct file *f)
+{
+	return (int)(intptr_t)f->priv;
+}
+
+static int nonblock(struct file *f)
+{
+	return (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
+}
+
+/* lwIP reports failure as -1 with errno set. */
+static long ret_errno(long r)
+{
+	return r < 0 ? -errno : r;
+}
+
+/* lwIP answers a receive on a TCP socket that is not connected (never
+ * was, or listens) with EAGAIN; Linux says ENOTCONN. Looked at only on
+ * that error path. */
+static long recv_errno(struct file *f)
+{
+	int e = errno, type = 0;
+	socklen_t len = sizeof(type);
+	struct sockaddr_in peer;
+	socklen_t plen = sizeof(peer);
+
+	if (e == EAGAIN && lwip_getsockopt(sock_of(f), SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	    type == SOCK_STREAM && lwip_getpeername(sock_of(f), (struct sockaddr *)&peer, &plen))
+		e = ENOTCONN;
+	return -e;
+}
+
+static long recv_result(struct file *f, long r)
+{
+	return r < 0 ? recv_errno(f) : r;
+}
+
+static long sock_read(struct file *f, void *buf, size_t len)
+{
+	return recv_result(f, lwip_recv(sock_of(f), buf, len, nonblock(f) ? MSG_DONTWAIT : 0));
+}
+
+static long sock_write(struct file *f, const void *buf, size_t len)
+{
+	return ret_errno(lwip_send(sock_of(f), buf, len, nonblock(f) ? MSG_DONTWAIT : 0));
+}
+
+static int sock_ioctl(struct file *f, unsigned long req, void *arg)
+{
+	if (req == FIONBIO) {
+		/* The file's flag is the one every call follows. */
+		if (*(int *)arg)
+			__atomic_or_fetch(&f->flags, O_NONBLOCK, __ATOMIC_RELAXED);
+		else
+			__atomic_and_fetch(&f->flags, ~O_NONBLOCK, __ATOMIC_RELAXED);
+		return 0;
+	}
+	return (int)ret_errno(lwip_ioctl(sock_of(f), (long)req, arg));
+}
+
+static int sock_fstat(struct file *f, struct stat *st)
+{
+	(void)f;
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFSOCK | 0777;
+	st->st_blksize = 4096;
+	return 0;
+}
+
+static short sock_poll(struct file *f, short events)
+{
+	struct pollfd p = {.fd = sock_of(f), .events = events};
+
+	if (lwip_poll(&p, 1, 0) < 0)
+		return POLLNVAL;
+	return p.revents;
+}
+
+static void sock_release(struct file *f)
+{
+	lwip_close(sock_of(f));
+	file_poll_notify();
+}
+
+static const struct file_ops socket_ops = {
+	.read = sock_read,
+	.write = sock_write,
+	.ioctl = sock_ioctl,
+	.fstat = sock_fstat,
+	.poll = sock_poll,
+	.release = sock_release,
+};
+
+/* A descriptor for the new lwIP socket @s (closed on failure).
+ * @retval the descriptor; -ENOMEM; -EMFILE */
+static long install(int s, int flags)
+{
+	struct file *f = file_alloc(&socket_ops, O_RDWR | (flags & SOCK_NONBLOCK ? O_NONBLOCK : 0),
+				    (void *)(intptr_t)s);
+	if (!f) {
+		lwip_close(s);
+		return -ENOMEM;
+	}
+	hook_events(s);
+	int fd = fd_install(f, 0, (flags & SOCK_CLOEXEC) != 0);
+	if (fd < 0)
+		file_put(f); /* closes s */
+	return fd;
+}
+
+/* The socket behind descriptor @fd with a reference, or NULL with *err
+ * set: -EBADF, or -ENOTSOCK for a descriptor of another kind. */
+static struct file *socket_get(long fd, long *err)
+{
+	struct file *f = fd_get((int)fd);
+
+	if (!f) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if (f->ops != &socket_ops) {
+		file_put(f);
+		*err = -ENOTSOCK;
+		return NULL;
+	}
+	return f;
+}
+
+/* Bring lwIP's own non-blocking mode in line with the file's, for the
+ * calls that take no flags (connect, accept). */
+static void sync_nonblock(struct file *f)
+{
+	lwip_fcntl(sock_of(f), F_SETFL, nonblock(f) ? O_NONBLOCK : 0);
+}
+
+#define WITH_SOCKET(fd, expr)                                                                      \
+	({                                                                                         \
+		long err_;                                                                         \
+		struct file *f = socket_get(fd, &err_);                                            \
+		if (f) {                                                                           \
+			err_ = (expr);                                                             \
+			file_put(f);                                                               \
+		}                                                                                  \
+		err_;                                                                              \
+	})
+
+static long sys_socket(long domain, long type, long protocol)
+{
+	int flags = (int)type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (domain != AF_INET)
+		return -EAFNOSUPPORT;
+	int s = lwip_socket((int)domain, (int)type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), (int)protocol);
+	if (s < 0)
+		return -errno;
+	return install(s, flags);
+}
+SYSCALL(socket, sys_socket);
+
+static long sys_socketpair(long domain, long type, long protocol, long sv)
+{
+	(void)type;
+	(void)protocol;
+	(void)sv;
+	return domain == AF_UNIX ? -EOPNOTSUPP : -EAFNOSUPPORT;
+}
+SYSCALL(socketpair, sys_socketpair);
+
+static long sys_bind(long fd, long addr, long len)
+{
+	return WITH_SOCKET(fd, ret_errno(lwip_bind(sock_of(f), (const struct sockaddr *)addr,
+						    (socklen_t)len)));
+}
+SYSCALL(bind, sys_bind);
+
+static long sys_listen(long fd, long backlog)
+{
+	if (backlog > 255)
+		backlog = 255; /* lwIP keeps the backlog in a byte */
+	return WITH_SOCKET(fd, ret_errno(lwip_listen(sock_of(f), (int)backlog)));
+}
+SYSCALL(listen, sys_listen);
+
+static long do_accept(struct file *f, struct sockaddr *addr, socklen_t *len, int flags)
+{
+	sync_nonblock(f);
+	int s = lwip_accept(sock_of(f), addr, len);
+	if (s < 0)
+		return -errno;
+	return install(s, flags);
+}
+
+static long sys_accept4(long fd, long addr, long len, long flags)
+{
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	return WITH_SOCKET(fd, do_accept(f, (struct sockaddr *)addr, (socklen_t *)len, (int)flags));
+}
+SYSCALL(accept4, sys_accept4);
+
+static long sys_accept(long fd, long addr, long len)
+{
+	return sys_accept4(fd, addr, len, 0);
+}
+SYSCALL(accept, sys_accept);
+
+static long do_connect(struct file *f, const struct sockaddr *addr, socklen_t len)
+{
+	sync_nonblock(f);
+	long r = ret_errno(lwip_connect(sock_of(f), addr, len));
+	file_poll_notify();
+	return r;
+}
+
+static long sys_connect(long fd, long addr, long len)
+{
+	return WITH_SOCKET(fd, do_connect(f, (const struct sockaddr *)addr, (socklen_t)len));
+}
+SYSCALL(connect, sys_connect);
+
+static int msg_flags(struct file *f, long flags)
+{
+	return (int)flags | (nonblock(f) ? MSG_DONTWAIT : 0);
+}
+
+static long sys_sendto(long fd, long buf, long len, long flags, long addr, long alen)
+{
+	/* MSG_NOSIGNAL: there are no signals to suppress. */
+	flags &= ~(long)MSG_NOSIGNAL;
+	return WITH_SOCKET(fd, ret_errno(lwip_sendto(sock_of(f), (const void *)buf, (size_t)len,
+						      msg_flags(f, flags),
+						      (const struct sockaddr *)addr,
+						      (socklen_t)alen)));
+}
+SYSCALL(sendto, sys_sendto);
+
+static long sys_recvfrom(long fd, long buf, long len, long flags, long addr, long alen)
+{
+	return WITH_SOCKET(fd, recv_result(f, lwip_recvfrom(sock_of(f), (void *)buf, (size_t)len,
+							     msg_flags(f, flags),
+							     (struct sockaddr *)addr,
+							     (socklen_t *)alen)));
+}
+SYSCALL(recvfrom, sys_recvfrom);
+
+static long sys_sendmsg(long fd, long msg, long flags)
+{
+	flags &= ~(long)MSG_NOSIGNAL;
+	return WITH_SOCKET(fd, ret_errno(lwip_sendmsg(sock_of(f), (const struct msghdr *)msg,
+						       msg_flags(f, flags))));
+}
+SYSCALL(sendmsg, sys_sendmsg);
+
+static long sys_recvmsg(long fd, long msg, long flags)
+{
+	return WITH_SOCKET(fd, recv_result(f, lwip_recvmsg(sock_of(f), (struct msghdr *)msg,
+							    msg_flags(f, flags))));
+}
+SYSCALL(recvmsg, sys_recvmsg);
+
+static long sys_shutdown(long fd, long how)
+{
+	long r = WITH_SOCKET(fd, ret_errno(lwip_shutdown(sock_of(f), (int)how)));
+	file_poll_notify();
+	return r;
+}
+SYSCALL(shutdown, sys_shutdown);
+
+static long sys_getsockname(long fd, long addr, long len)
+{
+	return WITH_SOCKET(fd, ret_errno(lwip_getsockname(sock_of(f), (struct sockaddr *)addr,
+							  (socklen_t *)len)));
+}
+SYSCALL(getsockname, sys_getsockname);
+
+static long sys_getpeername(long fd, long addr, long len)
+{
+	return WITH_SOCKET(fd, ret_errno(lwip_getpeername(sock_of(f), (struct sockaddr *)addr,
+							  (socklen_t *)len)));
+}
+SYSCALL(getpeername, sys_getpeername);
+
+static long sys_setsockopt(long fd, long level, long name, long val, long len)
+{
+	return WITH_SOCKET(fd, ret_errno(lwip_setsockopt(sock_of(f), (int)level, (int)name,
+							 (const void *)val, (socklen_t)len)));
+}
+SYSCALL(setsockopt, sys_setsockopt);
+
+static long sys_getsockopt(long fd, long level, long name, long val, long len)
+{
+	return WITH_SOCKET(fd, ret_errno(lwip_getsockopt(sock_of(f), (int)level, (int)name,
+							 (void *)val, (socklen_t *)len)));
+}
+SYSCALL(getsockopt, sys_getsockopt);
