@@ -12,11 +12,14 @@
 #  storage FAT12/16/32 images made by mkfs.fat and mtools read and written
 #         by the kernel, checked with mtools and fsck.fat; damaged images;
 #         a power cut (tests/storage/)
+#  net    virtio-net, lwIP and sockets: echo and HTTP through QEMU user
+#         networking, raw and mutated frames through a UDP tunnel, ping and
+#         echo over a tap in a network namespace (tests/net/)
 #  fuzz   the shell's line parser under libFuzzer (FUZZ_SECONDS, default 30)
 set -u
 cd "$(dirname "$0")/.."
 
-tiers=${*:-unit build ktest boot shell storage fuzz}
+tiers=${*:-unit build ktest boot shell storage net fuzz}
 passed=0
 failed=0
 LOGDIR=build/tests
@@ -84,7 +87,10 @@ run_unit() {
 run_ktest_on() { # PLAT VARIANT-or-empty [SMP]
 	local plat=$1 variant=$2 smp=${3:-1} name="ktest-$1${2:+-$2}${3:+-smp$3}" log status
 	log=$LOGDIR/$name.log
-	SMP=$smp TIMEOUT=120 tools/run.sh "$plat" "$(image_of "$plat" ktest "$variant")" >"$log" 2>&1
+	# On QEMU a network (user networking, its gateway answers ARP) for
+	# the virtio-net tests.
+	NET=$([ "$plat" = microvm ] && echo y) NET_FWD= SMP=$smp TIMEOUT=120 \
+		tools/run.sh "$plat" "$(image_of "$plat" ktest "$variant")" >"$log" 2>&1
 	status=$?
 	count_lines "$name: " "$log"
 	if grep -q '^ktest: [0-9]* passed, 0 failed' "$log" && [ $status = 0 ]; then
@@ -261,6 +267,17 @@ run_storage() {
 	fi
 }
 
+run_net() {
+	local log=$LOGDIR/net.log status
+	tests/net/run.sh >"$log" 2>&1
+	status=$?
+	count_lines "net " "$log"
+	if [ $status != 0 ] && ! grep -q '^\[FAIL\]' "$log"; then
+		fail "net" "exit status $status, see $log"
+		tail -10 "$log"
+	fi
+}
+
 run_fuzz() {
 	local log=$LOGDIR/fuzz.log status
 	tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" >"$log" 2>&1
@@ -294,6 +311,11 @@ run_build() {
 	else
 		fail "build KSYMS=n" "image not smaller or still has ksyms_table"
 	fi
+	if nm "build/x86_64-microvm-hello_world/kernel.elf" | grep -Eq ' (lwip_|tcp_input|netdev_register|virtio_net)'; then
+		fail "build hello_world links no network code" "lwIP or netdev symbols found"
+	else
+		pass "build hello_world links no network code"
+	fi
 }
 
 for tier in $tiers; do
@@ -304,6 +326,7 @@ for tier in $tiers; do
 	build) run_build ;;
 	shell) run_shell ;;
 	storage) run_storage ;;
+	net) run_net ;;
 	fuzz) run_fuzz ;;
 	*) fail "unknown tier $tier" ;;
 	esac

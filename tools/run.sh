@@ -13,6 +13,19 @@
 # DISK=path (a raw disk image: a virtio-blk device on microvm, the host file
 # UNISHYPER_DISK on linuxu; empty or unset: no disk), DISK_RO=1 (that disk
 # read-only: QEMU readonly=on, UNISHYPER_DISK_READONLY=1 on linuxu).
+# NET attaches a network device (virtio-net on microvm, the host backend
+# UNISHYPER_NET on linuxu):
+#   y | user   QEMU user networking: net 10.0.0.0/24, host 10.0.0.1, and
+#              a forward from 127.0.0.1:HOST to the guest's 10.0.0.2:GUEST
+#              for each HOST:GUEST in NET_FWD (default 8080:80,4444:4444,
+#              7007:7; empty: none); no root, no tap (microvm only)
+#   tap        a tap device tap0 with 10.0.0.1/24 inside a network
+#              namespace made for this run (unishyper-PID, deleted after):
+#              ping or connect from it with `ip netns exec NS ...`; root
+#   udp:L:R    each frame is one UDP datagram, received on 127.0.0.1:L and
+#              sent to 127.0.0.1:R (QEMU's -netdev socket,udp): tests
+#              inject raw frames this way without root
+# NET_MAC sets the device's MAC address.
 set -u
 
 debug=0
@@ -32,7 +45,37 @@ with_timeout() {
 	fi
 }
 
+# NET=tap: a namespace with tap0 (10.0.0.1/24) for this run; the
+# emulator runs inside it (netns_exec), and it goes when the run ends.
+netns=
+netns_exec=()
+net_tap_setup() {
+	netns=unishyper-$$
+	ip netns add "$netns" || { echo "run: NET=tap needs root (ip netns add)" >&2; exit 2; }
+	trap 'ip netns del "$netns" 2>/dev/null' EXIT
+	ip -n "$netns" link set lo up
+	ip -n "$netns" tuntap add dev tap0 mode tap
+	ip -n "$netns" addr add 10.0.0.1/24 dev tap0
+	ip -n "$netns" link set tap0 up
+	netns_exec=(ip netns exec "$netns")
+	echo "run: network namespace $netns (tap0 10.0.0.1/24); guest 10.0.0.2:" \
+		"ip netns exec $netns ping 10.0.0.2" >&2
+}
+
 run_linuxu() {
+	case ${NET:-} in
+	"") ;;
+	tap)
+		net_tap_setup
+		export UNISHYPER_NET=tap:tap0
+		;;
+	udp:*) export UNISHYPER_NET=$NET ;;
+	*)
+		echo "run: NET=$NET: linuxu has NET=tap or NET=udp:LOCAL:REMOTE" >&2
+		exit 2
+		;;
+	esac
+	[ -n "${NET_MAC:-}" ] && export UNISHYPER_NET_MAC=$NET_MAC
 	if [ $debug = 1 ]; then
 		echo "gdb --args $elf $*"
 		exec gdb -q --args "$elf" "$@"
@@ -41,8 +84,39 @@ run_linuxu() {
 		export UNISHYPER_DISK=$DISK
 		[ "${DISK_RO:-0}" = 1 ] && export UNISHYPER_DISK_READONLY=1
 	fi
-	with_timeout "$image" "$@"
+	with_timeout "${netns_exec[@]}" "$image" "$@"
 	exit $?
+}
+
+# QEMU options for NET (microvm).
+net_options() {
+	local dev=virtio-net-device,netdev=n0${NET_MAC:+,mac=$NET_MAC}
+	case ${NET:-} in
+	"") return ;;
+	y | user)
+		local fwd="" p
+		IFS=, read -ra ports <<<"${NET_FWD-8080:80,4444:4444,7007:7}"
+		for p in "${ports[@]}"; do
+			fwd+=",hostfwd=tcp:127.0.0.1:${p%%:*}-10.0.0.2:${p##*:}"
+		done
+		qemu+=(-netdev "user,id=n0,net=10.0.0.0/24,host=10.0.0.1,dhcpstart=10.0.0.2$fwd")
+		;;
+	tap)
+		net_tap_setup
+		qemu+=(-netdev tap,id=n0,ifname=tap0,script=no,downscript=no)
+		;;
+	udp:*:*)
+		local l=${NET#udp:}
+		local r=${l#*:}
+		l=${l%%:*}
+		qemu+=(-netdev "socket,id=n0,udp=127.0.0.1:$r,localaddr=127.0.0.1:$l")
+		;;
+	*)
+		echo "run: NET=$NET: use y (user), tap or udp:LOCAL:REMOTE" >&2
+		exit 2
+		;;
+	esac
+	qemu+=(-device "$dev")
 }
 
 # KVM, unless it cannot run this kernel at speed. A host whose KVM is the
@@ -92,6 +166,8 @@ run_microvm() {
 		qemu+=(-drive "file=$DISK,format=raw,if=none,id=disk0$ro"
 			-device virtio-blk-device,drive=disk0)
 	fi
+	net_options
+	[ ${#netns_exec[@]} = 0 ] || qemu=("${netns_exec[@]}" "${qemu[@]}")
 	if [ $debug = 1 ]; then
 		echo "QEMU is waiting for the debugger. In another terminal:"
 		echo "  gdb -ex 'target remote :1234' -ex 'hbreak kernel_start' -ex continue $elf"

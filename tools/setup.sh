@@ -20,6 +20,11 @@ needs=(
 	make:make
 	nm:binutils
 	timeout:coreutils
+	python3:python3
+	curl:curl
+	ping:iputils-ping
+	ip:iproute2
+	wrk:wrk
 	clang:clang
 	/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
 )
