@@ -132,6 +132,7 @@
 
 /* ---- statistics for `ifconfig` and the status page */
 #define LWIP_STATS 1
+#define LWIP_STATS_LARGE 1 /* 32-bit counters: 16 bits wrap within a second of traffic */
 #define LWIP_STATS_DISPLAY 0
 #define MEMP_STATS 1
 #define MEM_STATS 1
