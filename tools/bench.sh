@@ -149,4 +149,18 @@ median_of() { # file kind size mode -> median (single) or per_op (batch)
 	echo "whole QEMU process, start to exit: ${whole_ms} ms (mean of 11)."
 	echo "Stripped hello_world image: $(stat -c %s build/x86_64-microvm-hello_world/unishyper.img) bytes."
 } >"$out/results.md"
+
+echo "bench: network"
+if tools/bench/net_bench.sh; then
+	{
+		echo
+		echo "### Network"
+		echo
+		echo "TCP round trip of 1 byte (median / p99 / p99.9 in microseconds), TCP"
+		echo "throughput into the server, and HTTP requests/s from wrk against httpd's"
+		echo "status page; the Linux rows run the same server programs as processes."
+		echo
+		cat "$out/net.md"
+	} >>"$out/results.md"
+fi
 cat "$out/results.md"
