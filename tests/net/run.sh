@@ -49,6 +49,9 @@ start() {
 	local name=$1 plat=$2 app=$3 ready=$4
 	shift 4
 	local log=$W/$name.log
+	# The background job truncates the log only when it gets to run: an
+	# old log must not answer for it.
+	rm -f "$log"
 	setsid env TIMEOUT=600 tools/run.sh "$plat" "$(image_of "$plat" "$app")" "$@" \
 		</dev/null >"$log" 2>&1 &
 	booted=$!

@@ -189,6 +189,7 @@ f.seek(0); f.write(d)"
 check_powercut() { # PLAT
 	local plat=$1 img=$W/powercut-$1.img log=$W/$1-powercut.log pid synced
 	mkimage "$img" 32 65536
+	rm -f "$log" # the background job truncates it only when it runs
 	DISK=$img tools/run.sh "$plat" "$(image_of "$plat")" stress 5 >"$log" 2>&1 &
 	pid=$!
 	for _ in $(seq 1 600); do

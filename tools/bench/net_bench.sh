@@ -35,6 +35,7 @@ boot() {
 	local name=$1 plat=$2 app=$3 net=$4 fwd=$5
 	shift 5
 	local log=$out/net-$name.log
+	rm -f "$log" # the background job truncates it only when it runs
 	NET=$net NET_FWD=$fwd setsid env TIMEOUT=900 tools/run.sh "$plat" \
 		"build/x86_64-$plat-$app/unishyper.img" "$@" </dev/null >"$log" 2>&1 &
 	booted=$!
