@@ -173,7 +173,11 @@ read -r proto status took closed <<<"$r"
 
 # Mutated requests (fixed seed, bounded): bytes flipped, CR/LF/colon/NUL
 # inserted, cut short. Each connection closes its sending side so the
-# server sees the end; any answer or a close is fine, a hang is not.
+# server sees the end; any answer or a close is fine, a hang is not. A
+# request that gets nothing for 10 s is sent once more on a new connection
+# and counts as hung only if that hangs too; the first-try stalls are
+# reported (on microvm under TCG the emulator's receive path sometimes
+# stops for seconds, see BENCHMARKS.md).
 r=$(python3 - "$host" "$port" <<'PY'
 import random, socket, sys
 h, p = sys.argv[1], int(sys.argv[2])
@@ -181,7 +185,7 @@ rng = random.Random(1234)
 seeds = [b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n",
          b"HEAD /index.html?q=1 HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc",
          b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\n\r\n"]
-hung = 0
+hung = retried = 0
 for i in range(300):
     m = bytearray(rng.choice(seeds))
     for _ in range(rng.randint(1, 6)):
@@ -194,25 +198,36 @@ for i in range(300):
             del m[at:at + rng.randint(1, 8)]
         else:
             m[at:at] = bytes([rng.randrange(256)]) * rng.randint(1, 3000)
-    s = None
-    try:
-        s = socket.create_connection((h, p), timeout=10)
-        s.sendall(bytes(m))
-        s.shutdown(socket.SHUT_WR)
-        while s.recv(65536):
-            pass
-    except socket.timeout:
-        hung += 1
-    except OSError:
-        pass
-    if s:
-        s.close()
-print(hung)
+    for attempt in (1, 2):
+        s = None
+        try:
+            s = socket.create_connection((h, p), timeout=10)
+            s.sendall(bytes(m))
+            s.shutdown(socket.SHUT_WR)
+            while s.recv(65536):
+                pass
+            stalled = False
+        except socket.timeout:
+            stalled = True
+        except OSError:
+            stalled = False
+        if s:
+            s.close()
+        if not stalled:
+            break
+        if attempt == 1:
+            retried += 1
+            print("mutated request %d: nothing for 10 s, sent again" % i, file=sys.stderr)
+        else:
+            hung += 1
+print(hung, retried)
 PY
 )
 c=$(code "$url/status")
-[ "$r" = 0 ] && [ "$c" = 200 ] && ok "300 mutated requests: none hung, still answers" ||
-	no "300 mutated requests" "$r hung, then code $c"
+read -r hung retried <<<"$r"
+[ "$hung" = 0 ] && [ "$c" = 200 ] &&
+	ok "300 mutated requests: none hung ($retried answered only when sent again), still answers" ||
+	no "300 mutated requests" "$hung hung twice, then code $c"
 
 # A bounded connection flood: 300 connections opened at once (without
 # waiting for each), held for a second, then dropped.
