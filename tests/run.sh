@@ -7,6 +7,7 @@
 #  ktest  the in-kernel TEST() suite, on linuxu (with UBSan) and on QEMU
 #         with 1, 2 and 4 CPUs, and with the cooperative scheduler
 #  boot   images booted on linuxu and QEMU: console output and exit status
+#  recovery crashes of every kind, repeated, on linuxu and QEMU (tests/recovery/)
 #  build  image size, module selection
 #  shell  scripted terminal sessions (tests/shell/)
 #  storage FAT12/16/32 images made by mkfs.fat and mtools read and written
@@ -19,47 +20,13 @@
 set -u
 cd "$(dirname "$0")/.."
 
-tiers=${*:-unit build ktest boot shell storage net fuzz}
+tiers=${*:-unit build ktest boot recovery shell storage net fuzz}
 passed=0
 failed=0
 LOGDIR=build/tests
 mkdir -p "$LOGDIR"
 
-pass() {
-	echo "[PASS] $1"
-	passed=$((passed + 1))
-}
-
-fail() {
-	echo "[FAIL] $1${2:+: $2}"
-	failed=$((failed + 1))
-}
-
-# Count the [PASS]/[FAIL] lines a test program printed.
-count_lines() {
-	local prefix=$1 file=$2 line
-	while IFS= read -r line; do
-		line=${line%$'\r'}
-		case $line in
-		"[PASS] "*) pass "$prefix${line#\[PASS\] }" ;;
-		"[FAIL] "*) fail "$prefix${line#\[FAIL\] }" ;;
-		esac
-	done <"$file"
-}
-
-build() { # build LOGNAME make-args...
-	local log=$LOGDIR/build-$1.log
-	shift
-	if ! make --no-print-directory "$@" >"$log" 2>&1; then
-		fail "build $*" "see $log"
-		tail -20 "$log"
-		return 1
-	fi
-}
-
-image_of() { # image_of PLAT APP [VARIANT]
-	echo "build/x86_64-$1-$2${3:+-$3}/unishyper.img"
-}
+. tests/lib.sh
 
 # ---------------------------------------------------------------- unit
 run_unit() {
@@ -115,37 +82,6 @@ run_ktest() {
 }
 
 # ---------------------------------------------------------------- boot
-# boot_case NAME PLAT APP EXPECTED-STATUS ARGS -- REGEX...
-# Passes when the run exits with EXPECTED-STATUS and the console shows every
-# regex (extended, matched against the whole output). An ARG "@--" passes
-# "--", which ends the kernel's own options on the command line.
-boot_case() {
-	local name=$1 plat=$2 app=$3 want=$4 args=() log status re
-	shift 4
-	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-		if [ "$1" = "@--" ]; then args+=("--"); else args+=("$1"); fi
-		shift
-	done
-	shift
-	log=$LOGDIR/boot-$name.log
-	TIMEOUT=60 tools/run.sh "$plat" "$(image_of "$plat" "$app")" "${args[@]}" >"$log" 2>&1
-	status=$?
-	tr -d '\r' <"$log" >"$log.txt"
-	if [ "$status" != "$want" ]; then
-		fail "boot $name" "exit status $status, expected $want (see $log)"
-		tail -8 "$log.txt"
-		return
-	fi
-	for re in "$@"; do
-		if ! grep -Eq -- "$re" "$log.txt"; then
-			fail "boot $name" "console lacks /$re/ (see $log)"
-			tail -8 "$log.txt"
-			return
-		fi
-	done
-	pass "boot $name"
-}
-
 run_boot() {
 	local plat
 	build hello-linuxu MACHINE=linuxu APP=hello_world || return
@@ -278,6 +214,16 @@ run_net() {
 	fi
 }
 
+# Recovery: each tests/recovery/*.sh builds its test apps and runs its
+# boot cases (crashes of every kind, repeated, with the system checked
+# after them).
+run_recovery() {
+	local f
+	for f in tests/recovery/*.sh; do
+		[ -e "$f" ] && . "$f"
+	done
+}
+
 run_fuzz() {
 	local log=$LOGDIR/fuzz.log status
 	tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" >"$log" 2>&1
@@ -323,6 +269,7 @@ for tier in $tiers; do
 	unit) run_unit ;;
 	ktest) run_ktest ;;
 	boot) run_boot ;;
+	recovery) run_recovery ;;
 	build) run_build ;;
 	shell) run_shell ;;
 	storage) run_storage ;;
