@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/kmutex.h>
 #include <kernel/bcache.h>
 #include <kernel/log.h>
 
@@ -248,7 +249,7 @@ static int get(struct bcache *c, uint64_t block, int fill, struct bbuf **out)
 
 	if (block >= c->nblocks)
 		return -EINVAL;
-	pthread_mutex_lock(&c->lock);
+	kmutex_lock(&c->lock);
 	b = hash_find(c, block);
 	if (b) {
 		c->stats.hits++;
@@ -284,7 +285,7 @@ static int get(struct bcache *c, uint64_t block, int fill, struct bbuf **out)
 	b->hnext = c->hash[hash_of(c, block)];
 	c->hash[hash_of(c, block)] = b;
 out:
-	pthread_mutex_unlock(&c->lock);
+	kmutex_unlock(&c->lock);
 	if (!r)
 		*out = b;
 	return r;
@@ -302,9 +303,9 @@ int bcache_get_new(struct bcache *c, uint64_t block, struct bbuf **out)
 
 void bcache_dirty(struct bbuf *b)
 {
-	pthread_mutex_lock(&b->cache->lock);
+	kmutex_lock(&b->cache->lock);
 	b->dirty = 1;
-	pthread_mutex_unlock(&b->cache->lock);
+	kmutex_unlock(&b->cache->lock);
 }
 
 void bcache_put(struct bbuf *b)
@@ -313,17 +314,17 @@ void bcache_put(struct bbuf *b)
 		return;
 	struct bcache *c = b->cache;
 
-	pthread_mutex_lock(&c->lock);
+	kmutex_lock(&c->lock);
 	if (--b->refs == 0)
 		lru_append(c, b);
-	pthread_mutex_unlock(&c->lock);
+	kmutex_unlock(&c->lock);
 }
 
 int bcache_sync(struct bcache *c)
 {
-	pthread_mutex_lock(&c->lock);
+	kmutex_lock(&c->lock);
 	int r = write_dirty(c);
-	pthread_mutex_unlock(&c->lock);
+	kmutex_unlock(&c->lock);
 	if (r < 0)
 		return r;
 	r = blkdev_flush(c->dev);
@@ -332,7 +333,7 @@ int bcache_sync(struct bcache *c)
 
 void bcache_stats_get(struct bcache *c, struct bcache_stats *out)
 {
-	pthread_mutex_lock(&c->lock);
+	kmutex_lock(&c->lock);
 	*out = c->stats;
-	pthread_mutex_unlock(&c->lock);
+	kmutex_unlock(&c->lock);
 }

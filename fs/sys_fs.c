@@ -8,6 +8,7 @@
 #include <sys/statfs.h>
 #include <kernel/file.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
 #include "vfs_internal.h"
@@ -17,18 +18,33 @@
 #endif
 #define MSDOS_SUPER_MAGIC 0x4d44
 
-static int dirfd_ok(long dirfd, const char *path)
+/* Every call works on a copy of the application's path, taken before any
+ * lock: a bad pointer is -EFAULT here, never a fault in the VFS. */
+typedef char kpath_t[VFS_PATH_MAX];
+
+static int path_in(const char *upath, char *kpath)
 {
-	if (!path)
-		return -EFAULT;
-	return dirfd == AT_FDCWD || path[0] == '/' ? 0 : -EBADF;
+	long r = strncpy_from_user(kpath, upath, VFS_PATH_MAX);
+
+	return r < 0 ? (int)r : 0;
+}
+
+/* The copied path, and the *at calls' base directory. */
+static int path_at(long dirfd, const char *upath, char *kpath)
+{
+	int r = path_in(upath, kpath);
+
+	if (r < 0)
+		return r;
+	return dirfd == AT_FDCWD || kpath[0] == '/' ? 0 : -EBADF;
 }
 
 static long sys_openat(long dirfd, const char *path, long flags, long mode)
 {
-	int r = dirfd_ok(dirfd, path);
+	kpath_t p;
+	int r = path_at(dirfd, path, p);
 
-	return r < 0 ? r : vfs_open(path, (int)flags, (int)mode);
+	return r < 0 ? r : vfs_open(p, (int)flags, (int)mode);
 }
 
 static long sys_open(const char *path, long flags, long mode)
@@ -38,7 +54,7 @@ static long sys_open(const char *path, long flags, long mode)
 
 static long sys_creat(const char *path, long mode)
 {
-	return vfs_open(path, O_CREAT | O_WRONLY | O_TRUNC, (int)mode);
+	return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
 int vfs_stat(const char *path, struct stat *st)
@@ -53,41 +69,54 @@ int vfs_stat(const char *path, struct stat *st)
 	return r;
 }
 
-static long sys_newfstatat(long dirfd, const char *path, struct stat *st, long flags)
+static long sys_newfstatat(long dirfd, const char *path, struct stat *ust, long flags)
 {
-	if ((flags & AT_EMPTY_PATH) && path && !*path)
-		return syscall_dispatch(SYS_fstat, dirfd, (long)st, 0, 0, 0, 0);
-	int r = dirfd_ok(dirfd, path);
-	return r < 0 ? r : vfs_stat(path, st);
+	struct stat st;
+	kpath_t p;
+	int r = path_in(path, p);
+
+	if (r == 0 && !p[0] && (flags & AT_EMPTY_PATH))
+		return syscall_dispatch(SYS_fstat, dirfd, (long)ust, 0, 0, 0, 0);
+	if (r == 0)
+		r = path_at(dirfd, path, p);
+	if (r == 0)
+		r = vfs_stat(p, &st);
+	if (r == 0 && copy_to_user(ust, &st, sizeof(st)))
+		r = -EFAULT;
+	return r;
 }
 
 static long sys_stat(const char *path, struct stat *st)
 {
-	return vfs_stat(path, st);
-}
-
-static long sys_access(const char *path, long mode)
-{
-	struct stat st;
-
-	(void)mode; /* everything is readable and writable by the one user */
-	return vfs_stat(path, &st);
+	return sys_newfstatat(AT_FDCWD, path, st, 0);
 }
 
 static long sys_faccessat(long dirfd, const char *path, long mode)
 {
-	int r = dirfd_ok(dirfd, path);
+	struct stat st;
+	kpath_t p;
+	int r = path_at(dirfd, path, p);
 
-	return r < 0 ? r : sys_access(path, mode);
+	(void)mode; /* everything is readable and writable by the one user */
+	return r < 0 ? r : vfs_stat(p, &st);
+}
+
+static long sys_access(const char *path, long mode)
+{
+	return sys_faccessat(AT_FDCWD, path, mode);
 }
 
 /* The operations that change a directory: parent and name, then the call. */
-static long on_parent(const char *path, int (*op)(struct vfs_node *, const char *, size_t))
+static long on_parent(long dirfd, const char *upath,
+		      int (*op)(struct vfs_node *, const char *, size_t))
 {
 	char name[VFS_NAME_MAX + 1];
 	struct vfs_node *dir;
-	int r = vfs_walk_parent(path, &dir, name);
+	kpath_t p;
+	int r = path_at(dirfd, upath, p);
 
+	if (r == 0)
+		r = vfs_walk_parent(p, &dir, name);
 	if (r < 0)
 		return r;
 	r = op(dir, name, strlen(name));
@@ -110,41 +139,38 @@ static int do_unlink(struct vfs_node *dir, const char *name, size_t len)
 	return dir->ops->unlink(dir, name, len);
 }
 
-static long sys_mkdir(const char *path, long mode)
+static long sys_mkdirat(long dirfd, const char *path, long mode)
 {
 	(void)mode;
-	long r = on_parent(path, do_mkdir);
+	long r = on_parent(dirfd, path, do_mkdir);
 	return r == -EBUSY ? -EEXIST : r;
 }
 
-static long sys_mkdirat(long dirfd, const char *path, long mode)
+static long sys_mkdir(const char *path, long mode)
 {
-	int r = dirfd_ok(dirfd, path);
-
-	return r < 0 ? r : sys_mkdir(path, mode);
-}
-
-static long sys_rmdir(const char *path)
-{
-	return on_parent(path, do_rmdir);
-}
-
-static long sys_unlink(const char *path)
-{
-	long r = on_parent(path, do_unlink);
-	return r == -EBUSY ? -EISDIR : r;
+	return sys_mkdirat(AT_FDCWD, path, mode);
 }
 
 static long sys_unlinkat(long dirfd, const char *path, long flags)
 {
-	int r = dirfd_ok(dirfd, path);
-
-	if (r < 0)
-		return r;
-	return flags & AT_REMOVEDIR ? sys_rmdir(path) : sys_unlink(path);
+	if (flags & AT_REMOVEDIR)
+		return on_parent(dirfd, path, do_rmdir);
+	long r = on_parent(dirfd, path, do_unlink);
+	return r == -EBUSY ? -EISDIR : r;
 }
 
-static long sys_rename(const char *from, const char *to)
+static long sys_rmdir(const char *path)
+{
+	return sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
+}
+
+static long sys_unlink(const char *path)
+{
+	return sys_unlinkat(AT_FDCWD, path, 0);
+}
+
+/* Both paths copied already. */
+static long do_rename(const char *from, const char *to)
 {
 	char oname[VFS_NAME_MAX + 1], nname[VFS_NAME_MAX + 1];
 	struct vfs_node *odir, *ndir;
@@ -167,13 +193,14 @@ static long sys_rename(const char *from, const char *to)
 
 static long sys_renameat2(long ofd, const char *from, long nfd, const char *to, long flags)
 {
-	int r = dirfd_ok(ofd, from);
+	kpath_t f, t;
+	int r = path_at(ofd, from, f);
 
 	if (r == 0)
-		r = dirfd_ok(nfd, to);
+		r = path_at(nfd, to, t);
 	if (r == 0 && flags)
 		r = -EINVAL; /* RENAME_NOREPLACE and friends */
-	return r < 0 ? r : sys_rename(from, to);
+	return r < 0 ? r : do_rename(f, t);
 }
 
 static long sys_renameat(long ofd, const char *from, long nfd, const char *to)
@@ -181,14 +208,22 @@ static long sys_renameat(long ofd, const char *from, long nfd, const char *to)
 	return sys_renameat2(ofd, from, nfd, to, 0);
 }
 
+static long sys_rename(const char *from, const char *to)
+{
+	return sys_renameat2(AT_FDCWD, from, AT_FDCWD, to, 0);
+}
+
 static long sys_truncate(const char *path, long size)
 {
 	struct vfs_node *n;
-	int r;
+	kpath_t p;
+	int r = path_in(path, p);
 
+	if (r < 0)
+		return r;
 	if (size < 0)
 		return -EINVAL;
-	if ((r = vfs_lookup_path(path, &n)) < 0)
+	if ((r = vfs_lookup_path(p, &n)) < 0)
 		return r;
 	r = S_ISDIR(n->mode) ? -EISDIR : n->ops->truncate(n, size);
 	vfs_node_put(n);
@@ -197,12 +232,22 @@ static long sys_truncate(const char *path, long size)
 
 static long sys_chdir(const char *path)
 {
-	return vfs_chdir(path);
+	kpath_t p;
+	int r = path_in(path, p);
+
+	return r < 0 ? r : vfs_chdir(p);
 }
 
 static long sys_getcwd(char *buf, size_t len)
 {
-	return vfs_getcwd(buf, len);
+	kpath_t cwd;
+	int n = vfs_getcwd(cwd, sizeof(cwd));
+
+	if (n > 0 && (size_t)n > len)
+		return -ERANGE;
+	if (n > 0 && copy_to_user(buf, cwd, (size_t)n))
+		return -EFAULT;
+	return n;
 }
 
 static void fill_statfs(const struct vfs_statfs *v, struct statfs *out)
@@ -218,10 +263,17 @@ static void fill_statfs(const struct vfs_statfs *v, struct statfs *out)
 static long sys_statfs(const char *path, struct statfs *out)
 {
 	struct vfs_statfs v;
-	int r = vfs_statfs(path, &v);
+	struct statfs st;
+	kpath_t p;
+	int r = path_in(path, p);
 
 	if (r == 0)
-		fill_statfs(&v, out);
+		r = vfs_statfs(p, &v);
+	if (r == 0) {
+		fill_statfs(&v, &st);
+		if (copy_to_user(out, &st, sizeof(st)))
+			r = -EFAULT;
+	}
 	return r;
 }
 

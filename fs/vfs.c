@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/kmutex.h>
 #include <kernel/log.h>
 #include <kernel/vfs.h>
 
@@ -26,10 +27,10 @@ static char cwd[VFS_PATH_MAX] = "/";
 
 void vfs_register_fs(struct vfs_fs_type *type)
 {
-	pthread_mutex_lock(&mount_lock);
+	kmutex_lock(&mount_lock);
 	type->next = types;
 	types = type;
-	pthread_mutex_unlock(&mount_lock);
+	kmutex_unlock(&mount_lock);
 }
 
 int vfs_normalize(const char *path, char *out, size_t outlen)
@@ -42,9 +43,9 @@ int vfs_normalize(const char *path, char *out, size_t outlen)
 	if (strlen(path) >= VFS_PATH_MAX)
 		return -ENAMETOOLONG;
 	if (path[0] != '/') {
-		pthread_mutex_lock(&cwd_lock);
+		kmutex_lock(&cwd_lock);
 		int len = snprintf(buf, sizeof(buf), "%s/%s", cwd, path);
-		pthread_mutex_unlock(&cwd_lock);
+		kmutex_unlock(&cwd_lock);
 		if (len >= (int)sizeof(buf))
 			return -ENAMETOOLONG;
 		path = buf;
@@ -88,7 +89,7 @@ static struct vfs_mount *mount_of(const char *abs, const char **rest)
 	struct vfs_mount *best = NULL;
 	size_t best_len = 0;
 
-	pthread_mutex_lock(&mount_lock);
+	kmutex_lock(&mount_lock);
 	for (struct vfs_mount *m = mounts; m; m = m->next) {
 		size_t len = strlen(m->path);
 		int match = len == 1 ? 1
@@ -98,7 +99,7 @@ static struct vfs_mount *mount_of(const char *abs, const char **rest)
 			best_len = len;
 		}
 	}
-	pthread_mutex_unlock(&mount_lock);
+	kmutex_unlock(&mount_lock);
 	if (best) {
 		const char *r = abs + (best_len == 1 ? 0 : best_len);
 		while (*r == '/')
@@ -186,19 +187,19 @@ int vfs_chdir(const char *path)
 	vfs_node_put(n);
 	if (!dir)
 		return -ENOTDIR;
-	pthread_mutex_lock(&cwd_lock);
+	kmutex_lock(&cwd_lock);
 	strcpy(cwd, abs);
-	pthread_mutex_unlock(&cwd_lock);
+	kmutex_unlock(&cwd_lock);
 	return 0;
 }
 
 int vfs_getcwd(char *buf, size_t len)
 {
-	pthread_mutex_lock(&cwd_lock);
+	kmutex_lock(&cwd_lock);
 	size_t n = strlen(cwd) + 1;
 	if (n <= len)
 		memcpy(buf, cwd, n);
-	pthread_mutex_unlock(&cwd_lock);
+	kmutex_unlock(&cwd_lock);
 	return n <= len ? (int)n : -ERANGE;
 }
 
@@ -216,10 +217,10 @@ int vfs_mount(struct blkdev *dev, const char *path, const char *type_name)
 		return -ENOMEM;
 	m->dev = dev;
 	strcpy(m->path, abs);
-	pthread_mutex_lock(&mount_lock);
+	kmutex_lock(&mount_lock);
 	for (struct vfs_mount *o = mounts; o; o = o->next)
 		if (!strcmp(o->path, abs) || o->dev == dev) {
-			pthread_mutex_unlock(&mount_lock);
+			kmutex_unlock(&mount_lock);
 			free(m);
 			return -EBUSY;
 		}
@@ -236,7 +237,7 @@ int vfs_mount(struct blkdev *dev, const char *path, const char *type_name)
 		m->next = mounts;
 		mounts = m;
 	}
-	pthread_mutex_unlock(&mount_lock);
+	kmutex_unlock(&mount_lock);
 	if (r < 0) {
 		free(m);
 		return r;
@@ -250,7 +251,7 @@ int vfs_sync_all(void)
 {
 	int err = 0;
 
-	pthread_mutex_lock(&mount_lock);
+	kmutex_lock(&mount_lock);
 	for (struct vfs_mount *m = mounts; m; m = m->next) {
 		int r = m->type->sync(m);
 		if (r < 0) {
@@ -258,7 +259,7 @@ int vfs_sync_all(void)
 			err = r;
 		}
 	}
-	pthread_mutex_unlock(&mount_lock);
+	kmutex_unlock(&mount_lock);
 	return err;
 }
 
@@ -280,9 +281,9 @@ int vfs_mounts(int (*fn)(struct vfs_mount *m, void *arg), void *arg)
 {
 	int r = 0;
 
-	pthread_mutex_lock(&mount_lock);
+	kmutex_lock(&mount_lock);
 	for (struct vfs_mount *m = mounts; m && !r; m = m->next)
 		r = fn(m, arg);
-	pthread_mutex_unlock(&mount_lock);
+	kmutex_unlock(&mount_lock);
 	return r;
 }

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
+#include <kernel/kmutex.h>
 #include <kernel/file.h>
 #include <kernel/vfs.h>
 
@@ -58,12 +59,12 @@ static long node_write(struct file *f, const void *buf, size_t len)
 	long r;
 
 	if (f->flags & O_APPEND) {
-		pthread_mutex_lock(&append_lock);
+		kmutex_lock(&append_lock);
 		long long size = node_size(f);
 		r = size < 0 ? size : node_pwrite(f, buf, len, size);
 		if (r > 0)
 			f->pos = size + r;
-		pthread_mutex_unlock(&append_lock);
+		kmutex_unlock(&append_lock);
 		return r;
 	}
 	r = node_pwrite(f, buf, len, f->pos);

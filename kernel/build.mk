@@ -1,6 +1,7 @@
 srcs-y += kernel/boot.c kernel/cmdline.c kernel/initcall.c kernel/log.c kernel/panic.c \
 	kernel/syscall.c kernel/sys_console.c kernel/sys_memory.c kernel/sys_process.c \
-	kernel/sys_time.c kernel/time.c kernel/console.c kernel/file.c kernel/sys_file.c kernel/fault.c
+	kernel/sys_time.c kernel/time.c kernel/console.c kernel/file.c kernel/sys_file.c kernel/fault.c \
+	kernel/uaccess.c kernel/kmutex.c
 srcs-y += kernel/sched/core.c kernel/sched/timer.c kernel/sched/thread.c \
 	kernel/sched/thread_ops.c kernel/sched/stack.c kernel/sched/futex.c kernel/sched/sys_sched.c
 srcs-$(CONFIG_SCHED_PRIO) += kernel/sched/policy_prio.c

@@ -72,6 +72,16 @@ static int recoverable(const struct cpu *c, int irqs_were_on)
 	       !(c->current->flags & THREAD_F_IDLE) && !c->current->crashing;
 }
 
+/* A fault in kernel code that holds a kernel lock (include/kernel/kmutex.h):
+ * the state the lock guards may be half changed, so the thread cannot just
+ * end; the caller panics after this line. */
+static void kernel_lock_fault(const struct thread *t)
+{
+	kprintf("fault in kernel code: thread %d (%s) holds %u kernel lock%s; "
+		"the system stops rather than run on state changed halfway\n",
+		t->tid, t->name, t->klocks, t->klocks == 1 ? "" : "s");
+}
+
 /* Frame-pointer walk from @fp, bounded, within 1 MiB steps upwards. */
 static int collect_backtrace(uintptr_t pc, uintptr_t fp, uintptr_t *out, int max)
 {
@@ -239,6 +249,10 @@ int fault_thread(const struct fault_info *info, uintptr_t *resume_pc, uintptr_t 
 
 	if (!recoverable(c, info->irqs_were_on))
 		return 0;
+	if (c->current->klocks) {
+		kernel_lock_fault(c->current);
+		return 0;
+	}
 	int loud = fault_should_print();
 	struct fault_record *r = record(c, info, NULL);
 	if (loud)
@@ -261,6 +275,10 @@ void fault_panic_in_thread(const char *message, void *fp)
 
 	if (!recoverable(c, 1))
 		return;
+	if (c->current->klocks) {
+		kernel_lock_fault(c->current);
+		return;
+	}
 	int loud = fault_should_print();
 	struct fault_record *r = record(c, &info, message);
 	if (loud)

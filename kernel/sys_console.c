@@ -9,6 +9,7 @@
 #include <kernel/file.h>
 #include <kernel/initcall.h>
 #include <kernel/panic.h>
+#include <kernel/uaccess.h>
 #include <platform.h>
 
 static long console_file_write(struct file *f, const void *buf, size_t len)
@@ -32,11 +33,8 @@ static int console_ioctl(struct file *f, unsigned long req, void *arg)
 {
 	(void)f;
 	if (req == TIOCGWINSZ) {
-		struct winsize *ws = arg;
-		ws->ws_row = 24;
-		ws->ws_col = 80;
-		ws->ws_xpixel = ws->ws_ypixel = 0;
-		return 0;
+		struct winsize ws = {.ws_row = 24, .ws_col = 80};
+		return copy_to_user(arg, &ws, sizeof(ws));
 	}
 	return -ENOTTY;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <kernel/file.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 
 #define IOV_MAX_COUNT 1024
 
@@ -15,6 +16,8 @@ static long do_read(struct file *f, void *buf, size_t len)
 {
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
+	if (user_check_write(buf, len))
+		return -EFAULT;
 	if (f->ops->read)
 		return f->ops->read(f, buf, len);
 	return f->ops->getdents ? -EISDIR : -EINVAL;
@@ -24,6 +27,8 @@ static long do_write(struct file *f, const void *buf, size_t len)
 {
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
+	if (user_check_read(buf, len))
+		return -EFAULT;
 	return f->ops->write ? f->ops->write(f, buf, len) : -EINVAL;
 }
 
@@ -51,9 +56,10 @@ static long sys_write(long fd, const void *buf, size_t len)
 
 /* Vectors: one buffer after the other; a short transfer ends the call, as
  * a short read or write of one buffer would. */
-static long do_vector(long fd, const struct iovec *iov, long n, int writing)
+static long do_vector(long fd, const struct iovec *uiov, long n, int writing)
 {
 	long total = 0;
+	struct iovec iov;
 
 	if (n < 0 || n > IOV_MAX_COUNT)
 		return -EINVAL;
@@ -61,17 +67,19 @@ static long do_vector(long fd, const struct iovec *iov, long n, int writing)
 	if (!f)
 		return -EBADF;
 	for (long i = 0; i < n; i++) {
-		if (!iov[i].iov_len)
+		long r = copy_from_user(&iov, &uiov[i], sizeof(iov));
+		if (!r && !iov.iov_len)
 			continue;
-		long r = writing ? do_write(f, iov[i].iov_base, iov[i].iov_len)
-				 : do_read(f, iov[i].iov_base, iov[i].iov_len);
+		if (!r)
+			r = writing ? do_write(f, iov.iov_base, iov.iov_len)
+				    : do_read(f, iov.iov_base, iov.iov_len);
 		if (r < 0) {
 			if (!total)
 				total = r;
 			break;
 		}
 		total += r;
-		if ((size_t)r < iov[i].iov_len)
+		if ((size_t)r < iov.iov_len)
 			break;
 	}
 	file_put(f);
@@ -99,6 +107,8 @@ static long sys_pread64(long fd, void *buf, size_t len, long off)
 		r = -EINVAL;
 	else if ((f->flags & O_ACCMODE) == O_WRONLY)
 		r = -EBADF;
+	else if (user_check_write(buf, len))
+		r = -EFAULT;
 	else
 		r = f->ops->pread ? f->ops->pread(f, buf, len, off) : -ESPIPE;
 	file_put(f);
@@ -116,6 +126,8 @@ static long sys_pwrite64(long fd, const void *buf, size_t len, long off)
 		r = -EINVAL;
 	else if ((f->flags & O_ACCMODE) == O_RDONLY)
 		r = -EBADF;
+	else if (user_check_read(buf, len))
+		r = -EFAULT;
 	else
 		r = f->ops->pwrite ? f->ops->pwrite(f, buf, len, off) : -ESPIPE;
 	file_put(f);
@@ -170,14 +182,17 @@ static long sys_ioctl(long fd, unsigned long req, void *arg)
 	return r;
 }
 
-static long sys_fstat(long fd, struct stat *st)
+static long sys_fstat(long fd, struct stat *ust)
 {
 	struct file *f = fd_get((int)fd);
+	struct stat st;
 
 	if (!f)
 		return -EBADF;
-	long r = f->ops->fstat ? f->ops->fstat(f, st) : -EINVAL;
+	long r = f->ops->fstat ? f->ops->fstat(f, &st) : -EINVAL;
 	file_put(f);
+	if (!r && copy_to_user(ust, &st, sizeof(st)))
+		r = -EFAULT;
 	return r;
 }
 
@@ -215,7 +230,9 @@ static long sys_getdents64(long fd, void *buf, size_t len)
 
 	if (!f)
 		return -EBADF;
-	long r = f->ops->getdents ? f->ops->getdents(f, buf, len) : -ENOTDIR;
+	long r = !f->ops->getdents	       ? -ENOTDIR
+		 : user_check_write(buf, len) ? -EFAULT
+					       : f->ops->getdents(f, buf, len);
 	file_put(f);
 	return r;
 }

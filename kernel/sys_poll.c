@@ -26,6 +26,7 @@
 #include <kernel/mm.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <platform.h>
 
 #define POLL_SLICE_MS 50
@@ -102,7 +103,8 @@ static long do_poll(struct pollfd *ufds, unsigned long n, uint64_t deadline)
 {
 	if (n > POLL_FDS_MAX)
 		return -EINVAL;
-	if (n && !ufds)
+	/* The scan writes revents straight into the array. */
+	if (user_check_write(ufds, n * sizeof(*ufds)))
 		return -EFAULT;
 	return poll_until(ufds, (unsigned)n, deadline);
 }
@@ -116,15 +118,19 @@ static long sys_poll(long fds, long n, long timeout_ms)
 }
 SYSCALL(poll, sys_poll);
 
-static int timespec_deadline(const struct timespec *ts, uint64_t *deadline)
+static int timespec_deadline(const struct timespec *uts, uint64_t *deadline)
 {
-	if (!ts) {
+	struct timespec ts;
+
+	if (!uts) {
 		*deadline = UINT64_MAX;
 		return 0;
 	}
-	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
-	uint64_t ns = (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
+	uint64_t ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	*deadline = ns ? deadline_after_ns(ns) : 0;
 	return 0;
 }
@@ -139,11 +145,44 @@ static long sys_ppoll(long fds, long n, long ts, long sigmask)
 }
 SYSCALL(ppoll, sys_ppoll);
 
-/* select() in terms of poll(): one pollfd per descriptor in any set. */
-static long do_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, uint64_t deadline)
+/* The application's descriptor sets, copied in and out: the first @bytes
+ * of each (the ones nfds covers), as Linux does. */
+struct select_sets {
+	fd_set *user[3];
+	fd_set set[3];
+	size_t bytes;
+};
+
+static int sets_in(struct select_sets *s, int nfds, fd_set *rd, fd_set *wr, fd_set *ex)
 {
+	s->user[0] = rd, s->user[1] = wr, s->user[2] = ex;
+	s->bytes = ((size_t)nfds + 63) / 64 * 8;
+	for (int i = 0; i < 3; i++) {
+		FD_ZERO(&s->set[i]);
+		if (s->user[i] && copy_from_user(&s->set[i], s->user[i], s->bytes))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static int sets_out(const struct select_sets *s)
+{
+	for (int i = 0; i < 3; i++)
+		if (s->user[i] && copy_to_user(s->user[i], &s->set[i], s->bytes))
+			return -EFAULT;
+	return 0;
+}
+
+static long do_select(int nfds, fd_set *urd, fd_set *uwr, fd_set *uex, uint64_t deadline)
+{
+	struct select_sets sets;
+
 	if (nfds < 0 || nfds > FD_SETSIZE)
 		return -EINVAL;
+	if (sets_in(&sets, nfds, urd, uwr, uex))
+		return -EFAULT;
+	fd_set *rd = urd ? &sets.set[0] : NULL, *wr = uwr ? &sets.set[1] : NULL,
+	       *ex = uex ? &sets.set[2] : NULL;
 	if (nfds > POLL_FDS_MAX)
 		nfds = POLL_FDS_MAX; /* no descriptor is numbered beyond */
 	struct pollfd *fds = mm_heap_alloc(mm_current_heap(), sizeof(*fds) * (size_t)(nfds + 1));
@@ -189,6 +228,8 @@ static long do_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, uint64_t dea
 			r++;
 		}
 	}
+	if (sets_out(&sets))
+		r = -EFAULT;
 out:
 	mm_free(fds);
 	return r;
@@ -196,13 +237,15 @@ out:
 
 static long sys_select(long nfds, long rd, long wr, long ex, long tv_arg)
 {
-	struct timeval *tv = (struct timeval *)tv_arg;
+	struct timeval tv;
 	uint64_t deadline = UINT64_MAX;
 
-	if (tv) {
-		if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
+	if (tv_arg) {
+		if (copy_from_user(&tv, (const void *)tv_arg, sizeof(tv)))
+			return -EFAULT;
+		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
 			return -EINVAL;
-		uint64_t ns = (uint64_t)tv->tv_sec * 1000000000ull + (uint64_t)tv->tv_usec * 1000;
+		uint64_t ns = (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000;
 		deadline = ns ? deadline_after_ns(ns) : 0;
 	}
 	return do_select((int)nfds, (fd_set *)rd, (fd_set *)wr, (fd_set *)ex, deadline);

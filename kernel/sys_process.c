@@ -8,6 +8,7 @@
 #include <kernel/boot.h>
 #include <kernel/panic.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <platform.h>
 
 static long sys_exit_group(long status)
@@ -42,15 +43,17 @@ static long sys_tgkill(long tgid, long tid, long sig)
 	return sys_kill_self(tid, sig);
 }
 
-static long sys_uname(struct utsname *u)
+static long sys_uname(struct utsname *uu)
 {
-	memset(u, 0, sizeof(*u));
-	strcpy(u->sysname, "Unishyper");
-	strcpy(u->nodename, "unishyper");
-	strcpy(u->release, "0.1");
-	strcpy(u->version, "unikernel");
-	strcpy(u->machine, CONFIG_ARCH_NAME);
-	return 0;
+	struct utsname u = {
+		.sysname = "Unishyper",
+		.nodename = "unishyper",
+		.release = "0.1",
+		.version = "unikernel",
+		.machine = CONFIG_ARCH_NAME,
+	};
+
+	return copy_to_user(uu, &u, sizeof(u));
 }
 
 static long sys_getrandom(unsigned char *buf, size_t len, unsigned flags)
@@ -58,6 +61,8 @@ static long sys_getrandom(unsigned char *buf, size_t len, unsigned flags)
 	static uint64_t state;
 
 	(void)flags;
+	if (user_check_write(buf, len))
+		return -EFAULT;
 	if (!state)
 		state = plat_cycles() | 1;
 	for (size_t i = 0; i < len; i++) {

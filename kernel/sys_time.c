@@ -4,12 +4,15 @@
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
 #include <kernel/time.h>
+#include <kernel/uaccess.h>
 #include <platform.h>
 
-static void ns_to_timespec(uint64_t ns, struct timespec *ts)
+/* The time @ns to the application's timespec. @retval 0, -EFAULT */
+static int timespec_out(uint64_t ns, struct timespec *uts)
 {
-	ts->tv_sec = ns / NSEC_PER_SEC;
-	ts->tv_nsec = ns % NSEC_PER_SEC;
+	struct timespec ts = {.tv_sec = ns / NSEC_PER_SEC, .tv_nsec = ns % NSEC_PER_SEC};
+
+	return copy_to_user(uts, &ts, sizeof(ts));
 }
 
 static long sys_clock_gettime(long clk, struct timespec *ts)
@@ -17,16 +20,14 @@ static long sys_clock_gettime(long clk, struct timespec *ts)
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
-		ns_to_timespec(plat_realtime_ns(), ts);
-		return 0;
+		return timespec_out(plat_realtime_ns(), ts);
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
-		ns_to_timespec(time_now_ns(), ts);
-		return 0;
+		return timespec_out(time_now_ns(), ts);
 	default:
 		return -EINVAL;
 	}
@@ -35,11 +36,7 @@ static long sys_clock_gettime(long clk, struct timespec *ts)
 static long sys_clock_getres(long clk, struct timespec *ts)
 {
 	(void)clk;
-	if (ts) {
-		ts->tv_sec = 0;
-		ts->tv_nsec = 1;
-	}
-	return 0;
+	return ts ? timespec_out(1, ts) : 0;
 }
 
 static int timespec_valid(const struct timespec *ts)
@@ -47,14 +44,17 @@ static int timespec_valid(const struct timespec *ts)
 	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < (long)NSEC_PER_SEC;
 }
 
-static long sys_clock_nanosleep(long clk, long flags, const struct timespec *req,
+static long sys_clock_nanosleep(long clk, long flags, const struct timespec *ureq,
 				struct timespec *rem)
 {
+	struct timespec req;
 	uint64_t deadline, ns;
 
-	if (!timespec_valid(req))
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		return -EFAULT;
+	if (!timespec_valid(&req))
 		return -EINVAL;
-	ns = req->tv_sec * NSEC_PER_SEC + req->tv_nsec;
+	ns = req.tv_sec * NSEC_PER_SEC + req.tv_nsec;
 	if (flags & TIMER_ABSTIME) {
 		deadline = ns;
 		if (clk == CLOCK_REALTIME)
@@ -62,14 +62,12 @@ static long sys_clock_nanosleep(long clk, long flags, const struct timespec *req
 	} else {
 		deadline = time_now_ns() + ns;
 	}
-	if (time_sleep_until(deadline) == 0) {
-		if (rem)
-			rem->tv_sec = rem->tv_nsec = 0;
-		return 0;
-	}
+	if (time_sleep_until(deadline) == 0)
+		return 0; /* rem is written only when the sleep is cut short */
 	if (rem && !(flags & TIMER_ABSTIME)) {
 		uint64_t now = time_now_ns();
-		ns_to_timespec(deadline > now ? deadline - now : 0, rem);
+		if (timespec_out(deadline > now ? deadline - now : 0, rem))
+			return -EFAULT;
 	}
 	return -EINTR;
 }

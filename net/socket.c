@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <kernel/file.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 
 #include "lwip/api.h"
 #include "lwip/priv/sockets_priv.h"
@@ -98,14 +99,21 @@ static long sock_write(struct file *f, const void *buf, size_t len)
 
 static int sock_ioctl(struct file *f, unsigned long req, void *arg)
 {
+	int on;
+
 	if (req == FIONBIO) {
 		/* The file's flag is the one every call follows. */
-		if (*(int *)arg)
+		if (copy_from_user(&on, arg, sizeof(on)))
+			return -EFAULT;
+		if (on)
 			__atomic_or_fetch(&f->flags, O_NONBLOCK, __ATOMIC_RELAXED);
 		else
 			__atomic_and_fetch(&f->flags, ~O_NONBLOCK, __ATOMIC_RELAXED);
 		return 0;
 	}
+	/* lwIP's own requests (FIONREAD) write one int. */
+	if (user_check_write(arg, sizeof(int)))
+		return -EFAULT;
 	return (int)ret_errno(lwip_ioctl(sock_of(f), (long)req, arg));
 }
 
@@ -195,6 +203,55 @@ static void sync_nonblock(struct file *f)
 		err_;                                                                              \
 	})
 
+/* Application memory is checked before lwIP sees it (lwIP copies under its
+ * core lock): a bad pointer is -EFAULT, never a fault inside the stack. */
+static int check_buf(long p, size_t len, int writing)
+{
+	return writing ? user_check_write((void *)p, len) : user_check_read((const void *)p, len);
+}
+
+/* An address of @len bytes that the call reads (bind, connect, sendto). */
+static int check_addr_in(long addr, long len)
+{
+	if (len < 0)
+		return -EINVAL;
+	return addr ? check_buf(addr, (size_t)len, 0) : 0;
+}
+
+/* An address the call fills in, with its value-result length. */
+static int check_addr_out(long addr, long ulen)
+{
+	socklen_t len;
+
+	if (!addr && !ulen)
+		return 0;
+	if (copy_from_user(&len, (const void *)ulen, sizeof(len)) ||
+	    user_check_write((void *)ulen, sizeof(len)))
+		return -EFAULT;
+	return addr ? check_buf(addr, len, 1) : 0;
+}
+
+/* A message header, its name, vector and control buffers; @out: the call
+ * writes them (recvmsg) rather than reads them. */
+static int check_msg(long umsg, int out)
+{
+	struct msghdr m;
+	struct iovec iov;
+
+	if (copy_from_user(&m, (const void *)umsg, sizeof(m)) || (out && check_buf(umsg, sizeof(m), 1)))
+		return -EFAULT;
+	if ((size_t)m.msg_iovlen > 1024)
+		return -EMSGSIZE;
+	if ((m.msg_name && check_buf((long)m.msg_name, m.msg_namelen, out)) ||
+	    (m.msg_control && check_buf((long)m.msg_control, m.msg_controllen, out)))
+		return -EFAULT;
+	for (size_t i = 0; i < (size_t)m.msg_iovlen; i++)
+		if (copy_from_user(&iov, &m.msg_iov[i], sizeof(iov)) ||
+		    check_buf((long)iov.iov_base, iov.iov_len, out))
+			return -EFAULT;
+	return 0;
+}
+
 static long sys_socket(long domain, long type, long protocol)
 {
 	int flags = (int)type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -219,6 +276,8 @@ SYSCALL(socketpair, sys_socketpair);
 
 static long sys_bind(long fd, long addr, long len)
 {
+	if (check_addr_in(addr, len))
+		return -EFAULT;
 	return WITH_SOCKET(fd, ret_errno(lwip_bind(sock_of(f), (const struct sockaddr *)addr,
 						    (socklen_t)len)));
 }
@@ -243,6 +302,8 @@ static long do_accept(struct file *f, struct sockaddr *addr, socklen_t *len, int
 
 static long sys_accept4(long fd, long addr, long len, long flags)
 {
+	if (check_addr_out(addr, len))
+		return -EFAULT;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
 	return WITH_SOCKET(fd, do_accept(f, (struct sockaddr *)addr, (socklen_t *)len, (int)flags));
@@ -265,6 +326,8 @@ static long do_connect(struct file *f, const struct sockaddr *addr, socklen_t le
 
 static long sys_connect(long fd, long addr, long len)
 {
+	if (check_addr_in(addr, len))
+		return -EFAULT;
 	return WITH_SOCKET(fd, do_connect(f, (const struct sockaddr *)addr, (socklen_t)len));
 }
 SYSCALL(connect, sys_connect);
@@ -276,6 +339,8 @@ static int msg_flags(struct file *f, long flags)
 
 static long sys_sendto(long fd, long buf, long len, long flags, long addr, long alen)
 {
+	if (check_buf(buf, (size_t)len, 0) || check_addr_in(addr, alen))
+		return -EFAULT;
 	/* MSG_NOSIGNAL: there are no signals to suppress. */
 	flags &= ~(long)MSG_NOSIGNAL;
 	return WITH_SOCKET(fd, ret_errno(lwip_sendto(sock_of(f), (const void *)buf, (size_t)len,
@@ -287,6 +352,8 @@ SYSCALL(sendto, sys_sendto);
 
 static long sys_recvfrom(long fd, long buf, long len, long flags, long addr, long alen)
 {
+	if (check_buf(buf, (size_t)len, 1) || check_addr_out(addr, alen))
+		return -EFAULT;
 	return WITH_SOCKET(fd, recv_result(f, lwip_recvfrom(sock_of(f), (void *)buf, (size_t)len,
 							     msg_flags(f, flags),
 							     (struct sockaddr *)addr,
@@ -296,6 +363,8 @@ SYSCALL(recvfrom, sys_recvfrom);
 
 static long sys_sendmsg(long fd, long msg, long flags)
 {
+	if (check_msg(msg, 0))
+		return -EFAULT;
 	flags &= ~(long)MSG_NOSIGNAL;
 	return WITH_SOCKET(fd, ret_errno(lwip_sendmsg(sock_of(f), (const struct msghdr *)msg,
 						       msg_flags(f, flags))));
@@ -304,6 +373,8 @@ SYSCALL(sendmsg, sys_sendmsg);
 
 static long sys_recvmsg(long fd, long msg, long flags)
 {
+	if (check_msg(msg, 1))
+		return -EFAULT;
 	return WITH_SOCKET(fd, recv_result(f, lwip_recvmsg(sock_of(f), (struct msghdr *)msg,
 							    msg_flags(f, flags))));
 }
@@ -319,6 +390,8 @@ SYSCALL(shutdown, sys_shutdown);
 
 static long sys_getsockname(long fd, long addr, long len)
 {
+	if (check_addr_out(addr, len))
+		return -EFAULT;
 	return WITH_SOCKET(fd, ret_errno(lwip_getsockname(sock_of(f), (struct sockaddr *)addr,
 							  (socklen_t *)len)));
 }
@@ -326,6 +399,8 @@ SYSCALL(getsockname, sys_getsockname);
 
 static long sys_getpeername(long fd, long addr, long len)
 {
+	if (check_addr_out(addr, len))
+		return -EFAULT;
 	return WITH_SOCKET(fd, ret_errno(lwip_getpeername(sock_of(f), (struct sockaddr *)addr,
 							  (socklen_t *)len)));
 }
@@ -333,6 +408,9 @@ SYSCALL(getpeername, sys_getpeername);
 
 static long sys_setsockopt(long fd, long level, long name, long val, long len)
 {
+	long bad = check_addr_in(val, len);
+	if (bad)
+		return bad;
 	return WITH_SOCKET(fd, ret_errno(lwip_setsockopt(sock_of(f), (int)level, (int)name,
 							 (const void *)val, (socklen_t)len)));
 }
@@ -340,6 +418,8 @@ SYSCALL(setsockopt, sys_setsockopt);
 
 static long sys_getsockopt(long fd, long level, long name, long val, long len)
 {
+	if (check_addr_out(val, len))
+		return -EFAULT;
 	return WITH_SOCKET(fd, ret_errno(lwip_getsockopt(sock_of(f), (int)level, (int)name,
 							 (void *)val, (socklen_t *)len)));
 }

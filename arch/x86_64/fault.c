@@ -8,6 +8,7 @@
 #include <kernel/fault.h>
 #include <kernel/panic.h>
 #include <kernel/sched.h>
+#include <kernel/uaccess.h>
 
 static fault_hook_t fault_hook;
 
@@ -99,6 +100,13 @@ static int recover_thread(struct trap_frame *f, uint64_t fault_addr)
 
 void arch_fault(struct trap_frame *f, uint64_t fault_addr)
 {
+	/* An accessor of application memory (uaccess.S): the system call
+	 * returns -EFAULT instead. */
+	unsigned long fixup = uaccess_fixup(f->rip);
+	if (fixup && f->vector != TRAP_DOUBLE_FAULT) {
+		f->rip = fixup;
+		return;
+	}
 	if (fault_hook && f->vector != TRAP_DOUBLE_FAULT && fault_hook(f))
 		return;
 	int loud = fault_should_print();

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <platform.h>
 
 #define ARCH_SET_FS 0x1002
@@ -21,9 +22,10 @@ static long sys_arch_prctl(long code, unsigned long addr)
 	switch (code) {
 	case ARCH_SET_FS:
 		return sys_set_thread_area((void *)addr);
-	case ARCH_GET_FS:
-		*(unsigned long *)addr = (unsigned long)current_thread()->tls;
-		return 0;
+	case ARCH_GET_FS: {
+		unsigned long tp = (unsigned long)current_thread()->tls;
+		return copy_to_user((void *)addr, &tp, sizeof(tp));
+	}
 	default:
 		return -EINVAL;
 	}

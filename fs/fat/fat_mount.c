@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/kmutex.h>
 #include <kernel/initcall.h>
 #include <kernel/log.h>
 
@@ -253,9 +254,9 @@ static int fat_sync(struct vfs_mount *m)
 {
 	struct fat_fs *fs = m->priv;
 
-	pthread_mutex_lock(&fs->lock);
+	kmutex_lock(&fs->lock);
 	int r = fat_sync_fs(fs);
-	pthread_mutex_unlock(&fs->lock);
+	kmutex_unlock(&fs->lock);
 	return r;
 }
 
@@ -276,7 +277,7 @@ static int fat_statfs(struct vfs_mount *m, struct vfs_statfs *out)
 	struct fat_fs *fs = m->priv;
 	int r = 0;
 
-	pthread_mutex_lock(&fs->lock);
+	kmutex_lock(&fs->lock);
 	if (fs->free_count == 0xffffffff)
 		r = fat_count_free(fs);
 	memset(out, 0, sizeof(*out));
@@ -284,7 +285,7 @@ static int fat_statfs(struct vfs_mount *m, struct vfs_statfs *out)
 	out->block_size = fs->csize;
 	out->blocks = fs->nclusters;
 	out->blocks_free = r < 0 ? 0 : fs->free_count;
-	pthread_mutex_unlock(&fs->lock);
+	kmutex_unlock(&fs->lock);
 	return r;
 }
 

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <kernel/kmutex.h>
 #include <kernel/log.h>
 
 #include "fat.h"
@@ -147,12 +148,12 @@ static void fat_release(struct vfs_node *vn)
 
 	if (n->is_root)
 		return; /* freed by unmount */
-	pthread_mutex_lock(&fs->lock);
+	kmutex_lock(&fs->lock);
 	if (n->unlinked && n->first && fat_free_chain(fs, n->first) < 0)
 		log_warn("fat: clusters of a removed file from %u are lost", n->first);
 	else if (!n->unlinked)
 		fat_node_unhash(n);
-	pthread_mutex_unlock(&fs->lock);
+	kmutex_unlock(&fs->lock);
 	free(n);
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/kmutex.h>
 #include <kernel/log.h>
 
 #include "fat.h"
@@ -167,7 +168,7 @@ int fat_op_rename(struct vfs_node *odir, const char *oname, size_t olen, struct 
 	c->od = NODE(odir);
 	c->nd = NODE(ndir);
 	c->fs = c->od->fs;
-	pthread_mutex_lock(&c->fs->lock);
+	kmutex_lock(&c->fs->lock);
 	if (c->fs->dev->readonly)
 		r = -EROFS;
 	else if (!c->od->is_dir || !c->nd->is_dir)
@@ -185,7 +186,7 @@ int fat_op_rename(struct vfs_node *odir, const char *oname, size_t olen, struct 
 	if (!r)
 		r = rename_do(c, oname, olen, nname, nlen);
 out:
-	pthread_mutex_unlock(&c->fs->lock);
+	kmutex_unlock(&c->fs->lock);
 	free(c);
 	return r;
 }

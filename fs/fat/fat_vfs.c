@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/kmutex.h>
 #include <kernel/log.h>
 
 #include "fat.h"
@@ -17,12 +18,12 @@
 
 static void lock(struct fat_fs *fs)
 {
-	pthread_mutex_lock(&fs->lock);
+	kmutex_lock(&fs->lock);
 }
 
 static void unlock(struct fat_fs *fs)
 {
-	pthread_mutex_unlock(&fs->lock);
+	kmutex_unlock(&fs->lock);
 }
 
 /* A read-only device refuses changes before the cache takes them. */

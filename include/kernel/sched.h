@@ -86,6 +86,7 @@ struct thread {
 	char name[THREAD_NAME_MAX];
 	struct thread *all_next, *all_prev, *hash_next;
 	struct mm_heap heap;
+	unsigned klocks; /* kernel sleeping locks held (include/kernel/kmutex.h) */
 };
 
 /* Per-CPU state; %gs (or the platform's equivalent) points at it. */

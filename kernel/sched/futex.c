@@ -19,6 +19,7 @@
 #include <time.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <kernel/time.h>
 #include <platform.h>
 
@@ -539,8 +540,9 @@ static long sys_get_robust_list(long tid, void **head, size_t *len)
 
 	if (!t)
 		return -ESRCH;
-	*head = t->robust_list;
-	*len = sizeof(struct robust_list_head);
+	size_t size = sizeof(struct robust_list_head);
+	if (copy_to_user(head, &t->robust_list, sizeof(*head)) || copy_to_user(len, &size, sizeof(size)))
+		return -EFAULT;
 	return 0;
 }
 
@@ -552,10 +554,23 @@ static long sys_futex(int *addr, long op, long val, const struct timespec *ts, i
 	int cmd = op & FUTEX_CMD_MASK;
 	int realtime = op & FUTEX_CLOCK_REALTIME;
 	uint64_t deadline;
+	struct timespec kts;
 	int r;
 
 	if ((uintptr_t)addr & 3)
 		return -EINVAL;
+	/* The words are checked before any futex lock is taken (the
+	 * operations below read and swap them under spinlocks). */
+	if (user_check_write(addr, sizeof(*addr)))
+		return -EFAULT;
+	if ((cmd == FUTEX_REQUEUE || cmd == FUTEX_CMP_REQUEUE) &&
+	    user_check_write(addr2, sizeof(*addr2)))
+		return -EFAULT;
+	if (ts && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_LOCK_PI)) {
+		if (copy_from_user(&kts, ts, sizeof(kts)))
+			return -EFAULT;
+		ts = &kts;
+	}
 	switch (cmd) {
 	case FUTEX_WAIT:
 		if ((r = rel_deadline(ts, &deadline)))

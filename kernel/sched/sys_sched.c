@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 
 
 static struct thread *target(long tid)
@@ -17,7 +18,9 @@ static long sys_set_tid_address(int *ctid)
 {
 	struct thread *t = current_thread();
 
-	t->clear_tid = ctid;
+	/* Written at the thread's exit, by the scheduler: only a word that
+	 * can be written now is kept (Linux ignores a bad one, too). */
+	t->clear_tid = ctid && !user_check_write(ctid, sizeof(*ctid)) ? ctid : NULL;
 	return t->tid;
 }
 
@@ -44,7 +47,8 @@ static long sys_sched_setaffinity(long tid, size_t len, const uint64_t *mask)
 
 	if (!target(tid))
 		return -ESRCH;
-	memcpy(&m, mask, len < sizeof(m) ? len : sizeof(m));
+	if (copy_from_user(&m, mask, len < sizeof(m) ? len : sizeof(m)))
+		return -EFAULT;
 	return thread_set_affinity(target(tid)->tid, m);
 }
 
@@ -56,18 +60,20 @@ static long sys_sched_getaffinity(long tid, size_t len, uint64_t *mask)
 		return -ESRCH;
 	if (len < sizeof(uint64_t) || len % sizeof(long))
 		return -EINVAL;
-	memset(mask, 0, len);
-	*mask = t->affinity & sched_online_mask();
-	return sizeof(uint64_t);
+	uint64_t m = t->affinity & sched_online_mask();
+	return copy_to_user(mask, &m, sizeof(m)) ?: (long)sizeof(uint64_t);
 }
 
-static long sys_sched_setparam(long tid, const struct sched_param *p)
+static long sys_sched_setparam(long tid, const struct sched_param *up)
 {
 	struct thread *t = target(tid);
+	struct sched_param p;
 
 	if (!t)
 		return -ESRCH;
-	int prio = p->sched_priority ? p->sched_priority : THREAD_PRIO_DEFAULT;
+	if (copy_from_user(&p, up, sizeof(p)))
+		return -EFAULT;
+	int prio = p.sched_priority ? p.sched_priority : THREAD_PRIO_DEFAULT;
 	return thread_set_priority(t->tid, prio);
 }
 
@@ -78,15 +84,14 @@ static long sys_sched_setscheduler(long tid, long policy, const struct sched_par
 	return sys_sched_setparam(tid, p);
 }
 
-static long sys_sched_getparam(long tid, struct sched_param *p)
+static long sys_sched_getparam(long tid, struct sched_param *up)
 {
 	struct thread *t = target(tid);
 
 	if (!t)
 		return -ESRCH;
-	memset(p, 0, sizeof(*p));
-	p->sched_priority = t->base_prio;
-	return 0;
+	struct sched_param p = {.sched_priority = t->base_prio};
+	return copy_to_user(up, &p, sizeof(p));
 }
 
 static long sys_sched_getscheduler(long tid)
@@ -111,11 +116,20 @@ static long sys_prctl(long op, unsigned long a2)
 	struct thread *t = current_thread();
 
 	switch (op) {
-	case PR_SET_NAME:
-		return thread_set_name(t->tid, (const char *)a2);
+	case PR_SET_NAME: {
+		char name[THREAD_NAME_MAX];
+		long n = strncpy_from_user(name, (const char *)a2, sizeof(name));
+		if (n == -ENAMETOOLONG) { /* Linux cuts the name */
+			if (copy_from_user(name, (const void *)a2, sizeof(name) - 1))
+				return -EFAULT;
+			name[sizeof(name) - 1] = 0;
+		} else if (n < 0) {
+			return n;
+		}
+		return thread_set_name(t->tid, name);
+	}
 	case PR_GET_NAME:
-		memcpy((char *)a2, t->name, THREAD_NAME_MAX);
-		return 0;
+		return copy_to_user((char *)a2, t->name, THREAD_NAME_MAX);
 	default:
 		return -EINVAL;
 	}

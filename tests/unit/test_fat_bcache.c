@@ -1,4 +1,4 @@
-// unit-sources: fs/bcache.c tests/unit/fat_hostdev.c
+// unit-sources: fs/bcache.c tests/unit/fat_hostdev.c tests/unit/kmutex_host.c
 /* The block cache: hits and LRU recycling, references, write-back in
  * ascending block order with a flush, read errors that leave nothing
  * cached, and threads sharing one cache. */
