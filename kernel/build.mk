@@ -18,3 +18,5 @@ srcs-$(CONFIG_KTEST) += kernel/ktest.c $(wildcard kernel/ktest_*.c kernel/*/ktes
 cold-srcs += kernel/boot.c kernel/cmdline.c kernel/initcall.c kernel/log.c kernel/panic.c \
 	kernel/fault.c kernel/ksyms.c kernel/sys_process.c kernel/cmd_faults.c \
 	kernel/sched/thread_ops.c kernel/sched/sys_sched.c kernel/mm/stats.c
+srcs-$(CONFIG_PIPE) += kernel/pipe.c kernel/eventfd.c
+srcs-$(CONFIG_POLL) += kernel/epoll.c

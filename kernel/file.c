@@ -14,6 +14,7 @@
 static struct file *table[FD_MAX];
 static unsigned char cloexec_flag[FD_MAX];
 static spinlock_t table_lock = SPINLOCK_INIT;
+static uint64_t next_file_id;
 
 struct file *file_alloc(const struct file_ops *ops, int flags, void *priv)
 {
@@ -27,6 +28,7 @@ struct file *file_alloc(const struct file_ops *ops, int flags, void *priv)
 	f->flags = flags;
 	f->priv = priv;
 	f->owner_tid = thread_self();
+	f->id = __atomic_add_fetch(&next_file_id, 1, __ATOMIC_RELAXED);
 	return f;
 }
 

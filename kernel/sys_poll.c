@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <kernel/file.h>
+#include <kernel/poll.h>
 #include <kernel/mm.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
@@ -68,31 +69,43 @@ static int scan(struct pollfd *fds, unsigned n)
 	return ready;
 }
 
+int poll_generation(void)
+{
+	return __atomic_load_n(&generation, __ATOMIC_SEQ_CST);
+}
+
+int poll_wait_change(int gen, uint64_t deadline_ns)
+{
+	uint64_t now = plat_time_ns();
+
+	if (now >= deadline_ns)
+		return -ETIMEDOUT;
+	uint64_t wait = deadline_ns - now;
+	if (wait > POLL_SLICE_MS * 1000000ull)
+		wait = POLL_SLICE_MS * 1000000ull;
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait};
+	__atomic_add_fetch(&waiters, 1, __ATOMIC_SEQ_CST);
+	long r = syscall(SYS_futex, &generation, FUTEX_WAIT_PRIVATE, gen, &ts, 0, 0);
+	__atomic_sub_fetch(&waiters, 1, __ATOMIC_SEQ_CST);
+	return r < 0 && errno == EINTR ? -EINTR : 0;
+}
+
 /* @deadline_ns 0: return at once; UINT64_MAX: no limit.
  * @retval the number of ready descriptors; -EINTR */
 static int poll_until(struct pollfd *fds, unsigned n, uint64_t deadline_ns)
 {
 	for (;;) {
-		int gen = __atomic_load_n(&generation, __ATOMIC_SEQ_CST);
+		int gen = poll_generation();
 		int ready = scan(fds, n);
 		if (ready || !deadline_ns)
 			return ready;
-		uint64_t now = plat_time_ns();
-		if (now >= deadline_ns)
-			return 0;
-		uint64_t wait = deadline_ns - now;
-		if (wait > POLL_SLICE_MS * 1000000ull)
-			wait = POLL_SLICE_MS * 1000000ull;
-		struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait};
-		__atomic_add_fetch(&waiters, 1, __ATOMIC_SEQ_CST);
-		long r = syscall(SYS_futex, &generation, FUTEX_WAIT_PRIVATE, gen, &ts, 0, 0);
-		__atomic_sub_fetch(&waiters, 1, __ATOMIC_SEQ_CST);
-		if (r < 0 && errno == EINTR)
-			return -EINTR;
+		int r = poll_wait_change(gen, deadline_ns);
+		if (r)
+			return r == -ETIMEDOUT ? 0 : r;
 	}
 }
 
-static uint64_t deadline_after_ns(uint64_t ns)
+uint64_t poll_deadline_after_ns(uint64_t ns)
 {
 	uint64_t now = plat_time_ns();
 
@@ -113,7 +126,7 @@ static long sys_poll(long fds, long n, long timeout_ms)
 {
 	uint64_t deadline = timeout_ms < 0 ? UINT64_MAX
 			    : timeout_ms == 0 ? 0
-					      : deadline_after_ns((uint64_t)timeout_ms * 1000000);
+					      : poll_deadline_after_ns((uint64_t)timeout_ms * 1000000);
 	return do_poll((struct pollfd *)fds, (unsigned long)n, deadline);
 }
 SYSCALL(poll, sys_poll);
@@ -131,7 +144,7 @@ static int timespec_deadline(const struct timespec *uts, uint64_t *deadline)
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
 	uint64_t ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	*deadline = ns ? deadline_after_ns(ns) : 0;
+	*deadline = ns ? poll_deadline_after_ns(ns) : 0;
 	return 0;
 }
 
@@ -246,7 +259,7 @@ static long sys_select(long nfds, long rd, long wr, long ex, long tv_arg)
 		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
 			return -EINVAL;
 		uint64_t ns = (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000;
-		deadline = ns ? deadline_after_ns(ns) : 0;
+		deadline = ns ? poll_deadline_after_ns(ns) : 0;
 	}
 	return do_select((int)nfds, (fd_set *)rd, (fd_set *)wr, (fd_set *)ex, deadline);
 }

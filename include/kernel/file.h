@@ -55,6 +55,7 @@ struct file {
 	uint64_t dir_pos; /* readdir cursor */
 	int dir_dots;	/* "." and ".." already listed */
 	void *priv;	/* the kind's */
+	uint64_t id;	/* unique over the run: names this file, not its descriptor */
 };
 
 /* A new file with one reference, or NULL (out of memory). */
