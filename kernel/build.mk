@@ -20,3 +20,4 @@ cold-srcs += kernel/boot.c kernel/cmdline.c kernel/initcall.c kernel/log.c kerne
 	kernel/sched/thread_ops.c kernel/sched/sys_sched.c kernel/mm/stats.c
 srcs-$(CONFIG_PIPE) += kernel/pipe.c kernel/eventfd.c
 srcs-$(CONFIG_POLL) += kernel/epoll.c
+srcs-$(CONFIG_PROCESS_CALLS) += kernel/sys_resource.c

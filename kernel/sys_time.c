@@ -1,6 +1,8 @@
 /* Clocks and sleeps. */
 #include <errno.h>
 #include <time.h>
+#include <kernel/compiler.h>
+#include <kernel/resource.h>
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
 #include <kernel/time.h>
@@ -21,12 +23,18 @@ static long sys_clock_gettime(long clk, struct timespec *ts)
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
 		return timespec_out(plat_realtime_ns(), ts);
+	case CLOCK_PROCESS_CPUTIME_ID:
+		if (IS_ENABLED(CONFIG_PROCESS_CALLS))
+			return timespec_out(process_cpu_ns(), ts);
+		return timespec_out(time_now_ns(), ts);
+	case CLOCK_THREAD_CPUTIME_ID:
+		if (IS_ENABLED(CONFIG_PROCESS_CALLS))
+			return timespec_out(thread_cpu_ns(), ts);
+		return timespec_out(time_now_ns(), ts);
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
-	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID:
 		return timespec_out(time_now_ns(), ts);
 	default:
 		return -EINVAL;

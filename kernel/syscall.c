@@ -1,6 +1,7 @@
 /* System-call dispatch: one table indexed by the architecture's Linux
  * system-call number, filled at boot from the entries that modules register
- * with SYSCALL(). A call nobody registered returns -ENOSYS. */
+ * with SYSCALL(). A call nobody registered returns -ENOSYS, with one warning
+ * per number on the console. */
 #include <errno.h>
 #include <kernel/log.h>
 #include <kernel/panic.h>
@@ -27,7 +28,7 @@ static long syscall_unknown(long n)
 
 	if (n >= 0 && n < SYSCALL_TABLE_SIZE && !(reported[n / 8] & (1 << (n % 8)))) {
 		reported[n / 8] |= 1 << (n % 8);
-		log_debug("syscall %ld not implemented", n);
+		log_warn("system call %ld is not implemented: -ENOSYS", n);
 	}
 	return -ENOSYS;
 }
