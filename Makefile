@@ -75,6 +75,9 @@ include arch/$(ARCH)/build.mk
 include plat/$(PLAT)/build.mk
 include $(wildcard shell/build.mk drivers/build.mk fs/build.mk net/build.mk)
 -include $(APP_DIR)/build.mk
+# An application's own flags (its build.mk's app-cflags), for its sources
+# only: third-party code can keep its warnings or defines.
+$(foreach f,$(app-srcs-y),$(eval cflags-$(f) += $(app-cflags)))
 endif
 
 # Fault injection counts the application's own function calls.

@@ -6,28 +6,44 @@
 
 #include "cmdline.h"
 
-/* Cut the next word out of *p in place; returns NULL at the end. */
+/* Cut the next word out of *p in place, split as a POSIX shell splits
+ * (without expansions): blanks separate words; '...' is literal; in
+ * "..." a backslash escapes only \ and "; elsewhere a backslash escapes
+ * the next character. Returns NULL at the end. */
 static char *next_word(char **p)
 {
-	char *s = *p, *out;
+	char *s = *p, *w;
 	char quote = 0;
 
 	while (*s == ' ' || *s == '\t' || *s == '\n')
 		s++;
 	if (!*s)
 		return NULL;
-	out = s;
-	char *w = s;
+	char *out = w = s;
 	for (; *s; s++) {
-		if (quote) {
-			if (*s == quote) {
+		if (quote == '\'') {
+			if (*s == '\'')
 				quote = 0;
-				continue;
-			}
-		} else if (*s == '"' || *s == '\'') {
+			else
+				*w++ = *s;
+			continue;
+		}
+		if (*s == '\\' && s[1] && (!quote || s[1] == '"' || s[1] == '\\')) {
+			*w++ = *++s;
+			continue;
+		}
+		if (quote == '"') {
+			if (*s == '"')
+				quote = 0;
+			else
+				*w++ = *s;
+			continue;
+		}
+		if (*s == '"' || *s == '\'') {
 			quote = *s;
 			continue;
-		} else if (*s == ' ' || *s == '\t' || *s == '\n') {
+		}
+		if (*s == ' ' || *s == '\t' || *s == '\n') {
 			s++;
 			break;
 		}

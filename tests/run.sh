@@ -8,6 +8,7 @@
 #         with 1, 2 and 4 CPUs, and with the cooperative scheduler
 #  boot   images booted on linuxu and QEMU: console output and exit status
 #  recovery crashes of every kind, repeated, on linuxu and QEMU (tests/recovery/)
+#  software real programs from Debian's sources, unmodified (tests/software/)
 #  build  image size, module selection
 #  shell  scripted terminal sessions (tests/shell/)
 #  storage FAT12/16/32 images made by mkfs.fat and mtools read and written
@@ -20,7 +21,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-tiers=${*:-unit build ktest boot recovery shell storage net fuzz}
+tiers=${*:-unit build ktest boot recovery software shell storage net fuzz}
 passed=0
 failed=0
 LOGDIR=build/tests
@@ -95,6 +96,9 @@ run_boot() {
 		boot_case "$plat-exit-code" $plat crash 7 exit 7 -- '^crash: exit$'
 		boot_case "$plat-argv" $plat crash 0 args "with space" -- \
 			'^argv\[0\]=<crash>$' '^argv\[2\]=<with space>$'
+		boot_case "$plat-argv-quoting" $plat crash 0 args "it's" 'say "hi"' 'back\slash' '' -- \
+			"^argv\\[2\\]=<it's>$" '^argv\[3\]=<say "hi">$' '^argv\[4\]=<back\\slash>$' \
+			'^argv\[5\]=<>$'
 		boot_case "$plat-panic" $plat crash 125 panic -- \
 			'^PANIC: requested by the test \(7\)$' '#[0-9]+ 0x[0-9a-f]+ crash_panic\+0x' \
 			'#[0-9]+ 0x[0-9a-f]+ main\+0x'
@@ -224,6 +228,15 @@ run_recovery() {
 	done
 }
 
+# Real programs from Debian's sources, built unmodified: each
+# tests/software/*.sh builds its example and checks what it does.
+run_software() {
+	local f
+	for f in tests/software/*.sh; do
+		[ -e "$f" ] && . "$f"
+	done
+}
+
 run_fuzz() {
 	local log=$LOGDIR/fuzz.log status
 	tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" >"$log" 2>&1
@@ -270,6 +283,7 @@ for tier in $tiers; do
 	ktest) run_ktest ;;
 	boot) run_boot ;;
 	recovery) run_recovery ;;
+	software) run_software ;;
 	build) run_build ;;
 	shell) run_shell ;;
 	storage) run_storage ;;

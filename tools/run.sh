@@ -132,13 +132,14 @@ kvm_usable() {
 	return 0
 }
 
-# The kernel command line is one string: quote the arguments that hold
-# spaces so the kernel splits it back into the same words.
+# The kernel command line is one string, split by the kernel as a shell
+# splits words: an argument with blanks, quotes or backslashes goes in
+# single quotes (a quote inside as '\'').
 cmdline() {
-	local out="" a
+	local out="" a q="'"
 	for a in "$@"; do
 		case $a in
-		"" | *[[:space:]]*) [[ $a == *'"'* ]] && a="'$a'" || a="\"$a\"" ;;
+		"" | *[[:space:]\'\"\\]*) a="'${a//$q/$q\\$q$q}'" ;;
 		esac
 		out+="${out:+ }$a"
 	done

@@ -530,22 +530,30 @@ static void find_hwcaps(long *sp)
 }
 
 /* The host's argv becomes the kernel command line, quoted so that the
- * kernel splits it back into the same words. */
+ * kernel splits it back into the same words (kernel/cmdline.c): an
+ * argument with blanks, quotes or backslashes goes in single quotes, a
+ * quote inside it as '\''. */
 static void build_cmdline(int argc, char **argv)
 {
-	size_t n = 0;
+	size_t n = 0, room = sizeof(cmdline) - 8;
 
-	for (int i = 1; i < argc && n < sizeof(cmdline) - 4; i++) {
+	for (int i = 1; i < argc && n < room; i++) {
 		const char *a = argv[i];
-		int quote = !*a || strpbrk(a, " \t'") != NULL;
+		int quote = !*a || strpbrk(a, " \t\n'\"\\") != NULL;
 		if (n)
 			cmdline[n++] = ' ';
 		if (quote)
-			cmdline[n++] = '"';
-		for (; *a && n < sizeof(cmdline) - 3; a++)
-			cmdline[n++] = *a;
+			cmdline[n++] = '\'';
+		for (; *a && n < room; a++) {
+			if (*a == '\'' && quote) {
+				memcpy(cmdline + n, "'\\''", 4);
+				n += 4;
+			} else {
+				cmdline[n++] = *a;
+			}
+		}
 		if (quote)
-			cmdline[n++] = '"';
+			cmdline[n++] = '\'';
 	}
 	cmdline[n] = '\0';
 }
