@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <kernel/compiler.h>
 #include <kernel/file.h>
+#include <kernel/flock.h>
 #include <kernel/mm.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
@@ -40,6 +42,8 @@ void file_get(struct file *f)
 void file_put(struct file *f)
 {
 	if (f && __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		if (IS_ENABLED(CONFIG_FS) && f->flocked)
+			flock_release(f);
 		if (f->ops->release)
 			f->ops->release(f);
 		mm_free(f);
@@ -185,6 +189,11 @@ static long sys_fcntl(long fd, long cmd, long arg)
 		break;
 	case F_SETFL: /* only these may change, as on Linux */
 		f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) | (arg & (O_APPEND | O_NONBLOCK));
+		break;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		r = IS_ENABLED(CONFIG_FS) ? file_lock_fcntl(f, (int)cmd, (void *)arg) : -EINVAL;
 		break;
 	default:
 		r = -EINVAL;

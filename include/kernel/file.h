@@ -56,6 +56,7 @@ struct file {
 	int dir_dots;	/* "." and ".." already listed */
 	void *priv;	/* the kind's */
 	uint64_t id;	/* unique over the run: names this file, not its descriptor */
+	int flocked;	/* flock() was called on it: release its lock at the end */
 };
 
 /* A new file with one reference, or NULL (out of memory). */

@@ -1,0 +1,83 @@
+/* POSIX behaviours that ordinary programs rely on, checked on a FAT disk:
+ * file locks (fcntl record locks, flock), with Linux's semantics for a
+ * process that is alone on its system. Prints [PASS]/[FAIL] lines and
+ * "posix_test: ok". */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+static int failed;
+
+#define CHECK(name, cond)                                                                          \
+	do {                                                                                       \
+		if (cond) {                                                                        \
+			printf("[PASS] posix.%s\n", name);                                         \
+		} else {                                                                           \
+			printf("[FAIL] posix.%s: %s (errno %d)\n", name, #cond, errno);            \
+			failed++;                                                                  \
+		}                                                                                  \
+	} while (0)
+
+static void record_locks(void)
+{
+	int fd = open("/locks.db", O_RDWR | O_CREAT, 0644);
+	struct flock l = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 100};
+
+	CHECK("record_lock_granted", fcntl(fd, F_SETLK, &l) == 0);
+	CHECK("record_lock_again_in_the_same_process", fcntl(fd, F_SETLKW, &l) == 0);
+	l.l_type = F_RDLCK;
+	CHECK("record_lock_query_finds_no_other_process",
+	      fcntl(fd, F_GETLK, &l) == 0 && l.l_type == F_UNLCK);
+	l.l_type = 42;
+	CHECK("record_lock_bad_type", fcntl(fd, F_SETLK, &l) == -1 && errno == EINVAL);
+	CHECK("record_lock_bad_pointer", fcntl(fd, F_SETLK, (void *)1) == -1 && errno == EFAULT);
+	l.l_type = F_UNLCK;
+	CHECK("record_unlock", fcntl(fd, F_SETLK, &l) == 0);
+	close(fd);
+}
+
+static int held_fd;
+
+static void *release_later(void *arg)
+{
+	(void)arg;
+	usleep(20000);
+	close(held_fd);
+	return NULL;
+}
+
+static void flock_locks(void)
+{
+	int a = open("/locks.db", O_RDWR), b = open("/locks.db", O_RDWR);
+	pthread_t t;
+
+	CHECK("flock_exclusive", flock(a, LOCK_EX | LOCK_NB) == 0);
+	CHECK("flock_other_description_conflicts",
+	      flock(b, LOCK_SH | LOCK_NB) == -1 && errno == EWOULDBLOCK);
+	CHECK("flock_downgrade_to_shared", flock(a, LOCK_SH) == 0);
+	CHECK("flock_shared_with_shared", flock(b, LOCK_SH | LOCK_NB) == 0);
+	CHECK("flock_upgrade_blocked_by_shared",
+	      flock(a, LOCK_EX | LOCK_NB) == -1 && errno == EWOULDBLOCK);
+	CHECK("flock_unlock", flock(b, LOCK_UN) == 0 && flock(a, LOCK_EX | LOCK_NB) == 0);
+	/* A blocked flock() waits for the holder's close, not a timer. */
+	held_fd = a;
+	pthread_create(&t, NULL, release_later, NULL);
+	CHECK("flock_waits_for_the_close", flock(b, LOCK_EX) == 0);
+	pthread_join(t, NULL);
+	CHECK("flock_bad_operation", flock(b, 77) == -1 && errno == EINVAL);
+	CHECK("flock_bad_descriptor", flock(999, LOCK_SH) == -1 && errno == EBADF);
+	close(b);
+	CHECK("flock_file_removed", unlink("/locks.db") == 0);
+}
+
+int main(void)
+{
+	record_locks();
+	flock_locks();
+	printf("posix_test: %s\n", failed ? "FAILED" : "ok");
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,16 @@
+# POSIX behaviours ordinary programs rely on (tests/apps/posix_test): file
+# locks with Linux's semantics for a lone process. On a FAT disk, on
+# linuxu and microvm. Sourced by tests/run.sh (tier software).
+# shellcheck shell=bash
+
+posix_disk=$LOGDIR/posix.img
+for plat in linuxu microvm; do
+	rm -f "$posix_disk"
+	mkfs.fat -C -F 16 "$posix_disk" 16384 >/dev/null
+	build posix-$plat MACHINE=$([ $plat = linuxu ] && echo linuxu || echo qemu) \
+		APP=posix_test || continue
+	DISK=$posix_disk boot_case "$plat-posix" $plat posix_test 0 -- \
+		'^\[PASS\] posix\.flock_waits_for_the_close$' '^posix_test: ok$'
+	log=$LOGDIR/boot-$plat-posix.log.txt
+	[ -f "$log" ] && count_lines "$plat: " "$log"
+done
