@@ -10,7 +10,8 @@
  * hand-over an ordinary exit does); files it opened; the C library's
  * stdio locks it held; robust and priority-inheritance mutexes (their
  * waiters see EOWNERDEAD); waits and timers (it is running, so it is in
- * none). Plain mutexes record no owner and cannot be given back.
+ * none). Every mutex records its owner (lib/musl/patches), so all are
+ * given back; FILEs it opened are dropped, their buffers with them.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -187,10 +188,44 @@ static void unlock_file_of(FILE *f, int tid)
 	}
 }
 
+FILE **__ofl_lock(void); /* the C library's open-file list, under its lock */
+void __ofl_unlock(void);
+
+/* The FILEs @tid opened (fopen, fdopen, fmemopen, open_memstream: their
+ * memory is in its heap, which goes back whole at its last switch) leave
+ * the C library's open-file list, or the next fopen() reuses the address
+ * and fflush(NULL) and exit() loop on the list. Data still buffered in
+ * them is dropped: flushing would run stdio code on a structure the crash
+ * may have left half-updated, and a crashed process loses its buffers on
+ * Linux too. What reached write() stays; the descriptors are closed by
+ * fd_close_owned(). */
+static void drop_files_of(int tid)
+{
+	FILE **head = __ofl_lock();
+	int n = 0;
+
+	for (FILE *f = *head, *next; f && n < 100000; f = next, n++) {
+		FILE **fprev = (FILE **)((char *)f + MUSL_FILE_PREV);
+		FILE **fnext = (FILE **)((char *)f + MUSL_FILE_NEXT);
+		next = *fnext;
+		if (mm_owner_of(f) != tid)
+			continue;
+		if (*fprev)
+			*(FILE **)((char *)*fprev + MUSL_FILE_NEXT) = next;
+		if (next)
+			*(FILE **)((char *)next + MUSL_FILE_PREV) = *fprev;
+		if (*head == f)
+			*head = next;
+		*fprev = *fnext = NULL;
+	}
+	__ofl_unlock();
+}
+
 /* Called by the dying thread itself. The files it flockfile()d are on a
  * list in its thread block, which the C library's thread exit would mark
  * orphaned (locked for good): they are unlocked and the list emptied
- * first. The standard streams may also be held by a printf in progress. */
+ * first. The standard streams may also be held by a printf in progress.
+ * Then the FILEs it opened are dropped (a killed thread's too). */
 void release_stdio_locks(int tid)
 {
 	struct thread *t = current_thread();
@@ -202,6 +237,7 @@ void release_stdio_locks(int tid)
 	unlock_file_of(stdin, tid);
 	unlock_file_of(stdout, tid);
 	unlock_file_of(stderr, tid);
+	drop_files_of(tid);
 }
 
 /* Where a crashed thread continues, on a clean stack, interrupts on. */
