@@ -37,6 +37,7 @@ static spinlock_t ring_lock = SPINLOCK_INIT;
 extern char __libc[]; /* the C library's global state, seen through offsets */
 
 int fault_thread_start_replacement(struct thread *t, int *new_tid);
+__attribute__((noreturn)) void thread_restart_in_place(struct thread *t);
 
 /* Full console reports for the first faults and then every hundredth: a
  * thread crashing in a loop must not bury the console (each byte of it a
@@ -240,7 +241,10 @@ void release_stdio_locks(int tid)
 	drop_files_of(tid);
 }
 
-/* Where a crashed thread continues, on a clean stack, interrupts on. */
+/* Where a crashed thread continues, on a clean stack, interrupts on. A
+ * pthread_create() thread that its policy restarts goes on here, in place
+ * (same thread, same pthread_t); a thread_spawn() one is replaced by a new
+ * thread and ends. */
 static __attribute__((noreturn, used)) void fault_thread_exit(void)
 {
 	struct cpu *c = this_cpu();
@@ -254,7 +258,9 @@ static __attribute__((noreturn, used)) void fault_thread_exit(void)
 	fd_close_owned(t->tid);
 	futex_exit_release(t);
 	int r2 = fault_thread_start_replacement(t, &new_tid);
-	if (r2 > 0)
+	if (r2 == 2)
+		set_action(r, "restarted in place #%d", t->restarts + 1);
+	else if (r2 > 0)
 		set_action(r, "restarted as %d", new_tid);
 	else if (r2 == 0)
 		set_action(r, "ended", 0);
@@ -266,6 +272,8 @@ static __attribute__((noreturn, used)) void fault_thread_exit(void)
 	if (r->seq < 8 || r->seq % 100 == 0)
 		kprintf("fault #%llu: thread %d (%s) %s\n", (unsigned long long)r->seq, t->tid,
 			t->name, r->action);
+	if (r2 == 2)
+		thread_restart_in_place(t);
 	pthread_exit(THREAD_EXIT_CRASHED);
 }
 
