@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <musl_offsets.h>
 #include <kernel/fault.h>
@@ -199,8 +200,8 @@ void __ofl_unlock(void);
  * them is dropped: flushing would run stdio code on a structure the crash
  * may have left half-updated, and a crashed process loses its buffers on
  * Linux too. What reached write() stays; the descriptors are closed by
- * fd_close_owned(). */
-static void drop_files_of(int tid)
+ * fd_close_owned(). A killed thread's FILEs go the same way. */
+static void drop_files_of(int tid, int heap_released)
 {
 	FILE **head = __ofl_lock();
 	int n = 0;
@@ -218,6 +219,10 @@ static void drop_files_of(int tid)
 		if (*head == f)
 			*head = next;
 		*fprev = *fnext = NULL;
+		/* A killed thread's heap is handed on, not released: its
+		 * FILEs (each one allocation, the FILE first) go now. */
+		if (!heap_released)
+			free(f);
 	}
 	__ofl_unlock();
 }
@@ -238,7 +243,7 @@ void release_stdio_locks(int tid)
 	unlock_file_of(stdin, tid);
 	unlock_file_of(stdout, tid);
 	unlock_file_of(stderr, tid);
-	drop_files_of(tid);
+	drop_files_of(tid, t->crashed);
 }
 
 /* Where a crashed thread continues, on a clean stack, interrupts on. A

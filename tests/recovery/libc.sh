@@ -27,6 +27,9 @@ recovery_libc_on() { # PLAT CYCLES SMP
 	else
 		fail "$plat-libc-file: fsck.fat -n" "see $LOGDIR/recovery_libc-$plat.fsck"
 	fi
+	DISK=$disk boot_case "$plat-libc-file-kill" "$plat" recovery_libc 0 file-kill "$n" -- \
+		"^recovery_libc: file-kill: $n threads killed holding FILEs \(disk yes\)" \
+		'^recovery_libc: file-kill ok$'
 	for kind in normal recursive errorcheck robust pi; do
 		SMP=$smp boot_case "$plat-libc-mutex-$kind" "$plat" recovery_libc 0 mutex $kind "$n" -- \
 			"^recovery_libc: mutex $kind: $n owners crashed" '^recovery_libc: mutex ok$'
