@@ -10,11 +10,13 @@
  * hand-over an ordinary exit does); files it opened; the C library's
  * stdio locks it held; robust and priority-inheritance mutexes (their
  * waiters see EOWNERDEAD); waits and timers (it is running, so it is in
- * none). Plain mutexes record no owner and cannot be given back.
+ * none). Every mutex records its owner (lib/musl/patches), so all are
+ * given back; FILEs it opened are dropped, their buffers with them.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <musl_offsets.h>
 #include <kernel/fault.h>
@@ -36,6 +38,7 @@ static spinlock_t ring_lock = SPINLOCK_INIT;
 extern char __libc[]; /* the C library's global state, seen through offsets */
 
 int fault_thread_start_replacement(struct thread *t, int *new_tid);
+__attribute__((noreturn)) void thread_restart_in_place(struct thread *t);
 
 /* Full console reports for the first faults and then every hundredth: a
  * thread crashing in a loop must not bury the console (each byte of it a
@@ -197,10 +200,48 @@ static void unlock_file_of(FILE *f, int tid)
 	}
 }
 
+FILE **__ofl_lock(void); /* the C library's open-file list, under its lock */
+void __ofl_unlock(void);
+
+/* The FILEs @tid opened (fopen, fdopen, fmemopen, open_memstream: their
+ * memory is in its heap, which goes back whole at its last switch) leave
+ * the C library's open-file list, or the next fopen() reuses the address
+ * and fflush(NULL) and exit() loop on the list. Data still buffered in
+ * them is dropped: flushing would run stdio code on a structure the crash
+ * may have left half-updated, and a crashed process loses its buffers on
+ * Linux too. What reached write() stays; the descriptors are closed by
+ * fd_close_owned(). A killed thread's FILEs go the same way. */
+static void drop_files_of(int tid, int heap_released)
+{
+	FILE **head = __ofl_lock();
+	int n = 0;
+
+	for (FILE *f = *head, *next; f && n < 100000; f = next, n++) {
+		FILE **fprev = (FILE **)((char *)f + MUSL_FILE_PREV);
+		FILE **fnext = (FILE **)((char *)f + MUSL_FILE_NEXT);
+		next = *fnext;
+		if (mm_owner_of(f) != tid)
+			continue;
+		if (*fprev)
+			*(FILE **)((char *)*fprev + MUSL_FILE_NEXT) = next;
+		if (next)
+			*(FILE **)((char *)next + MUSL_FILE_PREV) = *fprev;
+		if (*head == f)
+			*head = next;
+		*fprev = *fnext = NULL;
+		/* A killed thread's heap is handed on, not released: its
+		 * FILEs (each one allocation, the FILE first) go now. */
+		if (!heap_released)
+			free(f);
+	}
+	__ofl_unlock();
+}
+
 /* Called by the dying thread itself. The files it flockfile()d are on a
  * list in its thread block, which the C library's thread exit would mark
  * orphaned (locked for good): they are unlocked and the list emptied
- * first. The standard streams may also be held by a printf in progress. */
+ * first. The standard streams may also be held by a printf in progress.
+ * Then the FILEs it opened are dropped (a killed thread's too). */
 void release_stdio_locks(int tid)
 {
 	struct thread *t = current_thread();
@@ -212,9 +253,13 @@ void release_stdio_locks(int tid)
 	unlock_file_of(stdin, tid);
 	unlock_file_of(stdout, tid);
 	unlock_file_of(stderr, tid);
+	drop_files_of(tid, t->crashed);
 }
 
-/* Where a crashed thread continues, on a clean stack, interrupts on. */
+/* Where a crashed thread continues, on a clean stack, interrupts on. A
+ * pthread_create() thread that its policy restarts goes on here, in place
+ * (same thread, same pthread_t); a thread_spawn() one is replaced by a new
+ * thread and ends. */
 static __attribute__((noreturn, used)) void fault_thread_exit(void)
 {
 	struct cpu *c = this_cpu();
@@ -228,7 +273,9 @@ static __attribute__((noreturn, used)) void fault_thread_exit(void)
 	fd_close_owned(t->tid);
 	futex_exit_release(t);
 	int r2 = fault_thread_start_replacement(t, &new_tid);
-	if (r2 > 0)
+	if (r2 == 2)
+		set_action(r, "restarted in place #%d", t->restarts + 1);
+	else if (r2 > 0)
 		set_action(r, "restarted as %d", new_tid);
 	else if (r2 == 0)
 		set_action(r, "ended", 0);
@@ -240,6 +287,8 @@ static __attribute__((noreturn, used)) void fault_thread_exit(void)
 	if (r->seq < 8 || r->seq % 100 == 0)
 		kprintf("fault #%llu: thread %d (%s) %s\n", (unsigned long long)r->seq, t->tid,
 			t->name, r->action);
+	if (r2 == 2)
+		thread_restart_in_place(t);
 	pthread_exit(THREAD_EXIT_CRASHED);
 }
 

@@ -7,6 +7,7 @@
 #ifndef KERNEL_THREAD_H
 #define KERNEL_THREAD_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,8 @@ enum thread_state {
 #define THREAD_F_PROTECTED 0x1 /* cannot be killed (idle threads, the terminal) */
 #define THREAD_F_IDLE 0x2
 #define THREAD_F_DETACHED 0x4
+#define THREAD_F_PTHREAD 0x8 /* made by pthread_create(): restarted in place */
+#define THREAD_F_C11 0x10    /* made by thrd_create() */
 
 /* Restart policy after a crash (a CPU exception, panic, assert or abort in
  * the thread). The default, as the original design's thread wrapper:
@@ -43,7 +46,16 @@ enum thread_state {
 #define THREAD_RESTART_NEVER (-1) /* a crash ends the thread, the system goes on */
 #define THREAD_RESTART_ALWAYS (-2)
 
-/* The value thread_join() gets from a thread that crashed. */
+/* A thread made by pthread_create() (or thrd_create()) follows the same
+ * policy. After a crash it starts its routine again with the same
+ * argument as the same thread: same tid, same pthread_t, a fresh thread
+ * block (TLS image, no thread-specific values) and an empty heap. A joiner
+ * waits for its last life: it gets that life's return value, or
+ * THREAD_EXIT_CRASHED when a crash ended it by the policy. The main thread
+ * (tid 1) is never restarted: its crash stops the system. */
+
+/* The value thread_join() and pthread_join() get from a thread that
+ * crashed and was not restarted. */
 #define THREAD_EXIT_CRASHED ((void *)-2l)
 
 /* What thread_spawn() takes. Zero-initialised fields take the defaults. */
@@ -114,6 +126,19 @@ int thread_kill(int tid);
  * timed out ("run TID" in the shell).
  * @retval 0 woken; -ESRCH no such thread; -EINVAL it was not waiting */
 int thread_wake(int tid);
+
+/* Non-portable thread attributes: the restart policy of the threads
+ * pthread_create() makes with @attr. @max: THREAD_RESTART_NEVER (or 0),
+ * THREAD_RESTART_ALWAYS, or at most N restarts, counted within
+ * @window_ms (0: over the thread's life); @backoff_ms: wait before a
+ * restart, doubling each time (at most 1 s). pthread_attr_init() gives the
+ * default, THREAD_RESTART_DEFAULT restarts.
+ * @retval 0 set; EINVAL a bad @max (a positive error, as pthread_attr_*) */
+int pthread_attr_setrestart_np(pthread_attr_t *attr, int max, unsigned window_ms,
+			       unsigned backoff_ms);
+/* @max gets 0 for the default. @retval 0 */
+int pthread_attr_getrestart_np(const pthread_attr_t *attr, int *max, unsigned *window_ms,
+			       unsigned *backoff_ms);
 
 /* "ready", "running", ... */
 const char *thread_state_name(enum thread_state state);

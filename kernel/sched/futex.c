@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <time.h>
+#include <musl_offsets.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -472,48 +473,68 @@ struct robust_list_head {
 	struct robust_list *list_op_pending;
 };
 
-static void robust_release(struct thread *t, struct robust_list *entry, long offset, int pi)
+/* @entry's lock word, if @t owns it, becomes "owner died" (with the
+ * waiters bit kept) and one waiter is woken; a PI lock with waiters goes
+ * straight to the best of them. Whatever the mutex's type: every C-library
+ * mutex records its owner and is on its list (lib/musl/patches). */
+static void robust_release(struct thread *t, struct robust_list *entry, long offset)
 {
 	int *addr = (int *)((char *)entry + offset);
 	int v = __atomic_load_n(addr, __ATOMIC_SEQ_CST);
 
 	if ((v & FUTEX_TID_MASK) != t->tid)
 		return;
-	if (pi) {
-		unsigned long flags = irq_save();
-		spin_lock(&pi_lock);
+	unsigned long flags = irq_save();
+	spin_lock(&pi_lock);
+	int pi = pi_has_waiters(addr, NULL);
+	if (pi)
 		pi_handoff(t, addr, 1);
-		spin_unlock(&pi_lock);
-		irq_restore(flags);
-		return;
-	}
-	__atomic_store_n(addr, (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED, __ATOMIC_SEQ_CST);
-	futex_wake_addr(addr, 1);
+	else
+		__atomic_store_n(addr, (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED, __ATOMIC_SEQ_CST);
+	spin_unlock(&pi_lock);
+	irq_restore(flags);
+	if (!pi)
+		futex_wake_addr(addr, 1);
 }
 
-/* Release what a dying thread still holds of its robust and PI mutexes,
- * as Linux does at thread exit: each is marked owner-died and one waiter
- * woken. The list lives in the thread's memory: walked defensively,
- * bounded against loops. */
+/* The dying thread's list: the one it registered, else the C library's
+ * in its thread block (private mutexes never register it). */
+static struct robust_list_head *robust_head(struct thread *t)
+{
+	if (t->robust_list)
+		return t->robust_list;
+	return t->tls ? (struct robust_list_head *)((char *)t->tls + MUSL_PTHREAD_ROBUST_LIST)
+		      : NULL;
+}
+
+/* Release every mutex a dying thread still holds, as Linux does for robust
+ * ones at thread exit: each is marked owner-died and one waiter woken, who
+ * gets EOWNERDEAD. The list lives in the thread's memory: walked
+ * defensively, bounded against loops, then emptied, so that the C
+ * library's own walk in pthread_exit() finds nothing (it would otherwise
+ * overwrite a lock already handed to a waiter). */
 void futex_exit_release(struct thread *t)
 {
-	struct robust_list_head *head = t->robust_list;
+	struct robust_list_head *head = robust_head(t);
 
 	if (head) {
-		/* Bit 0 of a link says whether the entry it points to is PI. */
+		long off = head->futex_offset ? head->futex_offset : MUSL_MUTEX_LOCK_FROM_NEXT;
+		/* Bit 0 of a link marks a PI entry in Linux's ABI; robust_release()
+		 * finds PI waiters by address instead. */
 		uintptr_t link = (uintptr_t)head->list.next;
 		for (int n = 0; n < 2048; n++) {
 			struct robust_list *e = (struct robust_list *)(link & ~1ul);
 			if (!e || e == &head->list)
 				break;
 			uintptr_t next = (uintptr_t)e->next;
-			robust_release(t, e, head->futex_offset, link & 1);
+			robust_release(t, e, off);
 			link = next;
 		}
 		uintptr_t pend = (uintptr_t)head->list_op_pending;
 		if (pend & ~1ul)
-			robust_release(t, (struct robust_list *)(pend & ~1ul), head->futex_offset,
-				       pend & 1);
+			robust_release(t, (struct robust_list *)(pend & ~1ul), off);
+		head->list.next = &head->list;
+		head->list_op_pending = NULL;
 	}
 	/* PI waiters still boosting it (locks it took outside the list). */
 	unsigned long flags = irq_save();

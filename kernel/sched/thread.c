@@ -29,6 +29,8 @@ static struct thread *all_head;
 static int next_tid = 1;
 static unsigned nthreads;
 
+extern char __libc[]; /* the C library's global state, seen through offsets */
+
 
 /* musl's struct pthread, seen through the offsets its build computed. */
 static inline int musl_detach_state(const struct thread *t)
@@ -144,6 +146,32 @@ void thread_init_boot(void)
 
 /* ------------------------------------------------------------ creation */
 
+/* What pthread_create() hands __clone() (lib/musl/patches): the start
+ * routine, its argument, the attributes (NULL for a C11 thread). */
+struct musl_start_args {
+	void *(*fn)(void *);
+	void *arg;
+	const pthread_attr_t *attr;
+};
+
+/* A pthread_create() thread keeps how to start it again after a crash, and
+ * the restart policy its attributes carry (pthread_attr_setrestart_np). */
+static void note_pthread_start(struct thread *t, const struct musl_start_args *sa)
+{
+	int max = 0;
+	unsigned window = 0, backoff = 0;
+
+	t->user_fn = sa->fn;
+	t->user_arg = sa->arg;
+	t->flags |= THREAD_F_PTHREAD | (sa->attr ? 0 : THREAD_F_C11);
+	if (sa->attr)
+		pthread_attr_getrestart_np(sa->attr, &max, &window, &backoff);
+	t->attr.restart_max = max ? max : THREAD_RESTART_DEFAULT;
+	t->attr.restart_window_ms = window;
+	t->attr.restart_backoff_ms = backoff;
+	t->restart_window_start_ns = plat_time_ns();
+}
+
 /*
  * The C library's thread creation (pthread_create): run fn(arg) on @stack
  * with thread pointer @tls. The attributes of a thread_spawn() in progress
@@ -176,6 +204,8 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 		t->restart_window_start_ns = self->spawn_window_start_ns;
 		t->restart_window_base = self->spawn_window_base;
 	}
+	else if ((flags & CLONE_THREAD) && arg)
+		note_pthread_start(t, arg);
 	if (flags & CLONE_SETTLS)
 		t->tls = tls;
 	if (t->tls && musl_detach_state(t) == MUSL_DT_DETACHED)
@@ -441,8 +471,10 @@ int thread_snapshot(struct thread_info *out, int max)
 }
 
 /* After a crash: start the thread again as its policy says (the crashed
- * one then ends). @retval 1 started (*new_tid set); 0 the policy says no
- * (or it was not made by thread_spawn); -1 the limit is reached */
+ * one then ends, or, made by pthread_create(), goes on in place).
+ * @retval 2 to be restarted in place (thread_restart_in_place); 1 started
+ * (*new_tid set); 0 the policy says no (or nothing to start); -1 the limit
+ * is reached */
 int fault_thread_start_replacement(struct thread *t, int *new_tid)
 {
 	struct thread_attr a = t->attr;
@@ -462,12 +494,69 @@ int fault_thread_start_replacement(struct thread *t, int *new_tid)
 		uint64_t ms = (uint64_t)a.restart_backoff_ms << (restarts < 10 ? restarts : 10);
 		thread_sleep_ms(ms < BACKOFF_MAX_MS ? ms : BACKOFF_MAX_MS);
 	}
+	if (t->flags & THREAD_F_PTHREAD) {
+		t->restart_window_start_ns = window_start;
+		t->restart_window_base = base;
+		return 2;
+	}
 	a.name = t->name;
 	int tid = spawn(&a, t->user_fn, t->user_arg, t->restarts + 1, window_start, base);
 	if (tid < 0)
 		return 0;
 	*new_tid = tid;
 	return 1;
+}
+
+extern size_t __pthread_tsd_size; /* the C library's: 0 without pthread_key_create */
+
+/* The thread block as a new thread has it: the TLS image copied afresh
+ * (.tdata) and zeroed (.tbss), no cleanup handlers (their frames are gone),
+ * no thread-specific values or locale or dlerror buffer (they pointed into
+ * the released heap), cancellation enabled. */
+static void reset_thread_block(struct thread *t)
+{
+	char *tp = t->tls;
+
+	for (char *m = *(char **)(__libc + MUSL_LIBC_TLS_HEAD); m; m = *(char **)m) {
+		char *image = *(char **)(m + MUSL_TLS_MODULE_IMAGE);
+		size_t len = *(size_t *)(m + MUSL_TLS_MODULE_LEN);
+		size_t size = *(size_t *)(m + MUSL_TLS_MODULE_SIZE);
+		char *block = tp - *(size_t *)(m + MUSL_TLS_MODULE_OFFSET);
+		memcpy(block, image, len);
+		memset(block + len, 0, size - len);
+	}
+	*(void **)(tp + MUSL_PTHREAD_CANCELBUF) = NULL;
+	*(unsigned char *)(tp + MUSL_PTHREAD_CANCELDISABLE) = 0;
+	*(unsigned char *)(tp + MUSL_PTHREAD_CANCELASYNC) = 0;
+	*(int *)(tp + MUSL_PTHREAD_CANCEL) = 0;
+	*(int *)(tp + MUSL_PTHREAD_ERRNO_VAL) = 0;
+	*(void **)(tp + MUSL_PTHREAD_LOCALE) = __libc + MUSL_LIBC_GLOBAL_LOCALE;
+	*(void **)(tp + MUSL_PTHREAD_DLERROR_BUF) = NULL;
+	void **tsd = *(void ***)(tp + MUSL_PTHREAD_TSD);
+	if (tsd && __pthread_tsd_size)
+		memset(tsd, 0, __pthread_tsd_size);
+}
+
+/* A crashed pthread_create() thread starts its routine again, as the same
+ * thread (tid and pthread_t): its joiner waits for the last life. What it
+ * held was released by the crash exit; its heap goes back now, and what it
+ * allocates from here on is the new life's. Runs on the crash exit's stack,
+ * near the top of the thread's stack. */
+__attribute__((noreturn)) void thread_restart_in_place(struct thread *t)
+{
+	mm_heap_release_all(&t->heap);
+	mm_heap_init(&t->heap, t->tid);
+	reset_thread_block(t);
+	t->restarts++;
+	t->fault_rec = NULL;
+	t->crashed = 0;
+	t->crashing = 0;
+	void *ret;
+	if (t->flags & THREAD_F_C11)
+		ret = (void *)(uintptr_t)((int (*)(void *))(void *)t->user_fn)(t->user_arg);
+	else
+		ret = t->user_fn(t->user_arg);
+	pthread_exit(ret);
 }
 
 void thread_fault_report(uintptr_t fault_addr)

@@ -163,3 +163,31 @@ const char *thread_state_name(enum thread_state state)
 
 	return (unsigned)state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
+
+/* The restart policy rides in words of pthread_attr_t that the C library
+ * leaves unused (its own fields end at __i[9]); pthread_attr_init() zeroes
+ * them, which reads as the default. pthread_create() passes the attributes
+ * on to __clone(). */
+#define ATTR_RESTART_MAX 10
+#define ATTR_RESTART_WINDOW 11
+#define ATTR_RESTART_BACKOFF 12
+
+int pthread_attr_setrestart_np(pthread_attr_t *attr, int max, unsigned window_ms,
+			       unsigned backoff_ms)
+{
+	if (max < THREAD_RESTART_ALWAYS)
+		return EINVAL;
+	attr->__u.__i[ATTR_RESTART_MAX] = max ? max : THREAD_RESTART_NEVER;
+	attr->__u.__i[ATTR_RESTART_WINDOW] = (int)window_ms;
+	attr->__u.__i[ATTR_RESTART_BACKOFF] = (int)backoff_ms;
+	return 0;
+}
+
+int pthread_attr_getrestart_np(const pthread_attr_t *attr, int *max, unsigned *window_ms,
+			       unsigned *backoff_ms)
+{
+	*max = attr->__u.__i[ATTR_RESTART_MAX];
+	*window_ms = (unsigned)attr->__u.__i[ATTR_RESTART_WINDOW];
+	*backoff_ms = (unsigned)attr->__u.__i[ATTR_RESTART_BACKOFF];
+	return 0;
+}

@@ -141,6 +141,13 @@ patch_tree() {
 	done
 	mkdir -p src/malloc/none
 
+	# Source changes that sed cannot express (README.md says why).
+	for f in "$here"/patches/*.patch; do
+		[ -e "$f" ] || continue
+		patch -p1 --no-backup-if-mismatch <"$f" >>"$log" 2>&1 ||
+			die "patch $(basename "$f") does not apply"
+	done
+
 	if declare -F "arch_patch_$arch" >/dev/null; then
 		"arch_patch_$arch"
 	fi
@@ -217,7 +224,19 @@ void unishyper_offsets(void)
 	DEF(MUSL_PTHREAD_H_ERRNO_VAL, offsetof(struct pthread, h_errno_val));
 	DEF(MUSL_PTHREAD_LOCALE, offsetof(struct pthread, locale));
 	DEF(MUSL_PTHREAD_STDIO_LOCKS, offsetof(struct pthread, stdio_locks));
+	DEF(MUSL_PTHREAD_CANCELDISABLE, offsetof(struct pthread, canceldisable));
+	DEF(MUSL_PTHREAD_CANCELASYNC, offsetof(struct pthread, cancelasync));
+	DEF(MUSL_PTHREAD_CANCELBUF, offsetof(struct pthread, cancelbuf));
+	DEF(MUSL_PTHREAD_DLERROR_BUF, offsetof(struct pthread, dlerror_buf));
+	DEF(MUSL_MUTEX_LOCK_FROM_NEXT,
+	    (long)offsetof(pthread_mutex_t, _m_lock) - (long)offsetof(pthread_mutex_t, _m_next));
+	DEF(MUSL_TLS_MODULE_IMAGE, offsetof(struct tls_module, image));
+	DEF(MUSL_TLS_MODULE_LEN, offsetof(struct tls_module, len));
+	DEF(MUSL_TLS_MODULE_SIZE, offsetof(struct tls_module, size));
+	DEF(MUSL_TLS_MODULE_OFFSET, offsetof(struct tls_module, offset));
 	DEF(MUSL_FILE_LOCK, offsetof(FILE, lock));
+	DEF(MUSL_FILE_PREV, offsetof(FILE, prev));
+	DEF(MUSL_FILE_NEXT, offsetof(FILE, next));
 	DEF(MUSL_FILE_NEXT_LOCKED, offsetof(FILE, next_locked));
 	DEF(MUSL_FILE_MAYBE_WAITERS, MAYBE_WAITERS);
 	DEF(MUSL_DT_EXITED, DT_EXITED);
@@ -341,6 +360,9 @@ main() {
 	fi
 	rm -rf "$out"
 	mv "$stage" "$out"
+	# A copy restored from the cache keeps its old times: make must still
+	# see a new libc.a and link the images again.
+	touch "$out/lib/libc.a"
 	say "done: build/deps/musl-$arch ($hash)"
 }
 
