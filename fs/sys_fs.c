@@ -319,3 +319,8 @@ SYSCALL(umask, sys_umask);
 SYSCALL(utimensat, sys_ignore);
 SYSCALL(chmod, sys_ignore);
 SYSCALL(fchmod, sys_ignore);
+SYSCALL(fchmodat, sys_ignore);
+SYSCALL(chown, sys_ignore);
+SYSCALL(fchown, sys_ignore);
+SYSCALL(lchown, sys_ignore);
+SYSCALL(fchownat, sys_ignore);

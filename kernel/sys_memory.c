@@ -12,6 +12,7 @@
 #include <kernel/compiler.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
+#include <kernel/mmap_file.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <platform.h>
@@ -116,13 +117,13 @@ int mem_is_closed(uintptr_t addr)
 static long sys_mmap(void *addr, size_t len, long prot, long flags, long fd, long off)
 {
 	(void)addr;
-	(void)off;
-	if (!(flags & MAP_ANONYMOUS) || fd != -1)
-		return -ENODEV;
 	if (flags & MAP_FIXED)
 		return -EINVAL; /* one address space: nothing may be placed at will */
 	if (!len || len > (1ul << 40))
 		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS))
+		return IS_ENABLED(CONFIG_FS) ? mmap_file(len, (int)prot, (int)flags, (int)fd, (uint64_t)off)
+					     : -ENODEV;
 	size_t pages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
 	/* Inaccessible mappings are thread stacks in the making: they
 	 * belong to no thread's heap, so that none takes them along. */
@@ -159,6 +160,11 @@ long sys_munmap_region(void *addr, size_t len, int reap_threads)
 
 static long sys_munmap(void *addr, size_t len)
 {
+	if (IS_ENABLED(CONFIG_FS)) {
+		int r = mmap_file_unmap(addr);
+		if (r)
+			return r < 0 ? r : 0;
+	}
 	return sys_munmap_region(addr, len, 1);
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install what building, running and testing Unishyper needs on a Debian
-# machine: QEMU, Kconfig tools, source-package tools, disk-image tools.
+# machine: QEMU, Kconfig tools, source-package tools, disk-image tools,
+# tclsh (SQLite's amalgamation is made by its own build) and the host's
+# sqlite3 (to check the databases the examples write).
 # Idempotent: prints nothing and installs nothing when all is there
 # (with --quiet). Dependencies' sources (musl) are fetched by their own
 # build scripts under lib/.
@@ -27,6 +29,8 @@ needs=(
 	wrk:wrk
 	clang:clang
 	/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
+	tclsh:tcl
+	sqlite3:sqlite3
 )
 
 missing=()
