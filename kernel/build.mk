@@ -20,7 +20,7 @@ cold-srcs += kernel/boot.c kernel/cmdline.c kernel/initcall.c kernel/log.c kerne
 	kernel/sched/thread_ops.c kernel/sched/sys_sched.c kernel/mm/stats.c
 srcs-$(CONFIG_PIPE) += kernel/pipe.c kernel/eventfd.c
 srcs-$(CONFIG_POLL) += kernel/epoll.c
-srcs-$(CONFIG_PROCESS_CALLS) += kernel/sys_resource.c
+srcs-$(CONFIG_PROCESS_CALLS) += kernel/sys_resource.c kernel/sys_cred.c
 srcs-$(CONFIG_FS) += kernel/flock.c kernel/mmap_file.c
 # Kernel sleeping locks, for the modules that have shared state behind one.
 srcs-$(if $(CONFIG_FS)$(CONFIG_PIPE)$(CONFIG_POLL),y) += kernel/kmutex.c

@@ -21,6 +21,16 @@ static long sys_return_zero(void)
 	return 0;
 }
 
+/* The C library applies set*id() and setrlimit() to every thread by running
+ * the change in each one (its __synccall, by signals). Credentials and
+ * limits here belong to the process: one run of the change, by the caller,
+ * applies to all threads. */
+void __synccall(void (*func)(void *), void *ctx);
+void __synccall(void (*func)(void *), void *ctx)
+{
+	func(ctx);
+}
+
 static long sys_getpid(void)
 {
 	return 1;
@@ -78,10 +88,12 @@ static long sys_getrandom(unsigned char *buf, size_t len, unsigned flags)
 
 SYSCALL(exit_group, sys_exit_group);
 SYSCALL(getpid, sys_getpid);
+#ifndef CONFIG_PROCESS_CALLS
 SYSCALL(getuid, sys_return_zero);
 SYSCALL(geteuid, sys_return_zero);
 SYSCALL(getgid, sys_return_zero);
 SYSCALL(getegid, sys_return_zero);
+#endif
 SYSCALL(rt_sigprocmask, sys_return_zero);
 SYSCALL(rt_sigaction, sys_return_zero);
 SYSCALL(kill, sys_kill_self);

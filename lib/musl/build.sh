@@ -69,7 +69,7 @@ arch_patch_x86_64() {
 # The build fails if any other undefined symbol appears.
 kernel_syms="syscall_dispatch malloc free calloc realloc memalign
 	__libc_malloc __libc_calloc __libc_realloc __libc_free
-	__clone __unmapself __syscall_cp_asm __cp_begin __cp_end __cp_cancel"
+	__clone __unmapself __syscall_cp_asm __cp_begin __cp_end __cp_cancel __synccall"
 
 cflags_common="-O2 -g -fno-pic -fno-pie -ffunction-sections -fdata-sections"
 cflags_common+=" -fno-stack-protector -fno-omit-frame-pointer"
@@ -133,6 +133,10 @@ patch_tree() {
 	# Generic fallbacks that cannot work in the kernel: clone.c returns
 	# ENOSYS and __unmapself.c runs the exit path on a 256-byte stack.
 	rm -f src/thread/clone.c src/thread/__unmapself.c
+	# set*id and setrlimit run a change in every thread by signalling
+	# each one; credentials and limits are the process's, so the kernel's
+	# __synccall runs the change once, in the caller.
+	rm -f src/thread/synccall.c
 
 	# The kernel's allocator provides malloc and friends.
 	rm -rf src/malloc/mallocng src/malloc/oldmalloc

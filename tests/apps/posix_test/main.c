@@ -1,12 +1,13 @@
 /* POSIX behaviours that ordinary programs rely on, checked on a FAT disk:
- * file locks (fcntl record locks, flock), with Linux's semantics for a
- * process that is alone on its system. Prints [PASS]/[FAIL] lines and
+ * file locks (fcntl record locks, flock) and credentials, with Linux's
+ * semantics for a process that is alone on its system. Prints [PASS]/[FAIL] lines and
  * "posix_test: ok". */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -74,10 +75,25 @@ static void flock_locks(void)
 	CHECK("flock_file_removed", unlink("/locks.db") == 0);
 }
 
+/* Dropping root: the change holds for the process (musl applies it to
+ * every thread; it must not wait for the kernel's threads), and a user
+ * cannot become root again. */
+static void credentials(void)
+{
+	gid_t list[2] = {100, 101}, got[4];
+
+	CHECK("setgroups_as_root", setgroups(2, list) == 0 && getgroups(4, got) == 2 && got[1] == 101);
+	CHECK("setgid_as_root", setgid(1000) == 0 && getgid() == 1000 && getegid() == 1000);
+	CHECK("setuid_as_root", setuid(1000) == 0 && getuid() == 1000 && geteuid() == 1000);
+	CHECK("setuid_back_to_root_refused", setuid(0) == -1 && errno == EPERM && getuid() == 1000);
+	CHECK("setgroups_refused_to_a_user", setgroups(0, NULL) == -1 && errno == EPERM);
+}
+
 int main(void)
 {
 	record_locks();
 	flock_locks();
+	credentials();
 	printf("posix_test: %s\n", failed ? "FAILED" : "ok");
 	return failed ? 1 : 0;
 }
