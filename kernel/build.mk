@@ -24,3 +24,4 @@ srcs-$(CONFIG_PROCESS_CALLS) += kernel/sys_resource.c kernel/sys_cred.c
 srcs-$(CONFIG_FS) += kernel/flock.c kernel/mmap_file.c
 # Kernel sleeping locks, for the modules that have shared state behind one.
 srcs-$(if $(CONFIG_FS)$(CONFIG_PIPE)$(CONFIG_POLL),y) += kernel/kmutex.c
+srcs-$(CONFIG_SIGNALS) += kernel/signal.c kernel/itimer.c

@@ -16,7 +16,7 @@ static long sys_exit_group(long status)
 	kernel_exit((int)status);
 }
 
-static long sys_return_zero(void)
+static __attribute__((unused)) long sys_return_zero(void)
 {
 	return 0;
 }
@@ -36,7 +36,7 @@ static long sys_getpid(void)
 	return 1;
 }
 
-static long sys_kill_self(long pid_or_tid, long sig)
+static __attribute__((unused)) long sys_kill_self(long pid_or_tid, long sig)
 {
 	(void)pid_or_tid;
 	if (sig == 0)
@@ -47,7 +47,7 @@ static long sys_kill_self(long pid_or_tid, long sig)
 	return 0; /* other signals have no handler to run: ignored */
 }
 
-static long sys_tgkill(long tgid, long tid, long sig)
+static __attribute__((unused)) long sys_tgkill(long tgid, long tid, long sig)
 {
 	(void)tgid;
 	return sys_kill_self(tid, sig);
@@ -94,10 +94,12 @@ SYSCALL(geteuid, sys_return_zero);
 SYSCALL(getgid, sys_return_zero);
 SYSCALL(getegid, sys_return_zero);
 #endif
+#ifndef CONFIG_SIGNALS
 SYSCALL(rt_sigprocmask, sys_return_zero);
 SYSCALL(rt_sigaction, sys_return_zero);
 SYSCALL(kill, sys_kill_self);
 SYSCALL(tkill, sys_kill_self);
 SYSCALL(tgkill, sys_tgkill);
+#endif
 SYSCALL(uname, sys_uname);
 SYSCALL(getrandom, sys_getrandom);

@@ -87,14 +87,16 @@ static long sys_nanosleep(const struct timespec *req, struct timespec *rem)
 
 /* No signals reach a thread, so pause() waits for ever (or for a kill,
  * which every sleep notices). */
-static long sys_pause(void)
+static __attribute__((unused)) long sys_pause(void)
 {
 	for (;;)
 		thread_sleep_ms(3600 * 1000);
 	return 0;
 }
 
+#ifndef CONFIG_SIGNALS
 SYSCALL(pause, sys_pause);
+#endif
 SYSCALL(clock_gettime, sys_clock_gettime);
 SYSCALL(clock_getres, sys_clock_getres);
 SYSCALL(clock_nanosleep, sys_clock_nanosleep);

@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <kernel/log.h>
 #include <kernel/panic.h>
+#include <kernel/compiler.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/syscall.h>
 
 #define SYSCALL_TABLE_SIZE 512
@@ -44,14 +46,31 @@ static void check_killed(void)
 		thread_die_killed();
 }
 
+/* The outermost call ends: handlers of signals that arrived run now
+ * (include/kernel/signal.h). @retval 1 restart an -EINTR call */
+static int leaving_kernel(long r)
+{
+	int restart = signal_deliver();
+
+	return restart && r == -EINTR;
+}
+
 long syscall_dispatch(long n, long a1, long a2, long a3, long a4, long a5, long a6)
 {
+	struct cpu *c = this_cpu();
+	struct thread *t = c && !c->in_irq ? c->current : NULL;
 	long r;
 
+again:
+	if (t)
+		t->in_syscall++;
 	if (__builtin_expect((unsigned long)n < SYSCALL_TABLE_SIZE && syscall_table[n] != 0, 1))
 		r = syscall_table[n](a1, a2, a3, a4, a5, a6);
 	else
 		r = syscall_unknown(n);
+	if (t && !--t->in_syscall && IS_ENABLED(CONFIG_SIGNALS) &&
+	    __builtin_expect(signal_deliverable(t), 0) && leaving_kernel(r))
+		goto again;
 	check_killed();
 	return r;
 }

@@ -87,6 +87,14 @@ struct thread {
 	struct thread *all_next, *all_prev, *hash_next;
 	struct mm_heap heap;
 	unsigned klocks; /* kernel sleeping locks held (include/kernel/kmutex.h) */
+	/* Signals (kernel/signal.c): bit n-1 stands for signal n. */
+	uint64_t sig_pending, sig_blocked;
+	uint64_t sig_saved_blocked; /* rt_sigsuspend: restored after delivery */
+	int sig_suspended;
+	unsigned in_syscall;	    /* nesting of syscall_dispatch() */
+	void *sig_altstack;	    /* sigaltstack(): base, size, flags */
+	size_t sig_altsize;
+	int sig_altflags;
 };
 
 /* Per-CPU state; %gs (or the platform's equivalent) points at it. */

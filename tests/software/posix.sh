@@ -1,5 +1,5 @@
 # POSIX behaviours ordinary programs rely on (tests/apps/posix_test): file
-# locks with Linux's semantics for a lone process. On a FAT disk, on
+# locks, signals and credentials with Linux's semantics for a lone process. On a FAT disk, on
 # linuxu and microvm. Sourced by tests/run.sh (tier software).
 # shellcheck shell=bash
 
@@ -13,4 +13,6 @@ for plat in linuxu microvm; do
 		'^\[PASS\] posix\.flock_waits_for_the_close$' '^posix_test: ok$'
 	log=$LOGDIR/boot-$plat-posix.log.txt
 	[ -f "$log" ] && count_lines "$plat: " "$log"
+	DISK=$posix_disk boot_case "$plat-posix-sigterm" $plat posix_test 125 term -- \
+		'^terminated by signal 15 \(Terminated\)$'
 done

@@ -1,27 +1,20 @@
 /* POSIX behaviours that ordinary programs rely on, checked on a FAT disk:
- * file locks (fcntl record locks, flock) and credentials, with Linux's
+ * file locks (fcntl record locks, flock), signals and credentials, with Linux's
  * semantics for a process that is alone on its system. Prints [PASS]/[FAIL] lines and
  * "posix_test: ok". */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <grp.h>
 #include <sys/file.h>
 #include <unistd.h>
 
-static int failed;
+#include "posix_test.h"
 
-#define CHECK(name, cond)                                                                          \
-	do {                                                                                       \
-		if (cond) {                                                                        \
-			printf("[PASS] posix.%s\n", name);                                         \
-		} else {                                                                           \
-			printf("[FAIL] posix.%s: %s (errno %d)\n", name, #cond, errno);            \
-			failed++;                                                                  \
-		}                                                                                  \
-	} while (0)
+int failed;
 
 static void record_locks(void)
 {
@@ -89,10 +82,17 @@ static void credentials(void)
 	CHECK("setgroups_refused_to_a_user", setgroups(0, NULL) == -1 && errno == EPERM);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "term")) {
+		/* The default action of SIGTERM ends the system, saying so. */
+		raise(SIGTERM);
+		printf("posix_test: still running after SIGTERM\n");
+		return 1;
+	}
 	record_locks();
 	flock_locks();
+	signal_checks();
 	credentials();
 	printf("posix_test: %s\n", failed ? "FAILED" : "ok");
 	return failed ? 1 : 0;
