@@ -54,15 +54,27 @@ static uint8_t fault_stack[65536] __attribute__((aligned(16)));
 
 /* ------------------------------------------------------------- console */
 
-void plat_console_write(const char *buf, size_t len)
+static void host_write_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
-		long n = host_syscall(HOST_WRITE, 1, buf, len);
+		long n = host_syscall(HOST_WRITE, fd, buf, len);
 		if (n <= 0)
-			return; /* stdout gone: nothing sensible left to do */
+			return; /* the descriptor is gone: nothing sensible left to do */
 		buf += n;
 		len -= n;
 	}
+}
+
+void plat_console_write(const char *buf, size_t len)
+{
+	host_write_all(1, buf, len);
+}
+
+/* The kernel's messages go where a Linux program's diagnostics go: the
+ * application's standard output stays its own. */
+void plat_log_write(const char *buf, size_t len)
+{
+	host_write_all(2, buf, len);
 }
 
 long plat_console_read(char *buf, size_t len)
@@ -562,7 +574,7 @@ void linuxu_start(long *sp, uint64_t boot_cycles)
 				       0x22 | 0x4000 /* PRIVATE|ANON|NORESERVE */, -1, 0);
 	if ((long)memory < 0 && (long)memory > -4096) {
 		static const char msg[] = "linuxu: cannot map the kernel's memory\n";
-		plat_console_write(msg, sizeof(msg) - 1);
+		plat_log_write(msg, sizeof(msg) - 1);
 		plat_poweroff(EXIT_PANIC);
 	}
 	kernel_start(boot_cycles);
