@@ -19,3 +19,14 @@ plat_stdout_clean() {
 }
 
 build hello-linuxu MACHINE=linuxu APP=hello_world && plat_stdout_clean
+
+# A thread that overflows its stack while timer interrupts keep coming
+# (linuxu: the host's signal frames): each crash is its own stack
+# overflow; no tick is lost (the system would sleep for ever), no handler
+# runs out of stack (the system would panic). microvm has the same hazard
+# in its interrupt entry (a double fault with interrupts off, which
+# panics): not covered here yet.
+build irqstack-linuxu MACHINE=linuxu APP=recovery_plat_irqstack &&
+	boot_case "plat-linuxu-irq-near-guard" linuxu recovery_plat_irqstack 0 1000 -- \
+		'^fault #1: thread [0-9]+ \(worker\) on CPU [0-9]+: stack overflow at 0x' \
+		'^irqstack: 1000 faults, ' '^irqstack: ok$'
