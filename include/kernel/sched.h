@@ -189,8 +189,11 @@ struct thread *thread_lookup(int tid); /* under threads_lock by the caller or ra
 /* Finish a thread that switched out for the last time (called on the next
  * thread's stack with interrupts off). */
 void thread_finish_exit(struct thread *t);
-/* Create the record of the running boot context (tid 1, "main"). */
-void thread_init_boot(void);
+/* Create the record of the running boot context (tid 1, "main") and a
+ * stack of @stack_size bytes for it, with a guard page below as any
+ * thread's. Returns the top of that stack, for the boot code to move to,
+ * or NULL (no memory: main stays on the boot stack). */
+void *thread_init_boot(size_t stack_size);
 struct thread *thread_alloc(const char *name, int prio, uint64_t affinity);
 void thread_register(struct thread *t);
 

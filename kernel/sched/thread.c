@@ -133,13 +133,20 @@ static void thread_reap_if_done(int tid, struct thread *t)
 		thread_free(t);
 }
 
-void thread_init_boot(void)
+void *thread_init_boot(size_t stack_size)
 {
 	struct thread *t = thread_alloc("main", THREAD_PRIO_DEFAULT, THREAD_CPU_ANY);
+	size_t size = ALIGN_UP(stack_size, MM_PAGE_SIZE);
 
 	BUG_ON(!t);
 	thread_register(t); /* tid 1, as the C library's main thread expects */
 	sched_boot_thread_ready(t);
+	void *stack = sched_stack_alloc(size);
+	if (!stack)
+		return NULL;
+	t->stack = stack;
+	t->stack_size = size;
+	return (char *)stack + size;
 }
 
 /* ------------------------------------------------------------ creation */

@@ -30,3 +30,17 @@ build irqstack-linuxu MACHINE=linuxu APP=recovery_plat_irqstack &&
 	boot_case "plat-linuxu-irq-near-guard" linuxu recovery_plat_irqstack 0 1000 -- \
 		'^fault #1: thread [0-9]+ \(worker\) on CPU [0-9]+: stack overflow at 0x' \
 		'^irqstack: 1000 faults, ' '^irqstack: ok$'
+
+# main() on a thread stack of CONFIG_MAIN_STACK_SIZE (256 KiB) with a guard
+# page: 200 frames of 1 KiB fit; a runaway recursion is a reported stack
+# overflow that stops the system.
+build mainstack-linuxu MACHINE=linuxu APP=recovery_plat_mainstack &&
+	build mainstack-microvm MACHINE=qemu APP=recovery_plat_mainstack &&
+	for plat in linuxu microvm; do
+		boot_case "plat-$plat-main-deep-recursion" $plat recovery_plat_mainstack 0 deep 200 -- \
+			'^mainstack: 200 frames of 1 KiB, twice: ok$'
+		boot_case "plat-$plat-main-stack-overflow" $plat recovery_plat_mainstack 125 runaway -- \
+			'^  thread 1 \(main\) on CPU 0$' \
+			'^  stack overflow: 0x[0-9a-f]+ is in the guard page below its 262144-byte stack$' \
+			'^PANIC: fatal stack overflow$' '#[0-9]+ 0x[0-9a-f]+ recurse\+0x'
+	done
