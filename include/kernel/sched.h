@@ -80,6 +80,8 @@ struct thread {
 	/* What thread_spawn() in this thread is asking __clone() for. */
 	void *(*spawn_fn)(void *);
 	void *spawn_arg;
+	void *spawn_stack; /* its guarded stack, known to the child before it runs */
+	size_t spawn_stack_size;
 	unsigned spawn_restarts, spawn_window_base;
 	uint64_t spawn_window_start_ns;
 

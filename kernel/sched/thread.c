@@ -179,6 +179,8 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 		t->attr.name = NULL;
 		t->user_fn = self->spawn_fn;
 		t->user_arg = self->spawn_arg;
+		t->stack = self->spawn_stack;
+		t->stack_size = self->spawn_stack_size;
 		t->restarts = self->spawn_restarts;
 		t->restart_window_start_ns = self->spawn_window_start_ns;
 		t->restart_window_base = self->spawn_window_base;
@@ -227,22 +229,19 @@ static int spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg,
 	self->spawn_tid = 0;
 	self->spawn_fn = fn;
 	self->spawn_arg = arg;
+	self->spawn_stack = stack;
+	self->spawn_stack_size = size;
 	self->spawn_restarts = restarts;
 	self->spawn_window_base = window_base;
 	self->spawn_window_start_ns = window_start_ns ? window_start_ns : plat_time_ns();
+	/* The new thread owns the stack from its first instruction (__clone):
+	 * it may run, crash and be freed before pthread_create() returns. */
 	int r = pthread_create(&pt, &pa, fn, arg);
 	self->spawn_attr = NULL;
 	if (r) {
 		sched_stack_free(stack, size);
 		return -r;
 	}
-	unsigned long flags = spin_lock_irqsave(&threads_lock);
-	struct thread *t = thread_lookup(self->spawn_tid);
-	if (t && t->tls == pt) {
-		t->stack = stack;
-		t->stack_size = size;
-	}
-	spin_unlock_irqrestore(&threads_lock, flags);
 	return self->spawn_tid;
 }
 
