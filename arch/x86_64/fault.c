@@ -82,12 +82,24 @@ static uintptr_t leaf_return_address(const struct trap_frame *f)
 	return ret;
 }
 
+/* A page fault on a present page broke the page's rights (W^X). */
+static const char *fault_kind(const struct trap_frame *f)
+{
+	if (f->vector == TRAP_PAGE_FAULT && (f->error & 1)) {
+		if (f->error & 16)
+			return "execute of no-exec page";
+		if (f->error & 2)
+			return "write to read-only page";
+	}
+	return arch_trap_name(f->vector);
+}
+
 /* A fault in a thread that can be recovered continues in the kernel's
  * fault exit on a clean stack, with interrupts on (IF in the frame). */
 static int recover_thread(struct trap_frame *f, uint64_t fault_addr)
 {
 	struct fault_info info = {
-		.kind = arch_trap_name(f->vector),
+		.kind = fault_kind(f),
 		.vector = (unsigned)f->vector,
 		.addr = f->vector == TRAP_PAGE_FAULT || f->vector == TRAP_DOUBLE_FAULT ? fault_addr : 0,
 		.pc = f->rip,

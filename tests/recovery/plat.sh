@@ -44,3 +44,18 @@ build mainstack-linuxu MACHINE=linuxu APP=recovery_plat_mainstack &&
 			'^  stack overflow: 0x[0-9a-f]+ is in the guard page below its 262144-byte stack$' \
 			'^PANIC: fatal stack overflow$' '#[0-9]+ 0x[0-9a-f]+ recurse\+0x'
 	done
+
+# W^X: a worker patches a kernel function, writes a constant string, jumps
+# into static, heap and stack data, in turn: each is a recorded fault of
+# the worker, which is restarted; the code and the string stay as they
+# were, fault_count() still counts, the heap is back at its baseline.
+build wx-linuxu MACHINE=linuxu APP=recovery_plat_wx &&
+	build wx-microvm MACHINE=qemu APP=recovery_plat_wx &&
+	for plat in linuxu microvm microvm-smp2; do
+		SMP=$([ $plat = microvm-smp2 ] && echo 2 || echo 1) \
+			boot_case "plat-$plat-wx" "${plat%-smp2}" recovery_plat_wx 0 1000 -- \
+			'^fault #1: thread [0-9]+ \(worker\) on CPU [0-9]+: write to read-only page at 0x' \
+			'^fault #3: thread [0-9]+ \(worker\) on CPU [0-9]+: execute of no-exec page at 0x' \
+			'^wx: 1000 faults in 1000 lives; last 16: 6 writes to read-only, 10 executes of no-exec; fault_count code unchanged; greeting "constant greeting"' \
+			'^wx: ok$'
+	done
