@@ -18,7 +18,23 @@ plat_stdout_clean() {
 	fi
 }
 
+# Binary output: every byte value, and nothing else, on standard output;
+# the application's diagnostic on standard error.
+plat_stdout_binary() {
+	local got=$LOGDIR/plat-stdio.out err=$LOGDIR/plat-stdio.err want=$LOGDIR/plat-stdio.want
+	TIMEOUT=60 tools/run.sh linuxu "$(image_of linuxu recovery_plat_stdio)" >"$got" 2>"$err"
+	python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)))' >"$want"
+	if ! cmp -s "$got" "$want"; then
+		fail "plat linuxu-stdout-binary" "standard output differs from bytes 0..255 (see $got)"
+	elif ! grep -q '^stdio: a diagnostic on standard error$' "$err"; then
+		fail "plat linuxu-stdout-binary" "the diagnostic is not on standard error (see $err)"
+	else
+		pass "plat linuxu-stdout-binary"
+	fi
+}
+
 build hello-linuxu MACHINE=linuxu APP=hello_world && plat_stdout_clean
+build stdio-linuxu MACHINE=linuxu APP=recovery_plat_stdio && plat_stdout_binary
 
 # A thread that overflows its stack while timer interrupts keep coming
 # (linuxu: the host's signal frames): each crash is its own stack
