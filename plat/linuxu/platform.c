@@ -247,10 +247,10 @@ static void host_sigmask(int how, uint64_t mask)
 #define IRQ_RETRY_US 100
 static size_t host_frame_size = 4096; /* AT_MINSIGSTKSZ, the red zone, alignment */
 
-/* The lowest usable address of @t's stack and its size, or 0: the one
- * thread_spawn() gave it, or the one the C library's pthread_create()
- * recorded (known before the thread first runs, unlike t->stack, which
- * its spawner fills in after). */
+/* The lowest usable address of @t's stack and its size, or 0 (the boot
+ * context's host stack): the guarded one thread_spawn() gave it, or the
+ * one the C library's pthread_create() allocated and recorded in its
+ * thread block. */
 static uintptr_t stack_low(const struct thread *t, size_t *size)
 {
 	if (t->stack) {
