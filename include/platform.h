@@ -18,6 +18,13 @@
  * from the first instruction of kernel_start() and from fault handlers. */
 void plat_console_write(const char *buf, size_t len);
 
+/* Write the kernel's own messages (log lines, fault and panic reports) and
+ * the application's standard error. A machine has one console for all;
+ * on linuxu they go to standard error, so that what the application
+ * writes to standard output stays its own (a binary stream piped to
+ * another program). Same rules as plat_console_write(). */
+void plat_log_write(const char *buf, size_t len);
+
 /* Read up to len bytes that the console has already received; never blocks.
  * @retval number of bytes read (0 when none are waiting)
  * @retval -1 the input is closed for good (end of file on linuxu) */

@@ -83,16 +83,31 @@ static int kernel_main(int argc, char **argv, char **envp)
 	return status;
 }
 
+static __attribute__((noreturn)) void start_libc(struct thread *prev)
+{
+	(void)prev;
+	int argc = build_start_vector();
+	__libc_start_main(kernel_main, argc, start_vector, NULL, NULL, NULL);
+	__builtin_unreachable();
+}
+
+/* main() runs on a thread stack like any other, CONFIG_MAIN_STACK_SIZE
+ * bytes with a guard page below, not on the platform's small boot stack:
+ * deep recursion in it is then a stack overflow, reported, instead of
+ * writes into whatever lies next to the boot stack. The boot context is
+ * left for good by a first switch to that stack. */
 void kernel_start(uint64_t boot_cycles)
 {
+	void *boot_sp;
+
 	boot_cycles_start = boot_cycles;
 	sched_early_init();
 	syscall_init();
 	plat_memory_foreach(add_region, NULL);
-	thread_init_boot();
-	int argc = build_start_vector();
-	__libc_start_main(kernel_main, argc, start_vector, NULL, NULL, NULL);
-	__builtin_unreachable();
+	void *top = thread_init_boot(CONFIG_MAIN_STACK_SIZE);
+	if (top)
+		arch_context_switch(&boot_sp, arch_context_init(top, start_libc), current_thread());
+	start_libc(NULL);
 }
 
 /* Linked only with the VFS: everything cached goes to the disk first. */

@@ -1,5 +1,6 @@
-/* Kernel log: format with the C library, write whole lines to the console
- * under a lock so lines from different CPUs do not interleave. */
+/* Kernel log: format with the C library, write whole lines to the log
+ * (plat_log_write: the console, or standard error on linuxu) under a lock
+ * so lines from different CPUs do not interleave. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <kernel/log.h>
@@ -14,7 +15,7 @@ static void console_emit(const char *buf, size_t len)
 {
 	unsigned long flags = spin_lock_irqsave(&console_lock);
 
-	plat_console_write(buf, len);
+	plat_log_write(buf, len);
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
@@ -47,5 +48,5 @@ void kprintf(const char *fmt, ...)
 		n = sizeof(buf) - 1;
 	/* No lock: kprintf serves panic paths, which must not wait on a lock
 	 * that the crashed code may hold. */
-	plat_console_write(buf, n);
+	plat_log_write(buf, n);
 }

@@ -12,10 +12,16 @@
 #include <kernel/uaccess.h>
 #include <platform.h>
 
+/* Standard error is the platform's log stream (on linuxu the host's
+ * standard error): the descriptor opened as 2 at boot says so in priv. */
+#define CONSOLE_STDERR ((void *)2)
+
 static long console_file_write(struct file *f, const void *buf, size_t len)
 {
-	(void)f;
-	plat_console_write(buf, len);
+	if (f->priv == CONSOLE_STDERR)
+		plat_log_write(buf, len);
+	else
+		plat_console_write(buf, len);
 	return len;
 }
 
@@ -71,7 +77,7 @@ static int console_fds_init(void)
 	static const int modes[3] = {O_RDWR, O_RDWR, O_RDWR}; /* as a terminal */
 
 	for (int fd = 0; fd < 3; fd++) {
-		struct file *f = file_alloc(&console_ops, modes[fd], NULL);
+		struct file *f = file_alloc(&console_ops, modes[fd], fd == 2 ? CONSOLE_STDERR : NULL);
 		BUG_ON(!f || fd_install(f, fd, 0) != fd);
 	}
 	return 0;

@@ -57,12 +57,21 @@ void arch_dump_frame(const struct trap_frame *f, uint64_t fault_addr)
  * not start with "push %rbp; mov %rsp,%rbp", %rbp still belongs to its
  * caller, and the return address into the caller is the word at %rsp.
  * Accept it only if it points just after a call instruction. */
+/* Is @addr in the guard page below the running thread's stack? */
+static int in_stack_guard(uintptr_t addr)
+{
+	struct cpu *c = this_cpu();
+	struct thread *t = c ? c->current : NULL;
+
+	return t && t->stack && addr >= (uintptr_t)t->stack - 4096 && addr < (uintptr_t)t->stack;
+}
+
 static uintptr_t leaf_return_address(const struct trap_frame *f)
 {
 	uintptr_t off, ret;
 
-	if (!ksyms_lookup(f->rip, &off))
-		return 0;
+	if (!ksyms_lookup(f->rip, &off) || in_stack_guard(f->rsp))
+		return 0; /* an overflowed stack pointer: nothing to read there */
 	const uint8_t *start = (const uint8_t *)(f->rip - off);
 	if (off >= 4 && start[0] == 0x55 && start[1] == 0x48 && start[2] == 0x89 && start[3] == 0xe5)
 		return 0;
@@ -74,12 +83,24 @@ static uintptr_t leaf_return_address(const struct trap_frame *f)
 	return ret;
 }
 
+/* A page fault on a present page broke the page's rights (W^X). */
+static const char *fault_kind(const struct trap_frame *f)
+{
+	if (f->vector == TRAP_PAGE_FAULT && (f->error & 1)) {
+		if (f->error & 16)
+			return "execute of no-exec page";
+		if (f->error & 2)
+			return "write to read-only page";
+	}
+	return arch_trap_name(f->vector);
+}
+
 /* A fault in a thread that can be recovered continues in the kernel's
  * fault exit on a clean stack, with interrupts on (IF in the frame). */
 static int recover_thread(struct trap_frame *f, uint64_t fault_addr)
 {
 	struct fault_info info = {
-		.kind = arch_trap_name(f->vector),
+		.kind = fault_kind(f),
 		.vector = (unsigned)f->vector,
 		.addr = f->vector == TRAP_PAGE_FAULT || f->vector == TRAP_DOUBLE_FAULT ? fault_addr : 0,
 		.pc = f->rip,
@@ -117,5 +138,6 @@ void arch_fault(struct trap_frame *f, uint64_t fault_addr)
 	if (!loud)
 		arch_dump_frame(f, fault_addr);
 	panic_at(f->rip, leaf_return_address(f), (void *)f->rbp, "fatal %s",
-		 arch_trap_name(f->vector));
+		 in_stack_guard(fault_addr) || in_stack_guard(f->rsp) ? "stack overflow"
+								       : arch_trap_name(f->vector));
 }

@@ -144,3 +144,38 @@ TEST(paging, protect_splits_a_1g_page)
 	EXPECT_EQ(plat_mem_protect((void *)page, PAGE, 1), 0);
 	EXPECT(pte(page, &size) & PTE_P);
 }
+
+/* W^X (x86_paging_protect_image): code read-only and executable, constants
+ * read-only and no-execute, data, heap and the AP trampoline's page (once
+ * every CPU is up) writable and no-execute. */
+#define PTE_NX (1ull << 63)
+static const char wx_constant[] = "read-only";
+static char wx_variable[64];
+
+static int rights_are(uintptr_t va, int writable, int executable)
+{
+	uint64_t size, e = pte(va, &size);
+
+	return (e & PTE_P) && (!!(e & PTE_W)) == writable && (!(e & PTE_NX)) == executable;
+}
+
+TEST(paging, image_is_w_xor_x)
+{
+	uint8_t *heap = mm_pages_alloc(mm_kernel_heap(), 1);
+
+	EXPECT(rights_are((uintptr_t)x86_pte_get, 0, 1));
+	EXPECT(rights_are((uintptr_t)wx_constant, 0, 0));
+	EXPECT(rights_are((uintptr_t)wx_variable, 1, 0));
+	EXPECT(rights_are((uintptr_t)&heap, 1, 0)); /* this thread's stack */
+	EXPECT(heap && rights_are((uintptr_t)heap, 1, 0));
+	EXPECT(rights_are(0x8000, 1, 0));
+	EXPECT_EQ(x86_paging_set_rights((uintptr_t)x86_pte_get & ~(PAGE - 1), PAGE, X86_PAGE_WRITE),
+		  -EINVAL);
+	if (heap) {
+		EXPECT_EQ(x86_paging_set_rights((uintptr_t)heap, PAGE, X86_PAGE_EXEC), 0);
+		EXPECT(rights_are((uintptr_t)heap, 0, 1));
+		EXPECT_EQ(x86_paging_set_rights((uintptr_t)heap, PAGE, X86_PAGE_WRITE), 0);
+		EXPECT(rights_are((uintptr_t)heap, 1, 0));
+		mm_pages_free(heap);
+	}
+}

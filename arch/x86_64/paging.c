@@ -1,8 +1,10 @@
 /* Refinements of the static identity map that entry code switched on: the
- * page at address 0 is left unmapped so that a NULL dereference faults, and
- * plat_mem_protect() takes single pages away (stack guards), splitting the
- * 1 GiB and 2 MiB pages around them on demand. All CPUs share these tables.
- * Tables live in pages of their own (.bss.pagetables, then the heap). */
+ * page at address 0 is left unmapped so that a NULL dereference faults; the
+ * image's code is read-only and everything else no-execute (W^X,
+ * x86_paging_protect_image); plat_mem_protect() takes single pages away
+ * (stack guards), splitting the 1 GiB and 2 MiB pages around them on
+ * demand. All CPUs share these tables. Tables live in pages of their own
+ * (.bss.pagetables, then the heap). */
 #include <errno.h>
 #include <stdint.h>
 #include <arch/smp.h>
@@ -214,6 +216,107 @@ int plat_mem_protect(void *addr, size_t len, int prot)
 				__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
 		x86_tlb_shootdown();
 	}
+out:
+	spin_unlock(&lock);
+	irq_restore(flags);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ W^X */
+
+/* What each page of the identity map may be used for: the image's code is
+ * read and executed, never written (CR0.WP makes that hold in ring 0 too);
+ * its read-only data is only read; everything else (data, the heap and
+ * with it every stack, devices) is read and written, never executed. */
+static uintptr_t wx_text, wx_text_end, wx_ro_end;
+
+enum wx_kind { WX_DATA, WX_TEXT, WX_RODATA, WX_MIXED };
+
+static enum wx_kind wx_kind_of(uintptr_t va, uint64_t size)
+{
+	uintptr_t end = va + size;
+
+	if (end <= wx_text || va >= wx_ro_end)
+		return WX_DATA;
+	if (va >= wx_text && end <= wx_text_end)
+		return WX_TEXT;
+	if (va >= wx_text_end && end <= wx_ro_end)
+		return WX_RODATA;
+	return WX_MIXED;
+}
+
+static void wx_set(uint64_t *e, enum wx_kind k)
+{
+	uint64_t v = *e & ~(PTE_W | PTE_NX);
+
+	if (k == WX_DATA)
+		v |= PTE_W | PTE_NX;
+	else if (k == WX_RODATA)
+		v |= PTE_NX;
+	*e = v;
+}
+
+/* Each present leaf under @table (entries of @size bytes from @base) gets
+ * the rights of what it maps; a large page that maps code and something
+ * else is split first. */
+static void wx_table(uint64_t *table, uint64_t base, uint64_t size)
+{
+	for (uint64_t i = 0; i < 512; i++) {
+		uint64_t *e = &table[i], va = base + i * size;
+		if (!(*e & PTE_P) || va >= VA_LIMIT)
+			continue;
+		int leaf = size == PAGE_4K || (*e & PTE_PS);
+		enum wx_kind k = wx_kind_of(va, size);
+		if (leaf && k != WX_MIXED) {
+			wx_set(e, k);
+			continue;
+		}
+		if (leaf) {
+			if (spares_get(1))
+				panic("paging: no page table for the image's rights");
+			split(e, size == PAGE_1G ? 3 : 2);
+		}
+		wx_table(table_of(*e), va, size / 512);
+	}
+}
+
+void x86_paging_protect_image(uintptr_t text, uintptr_t text_end, uintptr_t rodata_end)
+{
+	BUG_ON((text | text_end | rodata_end) % PAGE_4K || text >= text_end || text_end > rodata_end);
+	unsigned long flags = paging_lock();
+	wx_text = text;
+	wx_text_end = text_end;
+	wx_ro_end = rodata_end;
+	wx_table(table_of(boot_pml4[0]), 0, PAGE_1G);
+	x86_tlb_flush_all();
+	spin_unlock(&lock);
+	irq_restore(flags);
+}
+
+/* The rights of pages outside the image, changed at run time (the AP
+ * trampoline, code that is written and then run): always a step that takes
+ * rights away from every CPU's TLB, as plat_mem_protect() does. */
+int x86_paging_set_rights(uintptr_t va, size_t len, int rights)
+{
+	uintptr_t end = va + len;
+	int ret;
+
+	if ((va | len) % PAGE_4K || end < va || va < PAGE_4K || end > VA_LIMIT ||
+	    (end > wx_text && va < wx_ro_end))
+		return -EINVAL; /* the image's rights are fixed */
+	unsigned long flags = paging_lock();
+	long need = tables_needed(va, end);
+	ret = need < 0 ? (int)need : spares_get(need);
+	if (ret)
+		goto out;
+	for (uintptr_t p = va; p < end; p += PAGE_4K) {
+		uint64_t *e = split_to_4k(p);
+		uint64_t v = *e & ~(PTE_W | PTE_NX);
+		v |= (rights & X86_PAGE_WRITE ? PTE_W : 0) | (rights & X86_PAGE_EXEC ? 0 : PTE_NX);
+		__atomic_store_n(e, v, __ATOMIC_RELEASE);
+	}
+	x86_tlb_flush_all();
+	x86_tlb_shootdown();
 out:
 	spin_unlock(&lock);
 	irq_restore(flags);

@@ -80,6 +80,8 @@ struct thread {
 	/* What thread_spawn() in this thread is asking __clone() for. */
 	void *(*spawn_fn)(void *);
 	void *spawn_arg;
+	void *spawn_stack; /* its guarded stack, known to the child before it runs */
+	size_t spawn_stack_size;
 	unsigned spawn_restarts, spawn_window_base;
 	uint64_t spawn_window_start_ns;
 
@@ -198,8 +200,11 @@ struct thread *thread_lookup(int tid); /* under threads_lock by the caller or ra
 /* Finish a thread that switched out for the last time (called on the next
  * thread's stack with interrupts off). */
 void thread_finish_exit(struct thread *t);
-/* Create the record of the running boot context (tid 1, "main"). */
-void thread_init_boot(void);
+/* Create the record of the running boot context (tid 1, "main") and a
+ * stack of @stack_size bytes for it, with a guard page below as any
+ * thread's. Returns the top of that stack, for the boot code to move to,
+ * or NULL (no memory: main stays on the boot stack). */
+void *thread_init_boot(size_t stack_size);
 struct thread *thread_alloc(const char *name, int prio, uint64_t affinity);
 void thread_register(struct thread *t);
 

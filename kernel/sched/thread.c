@@ -135,13 +135,20 @@ static void thread_reap_if_done(int tid, struct thread *t)
 		thread_free(t);
 }
 
-void thread_init_boot(void)
+void *thread_init_boot(size_t stack_size)
 {
 	struct thread *t = thread_alloc("main", THREAD_PRIO_DEFAULT, THREAD_CPU_ANY);
+	size_t size = ALIGN_UP(stack_size, MM_PAGE_SIZE);
 
 	BUG_ON(!t);
 	thread_register(t); /* tid 1, as the C library's main thread expects */
 	sched_boot_thread_ready(t);
+	void *stack = sched_stack_alloc(size);
+	if (!stack)
+		return NULL;
+	t->stack = stack;
+	t->stack_size = size;
+	return (char *)stack + size;
 }
 
 /* ------------------------------------------------------------ creation */
@@ -200,6 +207,8 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 		t->attr.name = NULL;
 		t->user_fn = self->spawn_fn;
 		t->user_arg = self->spawn_arg;
+		t->stack = self->spawn_stack;
+		t->stack_size = self->spawn_stack_size;
 		t->restarts = self->spawn_restarts;
 		t->restart_window_start_ns = self->spawn_window_start_ns;
 		t->restart_window_base = self->spawn_window_base;
@@ -250,22 +259,19 @@ static int spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg,
 	self->spawn_tid = 0;
 	self->spawn_fn = fn;
 	self->spawn_arg = arg;
+	self->spawn_stack = stack;
+	self->spawn_stack_size = size;
 	self->spawn_restarts = restarts;
 	self->spawn_window_base = window_base;
 	self->spawn_window_start_ns = window_start_ns ? window_start_ns : plat_time_ns();
+	/* The new thread owns the stack from its first instruction (__clone):
+	 * it may run, crash and be freed before pthread_create() returns. */
 	int r = pthread_create(&pt, &pa, fn, arg);
 	self->spawn_attr = NULL;
 	if (r) {
 		sched_stack_free(stack, size);
 		return -r;
 	}
-	unsigned long flags = spin_lock_irqsave(&threads_lock);
-	struct thread *t = thread_lookup(self->spawn_tid);
-	if (t && t->tls == pt) {
-		t->stack = stack;
-		t->stack_size = size;
-	}
-	spin_unlock_irqrestore(&threads_lock, flags);
 	return self->spawn_tid;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <ucontext.h>
+#include <musl_offsets.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>
 #include <kernel/boot.h>
@@ -54,15 +55,27 @@ static uint8_t fault_stack[65536] __attribute__((aligned(16)));
 
 /* ------------------------------------------------------------- console */
 
-void plat_console_write(const char *buf, size_t len)
+static void host_write_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
-		long n = host_syscall(HOST_WRITE, 1, buf, len);
+		long n = host_syscall(HOST_WRITE, fd, buf, len);
 		if (n <= 0)
-			return; /* stdout gone: nothing sensible left to do */
+			return; /* the descriptor is gone: nothing sensible left to do */
 		buf += n;
 		len -= n;
 	}
+}
+
+void plat_console_write(const char *buf, size_t len)
+{
+	host_write_all(1, buf, len);
+}
+
+/* The kernel's messages go where a Linux program's diagnostics go: the
+ * application's standard output stays its own. */
+void plat_log_write(const char *buf, size_t len)
+{
+	host_write_all(2, buf, len);
 }
 
 long plat_console_read(char *buf, size_t len)
@@ -192,10 +205,10 @@ static void irq_run(int which)
 }
 
 /* The end of an interrupt: the scheduler may switch threads right here,
- * inside the signal handler, on the interrupted thread's stack. The
- * signals are installed with SA_NODEFER so that the host does not keep
- * them blocked for the thread switched to; the software flag masks them
- * instead. */
+ * inside the signal handler, on the interrupted thread's stack. The host
+ * keeps the interrupt signals blocked while a handler runs; the handler
+ * unblocks them before this (the thread switched to must take ticks),
+ * when a new one can only be noted: interrupts are still off. */
 static void irq_exit(void)
 {
 	sched_irq_exit();
@@ -214,39 +227,89 @@ void linuxu_irq_replay(void)
 	}
 }
 
-/* A signal handler's body: run now, or note it for later. An interrupt
- * that arrived while this one ran (masked) is replayed before returning,
- * not left until something enables interrupts again. */
 static void host_sigmask(int how, uint64_t mask)
 {
 	host_syscall6(HOST_RT_SIGPROCMASK, how, (long)&mask, 0, 8, 0, 0);
 }
 
-/* SIGALRM is not blocked while its handler runs (SA_NODEFER): the handler
- * may switch threads, and the thread switched to must still take ticks.
- * SIGIO is blocked while its handler runs, because a flood of device
- * signals would otherwise have the host push frame upon frame before the
- * handler's first instruction; the handler unblocks it itself before the
- * switch, when a new one can only be noted (interrupts are still off).
- * Frames can still nest in the few instructions between "interrupts on"
- * and the return: a thread holds at most IRQ_FRAMES_MAX; past that a
- * signal is only noted, and runs at the next enable, tick or idle. */
+#define IRQ_SIGNALS (1ull << (SIGALRM - 1) | (HAVE_DEVICE_IRQS ? 1ull << (SIGIO - 1) : 0))
+
+/* An interrupt handler runs on the interrupted thread's stack, below the
+ * frame the host pushed there (with the CPU's whole vector state: some
+ * kilobytes). The host delivers a signal whose frame does not fit as a
+ * SIGSEGV, and the signal is lost; a handler that runs into the guard page
+ * faults in interrupt context. So a handler runs only when the stack has
+ * room for itself and for one more host frame (a signal arriving once
+ * they are unblocked, which is only noted); otherwise the interrupt waits,
+ * noted, and the timer retries it soon: the thread either returns to
+ * shallower depths or overflows, which is its own fault. */
+#define IRQ_HANDLER_STACK 2048
+#define IRQ_RETRY_US 100
+static size_t host_frame_size = 4096; /* AT_MINSIGSTKSZ, the red zone, alignment */
+
+/* The lowest usable address of @t's stack and its size, or 0 (the boot
+ * context's host stack): the guarded one thread_spawn() gave it, or the
+ * one the C library's pthread_create() allocated and recorded in its
+ * thread block. */
+static uintptr_t stack_low(const struct thread *t, size_t *size)
+{
+	if (t->stack) {
+		*size = t->stack_size;
+		return (uintptr_t)t->stack;
+	}
+	if (t->tls) {
+		uintptr_t top = *(uintptr_t *)((char *)t->tls + MUSL_PTHREAD_STACK);
+		*size = *(size_t *)((char *)t->tls + MUSL_PTHREAD_STACK_SIZE);
+		if (top && *size && *size < top)
+			return top - *size;
+	}
+	return 0;
+}
+
+static int irq_stack_room(const struct thread *t)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	size_t size;
+	uintptr_t lo = stack_low(t, &size);
+
+	if (!lo || sp < lo || sp >= lo + size)
+		return 1; /* not a stack the kernel knows: the host's own */
+	return sp - lo >= host_frame_size + IRQ_HANDLER_STACK;
+}
+
+static void irq_retry_soon(void)
+{
+	struct {
+		long isec, iusec, sec, usec;
+	} it = {0, 0, 0, IRQ_RETRY_US};
+
+	host_syscall(HOST_SETITIMER, 0 /* ITIMER_REAL */, &it, 0);
+}
+
+/* A signal handler's body: run now, or note it for later. An interrupt
+ * that arrived while this one ran (masked) is replayed before returning,
+ * not left until something enables interrupts again. Frames can still
+ * nest in the few instructions between "interrupts on" and the return: a
+ * thread holds at most IRQ_FRAMES_MAX; past that a signal is only noted,
+ * and runs at the next enable, tick or idle. */
 #define IRQ_FRAMES_MAX 2
 
-static void irq_signal(int which, uint64_t unblock)
+static void irq_signal(int which)
 {
 	struct cpu *c = this_cpu();
 	struct thread *t = c ? c->current : NULL;
 
-	if (!linuxu_irq_on || (t && t->irq_frames >= IRQ_FRAMES_MAX)) {
+	if (!linuxu_irq_on || (t && t->irq_frames >= IRQ_FRAMES_MAX) ||
+	    (t && !irq_stack_room(t))) {
 		__atomic_fetch_or(&linuxu_irq_pending, which, __ATOMIC_RELAXED);
+		if (linuxu_irq_on)
+			irq_retry_soon(); /* no room: nothing else would run it */
 		return;
 	}
 	if (t)
 		t->irq_frames++;
 	irq_run(which);
-	if (unblock)
-		host_sigmask(SIG_UNBLOCK, unblock);
+	host_sigmask(SIG_UNBLOCK, IRQ_SIGNALS);
 	irq_exit(); /* may switch threads: t is the one whose stack this is */
 	if (linuxu_irq_pending)
 		linuxu_irq_replay();
@@ -259,7 +322,7 @@ static void on_sigalrm(int sig, siginfo_t *info, void *uc)
 	(void)sig;
 	(void)info;
 	(void)uc;
-	irq_signal(IRQ_TIMER, 0);
+	irq_signal(IRQ_TIMER);
 }
 
 static void on_sigio(int sig, siginfo_t *info, void *uc)
@@ -267,28 +330,49 @@ static void on_sigio(int sig, siginfo_t *info, void *uc)
 	(void)sig;
 	(void)info;
 	(void)uc;
-	irq_signal(IRQ_DEVICE, 1ull << (SIGIO - 1));
+	irq_signal(IRQ_DEVICE);
 }
-
 
 void plat_idle(void)
 {
-	const uint64_t irqs = 1ull << (SIGALRM - 1) | (HAVE_DEVICE_IRQS ? 1ull << (SIGIO - 1) : 0);
-
 	/* Block the interrupt signals while looking at the pending flag, then
 	 * wait with them unblocked in one step: none can fall in between. */
-	host_sigmask(SIG_BLOCK, irqs);
+	host_sigmask(SIG_BLOCK, IRQ_SIGNALS);
 	if (!linuxu_irq_pending) {
 		uint64_t none = 0;
 		host_syscall(HOST_RT_SIGSUSPEND, &none, 8, 0);
 	}
-	host_sigmask(SIG_UNBLOCK, irqs);
+	host_sigmask(SIG_UNBLOCK, IRQ_SIGNALS);
 	int which = __atomic_exchange_n(&linuxu_irq_pending, 0, __ATOMIC_RELAXED);
 	if (which)
 		irq_run(which);
 }
 
 /* ------------------------------------------------------------- faults */
+
+#define HOST_SI_KERNEL 0x80
+
+/* A SIGSEGV the host raised itself (no fault address, stale trap number)
+ * while the thread's stack pointer is within a signal frame of its end:
+ * the host could not push the frame of an interrupt signal there, and
+ * that signal is gone. It is the thread's stack overflow, as on a machine
+ * an interrupt whose frame meets the guard page is; the frame is made to
+ * say so (a write into the guard page). The lost interrupt is marked
+ * pending by the caller (a spurious run of a handler does no harm). */
+static int signal_frame_lost(struct trap_frame *f, uint64_t *addr)
+{
+	struct cpu *c = this_cpu();
+	struct thread *t = c ? c->current : NULL;
+	size_t size;
+	uintptr_t lo = t ? stack_low(t, &size) : 0;
+
+	if (!lo || f->rsp < lo || f->rsp >= lo + host_frame_size + IRQ_HANDLER_STACK)
+		return 0;
+	f->vector = TRAP_PAGE_FAULT;
+	f->error = 6; /* a write, page not present */
+	*addr = lo - 8;
+	return 1;
+}
 
 static void on_fault(int sig, siginfo_t *info, void *ucp)
 {
@@ -302,11 +386,14 @@ static void on_fault(int sig, siginfo_t *info, void *ucp)
 		.error = g[REG_ERR], .rip = g[REG_RIP], .rflags = g[REG_EFL], .rsp = g[REG_RSP],
 	};
 
-	(void)sig;
+	uint64_t addr = (uint64_t)(uintptr_t)info->si_addr;
+
 	/* The software interrupt flag stands in for the CPU's in the frame. */
 	f.rflags = (f.rflags & ~0x200ul) | (linuxu_irq_on ? 0x200ul : 0);
 	linuxu_irq_on = 0;
-	arch_fault(&f, (uint64_t)(uintptr_t)info->si_addr);
+	if (sig == SIGSEGV && info->si_code == HOST_SI_KERNEL && signal_frame_lost(&f, &addr))
+		__atomic_fetch_or(&linuxu_irq_pending, IRQ_TIMER | IRQ_DEVICE, __ATOMIC_RELAXED);
+	arch_fault(&f, addr);
 	/* Recovered (a hook, or a thread sent to its fault exit): resume
 	 * where the frame now points, with its interrupt flag. */
 	g[REG_RIP] = f.rip;
@@ -318,13 +405,15 @@ static void on_fault(int sig, siginfo_t *info, void *ucp)
 	linuxu_irq_on = (f.rflags >> 9) & 1;
 }
 
-static void host_sigaction(int sig, void (*handler)(int, siginfo_t *, void *), unsigned long flags)
+/* @mask: the signals the host holds back while the handler runs. */
+static void host_sigaction(int sig, void (*handler)(int, siginfo_t *, void *), unsigned long flags,
+			   uint64_t mask)
 {
 	struct host_sigaction sa = {
 		.handler = handler,
 		.flags = flags | HOST_SA_SIGINFO | HOST_SA_RESTORER,
 		.restorer = linuxu_sigreturn,
-		.mask = 0,
+		.mask = mask,
 	};
 
 	host_syscall6(HOST_RT_SIGACTION, sig, (long)&sa, 0, 8, 0, 0);
@@ -359,7 +448,7 @@ int linuxu_irq_fd(long fd, void (*handler)(void *arg), void *arg)
 	/* Restarting keeps the host calls of other drivers (console writes)
 	 * from failing with EINTR now that signals come at any time. */
 	if (device_irq_count == 1)
-		host_sigaction(SIGIO, on_sigio, HOST_SA_RESTART);
+		host_sigaction(SIGIO, on_sigio, HOST_SA_RESTART, IRQ_SIGNALS);
 	r = host_syscall(HOST_FCNTL, fd, HOST_F_SETFL, HOST_O_NONBLOCK | HOST_O_ASYNC);
 	return r < 0 ? (int)r : 0;
 }
@@ -374,11 +463,14 @@ static void signals_init(void)
 
 	/* Faults run on a stack of their own, so a stack overflow can report. */
 	host_syscall(HOST_SIGALTSTACK, &ss, 0, 0);
-	host_sigaction(SIGALRM, on_sigalrm, HOST_SA_NODEFER);
-	host_sigaction(SIGSEGV, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER);
-	host_sigaction(SIGBUS, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER);
-	host_sigaction(SIGILL, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER);
-	host_sigaction(SIGFPE, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER);
+	/* Interrupts stay off the fault stack: the host holds them until
+	 * the faulting context (or the one the fault handler resumes) runs
+	 * again, and delivers them there. */
+	host_sigaction(SIGALRM, on_sigalrm, 0, IRQ_SIGNALS);
+	host_sigaction(SIGSEGV, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER, IRQ_SIGNALS);
+	host_sigaction(SIGBUS, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER, IRQ_SIGNALS);
+	host_sigaction(SIGILL, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER, IRQ_SIGNALS);
+	host_sigaction(SIGFPE, on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER, IRQ_SIGNALS);
 }
 
 /* ------------------------------------------------------ start and stop */
@@ -433,9 +525,9 @@ static void tty_init(void)
 	t.cc[HOST_VTIME] = 0;
 	if (host_syscall(HOST_IOCTL, 0, HOST_TCSETS, &t) == 0)
 		tty_raw = 1;
-	host_sigaction(SIGINT, on_quit_signal, 0);
-	host_sigaction(SIGTERM, on_quit_signal, 0);
-	host_sigaction(SIGHUP, on_quit_signal, 0);
+	host_sigaction(SIGINT, on_quit_signal, 0, 0);
+	host_sigaction(SIGTERM, on_quit_signal, 0, 0);
+	host_sigaction(SIGHUP, on_quit_signal, 0, 0);
 }
 
 void plat_poweroff(int status)
@@ -516,8 +608,10 @@ const char *linuxu_host_env(const char *name)
 
 #define HOST_AT_HWCAP2 26
 #define HOST_HWCAP2_FSGSBASE 2
+#define HOST_AT_MINSIGSTKSZ 51
 
-/* The auxiliary vector follows argv and envp on the start stack. */
+/* The auxiliary vector follows argv and envp on the start stack: the CPU's
+ * features, and the size of a signal frame with this CPU's vector state. */
 static void find_hwcaps(long *sp)
 {
 	long *p = sp + 1 + sp[0] + 1;
@@ -527,6 +621,8 @@ static void find_hwcaps(long *sp)
 	for (p++; p[0]; p += 2)
 		if (p[0] == HOST_AT_HWCAP2)
 			have_fsgsbase = (p[1] & HOST_HWCAP2_FSGSBASE) != 0;
+		else if (p[0] == HOST_AT_MINSIGSTKSZ && p[1] > 0 && p[1] < 65536)
+			host_frame_size = p[1] + 128 + 64; /* + the red zone, + alignment */
 }
 
 /* The host's argv becomes the kernel command line, quoted so that the
@@ -570,7 +666,7 @@ void linuxu_start(long *sp, uint64_t boot_cycles)
 				       0x22 | 0x4000 /* PRIVATE|ANON|NORESERVE */, -1, 0);
 	if ((long)memory < 0 && (long)memory > -4096) {
 		static const char msg[] = "linuxu: cannot map the kernel's memory\n";
-		plat_console_write(msg, sizeof(msg) - 1);
+		plat_log_write(msg, sizeof(msg) - 1);
 		plat_poweroff(EXIT_PANIC);
 	}
 	kernel_start(boot_cycles);

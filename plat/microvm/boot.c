@@ -12,7 +12,7 @@
 #include "pvh.h"
 
 extern uint64_t boot_tsc_start;
-extern char __image_end[];
+extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
 
 static const struct pvh_start_info *start_info;
 
@@ -62,6 +62,8 @@ void microvm_boot(uint32_t start_info_paddr)
 	x86_cpu_enable();
 	arch_trap_init();
 	x86_paging_init();
+	x86_paging_protect_image((uintptr_t)__image_start, (uintptr_t)__text_end,
+				 (uintptr_t)__rodata_end);
 	if (start_info->magic != PVH_START_MAGIC)
 		panic("not started through PVH (magic 0x%x)", start_info->magic);
 	microvm_time_init(x86_tsc_calibrate());

@@ -64,6 +64,12 @@ void plat_console_write(const char *buf, size_t len)
 	}
 }
 
+/* One serial line carries the kernel's messages too. */
+void plat_log_write(const char *buf, size_t len)
+{
+	plat_console_write(buf, len);
+}
+
 static void serial_rx_irq(void *arg)
 {
 	(void)arg;

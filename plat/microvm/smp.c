@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <arch/smp.h>
 #include <arch/trap.h>
+#include <arch/x86.h>
 #include <kernel/panic.h>
 #include <platform.h>
 
@@ -28,7 +29,15 @@ int plat_cpu_start(unsigned cpu, void (*entry)(unsigned cpu), void *stack_top)
 	BUG_ON(cpu == 0 || cpu >= plat_cpu_count() || !entry || !stack_top);
 	if (!microvm_is_ram(TRAMPOLINE_PAGE, 4096))
 		return -ENODEV;
-	return x86_cpu_boot(cpu, TRAMPOLINE_PAGE, entry, stack_top);
+	/* The page is written (the code, the CPU's parameters) and then run
+	 * by the new CPU once it has paging on: the one page outside the
+	 * image that is ever executable, and only while a CPU starts. */
+	int r = x86_paging_set_rights(TRAMPOLINE_PAGE, 4096, X86_PAGE_WRITE | X86_PAGE_EXEC);
+	if (r < 0)
+		return r;
+	r = x86_cpu_boot(cpu, TRAMPOLINE_PAGE, entry, stack_top);
+	x86_paging_set_rights(TRAMPOLINE_PAGE, 4096, X86_PAGE_WRITE);
+	return r;
 }
 
 static void ipi_irq(struct trap_frame *frame)

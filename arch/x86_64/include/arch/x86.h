@@ -2,6 +2,7 @@
 #ifndef ARCH_X86_H
 #define ARCH_X86_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct x86_features {
@@ -22,6 +23,20 @@ void x86_cpu_enable(void);
 
 /* Unmap the page at address 0 (NULL dereferences fault). */
 void x86_paging_init(void);
+
+/* W^X on the identity map, once at boot: [text, text_end) read-only and
+ * executable, [text_end, rodata_end) read-only, everything else writable
+ * and no-execute. Page-aligned bounds. */
+void x86_paging_protect_image(uintptr_t text, uintptr_t text_end, uintptr_t rodata_end);
+
+/* Change the rights of pages outside the image (X86_PAGE_WRITE,
+ * X86_PAGE_EXEC; both only for a short time, such as while the AP
+ * trampoline runs). Flushes every CPU's TLB.
+ * @retval -EINVAL unaligned, page 0, beyond the map, or in the image
+ * @retval -ENOMEM no page for a table */
+#define X86_PAGE_WRITE 1
+#define X86_PAGE_EXEC 2
+int x86_paging_set_rights(uintptr_t va, size_t len, int rights);
 
 /* TSC frequency in Hz, found without waiting where the hypervisor tells it
  * (kvmclock, CPUID 0x15/0x16), by measuring against the PIT otherwise. */
