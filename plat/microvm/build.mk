@@ -3,6 +3,6 @@ srcs-y += plat/microvm/entry_pvh.S plat/microvm/boot.c plat/microvm/clock.c \
 	plat/microvm/irq.c plat/microvm/virtio_mmio.c
 srcs-$(CONFIG_KTEST) += plat/microvm/ktest_irq.c
 plat-ldscript := plat/microvm/kernel.ld
-plat-ldflags := -Wl,-T,$(plat-ldscript)
+plat-ldflags := -Wl,-T,$(plat-ldscript) -Wl,-n
 cold-srcs += plat/microvm/boot.c plat/microvm/acpi.c plat/microvm/smp.c plat/microvm/irq.c \
 	plat/microvm/poweroff.c plat/microvm/virtio_mmio.c
