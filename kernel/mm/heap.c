@@ -72,6 +72,7 @@ void mm_init(void)
 
 	mm_tlsf_reset();
 	mm_map_reset();
+	mm_quarantined = mm_quarantines = 0;
 	mm_heap_reset(&kernel_heap, 0);
 	kernel_heap.shared = 1;
 	mm_heaps = NULL;
@@ -195,7 +196,7 @@ size_t mm_usable_size(const void *p)
 		return mm_large_usable(p);
 	s = mm_slab_of(p);
 	if (!mm_slab_valid(s, p)) {
-		mm_corruption("pointer not from the heap", p);
+		mm_corruption("malloc_usable_size() of an invalid pointer", p);
 		return 0;
 	}
 	return s->size;
@@ -209,7 +210,7 @@ int mm_owner_of(const void *p)
 		return mm_large_owner(p);
 	s = mm_slab_of(p);
 	if (!mm_slab_valid(s, p)) {
-		mm_corruption("pointer not from the heap", p);
+		mm_corruption("mm_owner_of() of an invalid pointer", p);
 		return -1;
 	}
 	return __atomic_load_n(&s->heap, __ATOMIC_ACQUIRE)->owner_id;
@@ -259,31 +260,6 @@ void mm_heap_collect(struct mm_heap *h)
 	spin_unlock_irqrestore(&h->lock, flags);
 }
 
-void mm_heap_release_all(struct mm_heap *h)
-{
-	struct mm_slab *s, *sn;
-	struct mm_large *l, *ln;
-	unsigned long flags;
-
-	if (h == &kernel_heap) {
-		mm_corruption("release of the kernel heap", h);
-		return;
-	}
-	flags = spin_lock_irqsave(&mm_lock);
-	for (s = h->slabs; s; s = sn) {
-		sn = s->next;
-		mm_slab_release(s);
-	}
-	for (l = h->large; l; l = ln) {
-		ln = l->next;
-		l->magic = 0;
-		mm_tlsf_free(l);
-	}
-	mm_heap_unregister(h);
-	spin_unlock_irqrestore(&mm_lock, flags);
-	mm_heap_reset(h, h->owner_id);
-}
-
 /* Hand every large block of @h to @to, keeping the list walkable. */
 static void adopt_large(struct mm_heap *to, struct mm_heap *h)
 {
@@ -298,6 +274,8 @@ static void adopt_large(struct mm_heap *to, struct mm_heap *h)
 	tail->next = to->large;
 	if (to->large)
 		to->large->prev = tail;
+	else
+		to->large_tail = tail;
 	to->large = h->large;
 	to->large_bytes += h->large_bytes;
 }

@@ -40,6 +40,8 @@ void mm_stats_get(struct mm_stats *st)
 		st->class_size[c] = mm_class_size[c];
 	flags = spin_lock_irqsave(&mm_lock);
 	mm_tlsf_stats(st);
+	st->quarantined = mm_quarantined;
+	st->quarantines = mm_quarantines;
 	for (h = mm_heaps; h; h = h->next) {
 		st->nheaps++;
 		st->used += heap_used(h, st);
