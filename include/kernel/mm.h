@@ -145,9 +145,10 @@ size_t mm_heap_peak(struct mm_heap *h);
  */
 void mm_corruption(const char *what, const void *p);
 /* mm_heap_release_all() found @owner_id's heap damaged and set @bytes of
- * it aside. The weak default does nothing; the kernel adds a note to the
- * owner's fault record.
+ * it aside; with CONFIG_HEAP_CHECK, @overflows large blocks had their
+ * guard overwritten. The weak default does nothing; the kernel adds a note
+ * to the owner's fault record.
  */
-void mm_heap_damaged(int owner_id, size_t bytes);
+void mm_heap_damaged(int owner_id, size_t bytes, unsigned int overflows);
 
 #endif

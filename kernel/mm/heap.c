@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/compiler.h>
 #include "mm_internal.h"
 
 #define MM_NO_SLABS                                                                                \
@@ -118,7 +119,7 @@ __attribute__((weak)) void mm_corruption(const char *what, const void *p)
 	abort();
 }
 
-void *mm_heap_alloc(struct mm_heap *h, size_t size)
+static inline void *alloc_raw(struct mm_heap *h, size_t size)
 {
 	struct mm_slab *s;
 	void **obj;
@@ -141,14 +142,14 @@ void *mm_heap_alloc(struct mm_heap *h, size_t size)
 /* Slab objects of a class whose size is a multiple of @align are aligned to
  * it, as long as @align divides the slab header size too.
  */
-void *mm_heap_memalign(struct mm_heap *h, size_t align, size_t size)
+static void *memalign_raw(struct mm_heap *h, size_t align, size_t size)
 {
 	unsigned int c;
 
 	if (align == 0 || (align & (align - 1)))
 		return NULL;
 	if (align <= 16)
-		return mm_heap_alloc(h, size);
+		return alloc_raw(h, size);
 	if (size <= MM_SMALL_MAX && align <= MM_SLAB_HDR) {
 		for (c = mm_small_class[(size + 15) >> 4]; c < MM_NCLASSES; c++)
 			if (mm_class_size[c] % align == 0)
@@ -157,7 +158,7 @@ void *mm_heap_memalign(struct mm_heap *h, size_t align, size_t size)
 	return mm_large_alloc(h, size, align);
 }
 
-void mm_free(void *p)
+static inline void free_raw(void *p)
 {
 	struct mm_slab *s;
 	struct mm_heap *h;
@@ -186,20 +187,76 @@ void mm_free(void *p)
 	mm_slab_free_slow(h, s, obj);
 }
 
-size_t mm_usable_size(const void *p)
+/* Usable bytes of live block @p as the allocator sees them (guard
+ * included), or 0 when @p is not one; reports nothing.
+ */
+static size_t usable_raw(const void *p)
 {
 	const struct mm_slab *s;
 
-	if (!p)
-		return 0;
 	if (!mm_map_is_slab(p))
 		return mm_large_usable(p);
 	s = mm_slab_of(p);
-	if (!mm_slab_valid(s, p)) {
+	return mm_slab_valid(s, p) ? s->size : 0;
+}
+
+/* CONFIG_HEAP_CHECK: whether @p's guard holds. A pointer that is not a
+ * live block passes, so that free() names the misuse precisely.
+ */
+static bool guard_holds(void *p)
+{
+	size_t u = usable_raw(p);
+
+	if (!u || (mm_map_is_slab(p) && ((void **)p)[1] == mm_slab_free_key(mm_slab_of(p))))
+		return true;
+	if (mm_check_length(p, u) != SIZE_MAX)
+		return true;
+	mm_corruption("overflow detected at free", p);
+	return false;
+}
+
+void *mm_heap_alloc(struct mm_heap *h, size_t size)
+{
+	if (!IS_ENABLED(CONFIG_HEAP_CHECK))
+		return alloc_raw(h, size);
+	if (size > MM_ALLOC_MAX)
+		return NULL;
+	void *p = alloc_raw(h, size + MM_CHECK_EXTRA);
+	return p ? mm_check_arm(p, size, usable_raw(p)) : NULL;
+}
+
+void *mm_heap_memalign(struct mm_heap *h, size_t align, size_t size)
+{
+	if (!IS_ENABLED(CONFIG_HEAP_CHECK))
+		return memalign_raw(h, align, size);
+	if (size > MM_ALLOC_MAX)
+		return NULL;
+	void *p = memalign_raw(h, align, size + MM_CHECK_EXTRA);
+	return p ? mm_check_arm(p, size, usable_raw(p)) : NULL;
+}
+
+void mm_free(void *p)
+{
+	if (IS_ENABLED(CONFIG_HEAP_CHECK) && p && !guard_holds(p))
+		return;
+	free_raw(p);
+}
+
+size_t mm_usable_size(const void *p)
+{
+	size_t u, n;
+
+	if (!p)
+		return 0;
+	u = usable_raw(p);
+	if (!u) {
 		mm_corruption("malloc_usable_size() of an invalid pointer", p);
 		return 0;
 	}
-	return s->size;
+	if (!IS_ENABLED(CONFIG_HEAP_CHECK))
+		return u;
+	n = mm_check_length(p, u);
+	return n == SIZE_MAX ? 0 : n;
 }
 
 int mm_owner_of(const void *p)
@@ -219,6 +276,29 @@ int mm_owner_of(const void *p)
 /* Large blocks shrinking into the slab range move there, to free the
  * general heap; otherwise they resize in place when the neighbour allows.
  */
+/* CONFIG_HEAP_CHECK: always a new block, so each has its own guard. */
+static void *realloc_checked(void *p, size_t size)
+{
+	size_t u = usable_raw(p), old;
+	void *n;
+
+	if (!u) {
+		mm_corruption("invalid realloc", p);
+		return NULL;
+	}
+	old = mm_check_length(p, u);
+	if (old == SIZE_MAX) {
+		mm_corruption("overflow detected at realloc", p);
+		return NULL;
+	}
+	n = mm_heap_alloc(mm_current_heap(), size);
+	if (n) {
+		memcpy(n, p, old < size ? old : size);
+		mm_free(p);
+	}
+	return n;
+}
+
 void *mm_realloc(void *p, size_t size)
 {
 	struct mm_heap *h = mm_current_heap();
@@ -227,6 +307,8 @@ void *mm_realloc(void *p, size_t size)
 
 	if (!p)
 		return mm_heap_alloc(h, size);
+	if (IS_ENABLED(CONFIG_HEAP_CHECK))
+		return realloc_checked(p, size);
 	old = mm_usable_size(p);
 	if (!old)
 		return NULL;

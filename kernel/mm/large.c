@@ -150,8 +150,6 @@ size_t mm_large_usable(const void *p)
 	size_t n = l ? mm_tlsf_usable(l) - LARGE_HDR : 0;
 
 	spin_unlock_irqrestore(&mm_lock, flags);
-	if (!l)
-		mm_corruption("malloc_usable_size() of an invalid pointer", p);
 	return n;
 }
 

@@ -205,10 +205,24 @@ void mm_large_free(void *p);
 int mm_large_owner(const void *p);
 /* Resize in place. @retval true done */
 bool mm_large_resize(void *p, size_t size);
+/* Usable bytes of live block @p, or 0 when it is not one (not reported). */
 size_t mm_large_usable(const void *p);
 /* The same pair as mm_slab_trusted() and mm_slab_drop(), for large blocks. */
 bool mm_large_trusted(const struct mm_heap *h, const struct mm_large *l);
 void mm_large_drop(struct mm_heap *h, struct mm_large *l);
+
+/* ---- Guard bytes (check.c, CONFIG_HEAP_CHECK) ------------------------------
+ * Requests grow by MM_CHECK_EXTRA: at least 8 guard bytes, then the
+ * request's length in the last 8 bytes of the usable space (which is a
+ * multiple of 8 for slabs and large blocks alike).
+ */
+#define MM_CHECK_EXTRA 16
+/* Fill the guard after @n bytes of block @p (@usable bytes); @p may be NULL. */
+void *mm_check_arm(void *p, size_t n, size_t usable);
+/* The request length of @p, or SIZE_MAX when its guard or length word was
+ * overwritten.
+ */
+size_t mm_check_length(const void *p, size_t usable);
 
 /* ---- Heaps (heap.c) ------------------------------------------------------ */
 extern struct mm_heap *mm_heaps; /* registry, under mm_lock */

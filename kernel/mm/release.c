@@ -13,9 +13,13 @@
  * general heap checks every neighbour it merges with (tlsf.c), so a
  * quarantined block with a garbage header is never merged into free space.
  */
+#include <kernel/compiler.h>
 #include "mm_internal.h"
 
 size_t mm_quarantined, mm_quarantines;
+/* CONFIG_HEAP_CHECK: large blocks of the heap being released whose guard
+ * was overwritten (under mm_lock). */
+static unsigned int overflows;
 
 struct walk_ops {
 	void *(*next)(void *n);
@@ -74,6 +78,11 @@ static bool large_sound(const void *n)
 
 static void large_drop(struct mm_heap *h, void *n)
 {
+	struct mm_large *l = n;
+
+	if (IS_ENABLED(CONFIG_HEAP_CHECK) &&
+	    mm_check_length(l + 1, mm_tlsf_usable(l) - sizeof(*l)) == SIZE_MAX)
+		overflows++;
 	mm_large_drop(h, n);
 }
 
@@ -123,16 +132,18 @@ static int walk(struct mm_heap *h, const struct walk_ops *o, void *head, void *t
 }
 
 /* The default for host tests; the kernel notes it in the fault record. */
-__attribute__((weak)) void mm_heap_damaged(int owner_id, size_t bytes)
+__attribute__((weak)) void mm_heap_damaged(int owner_id, size_t bytes, unsigned int overflows)
 {
 	(void)owner_id;
 	(void)bytes;
+	(void)overflows;
 }
 
 void mm_heap_release_all(struct mm_heap *h)
 {
 	unsigned long flags;
 	size_t max, lost = 0;
+	unsigned int over;
 	int damage;
 
 	if (h == mm_kernel_heap()) {
@@ -141,6 +152,7 @@ void mm_heap_release_all(struct mm_heap *h)
 	}
 	flags = spin_lock_irqsave(&mm_lock);
 	max = h->held / MM_BLOCK_MIN + 2;
+	overflows = 0;
 	damage = walk(h, &slab_ops, h->slabs, h->slabs_tail, max);
 	damage |= walk(h, &large_ops, h->large, h->large_tail, max);
 	if (h->held) {
@@ -148,9 +160,10 @@ void mm_heap_release_all(struct mm_heap *h)
 		mm_quarantined += lost;
 		mm_quarantines++;
 	}
+	over = overflows;
 	mm_heap_unregister(h);
 	spin_unlock_irqrestore(&mm_lock, flags);
-	if (damage || lost)
-		mm_heap_damaged(h->owner_id, lost);
+	if (damage || lost || over)
+		mm_heap_damaged(h->owner_id, lost, over);
 	mm_heap_reset(h, h->owner_id);
 }

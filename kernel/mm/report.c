@@ -13,7 +13,11 @@ void mm_corruption(const char *what, const void *p)
 	panic("%s of 0x%lx", what, (unsigned long)p);
 }
 
-void mm_heap_damaged(int owner_id, size_t bytes)
+void mm_heap_damaged(int owner_id, size_t bytes, unsigned int overflows)
 {
-	fault_note(owner_id, "heap damaged: %zu bytes quarantined", bytes);
+	if (overflows)
+		fault_note(owner_id, "heap damaged: %zu bytes quarantined, %u overflows", bytes,
+			   overflows);
+	else
+		fault_note(owner_id, "heap damaged: %zu bytes quarantined", bytes);
 }

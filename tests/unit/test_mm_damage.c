@@ -1,4 +1,4 @@
-// unit-sources: kernel/mm/tlsf.c kernel/mm/map.c kernel/mm/slab.c kernel/mm/large.c kernel/mm/heap.c kernel/mm/stats.c kernel/mm/release.c
+// unit-sources: kernel/mm/tlsf.c kernel/mm/map.c kernel/mm/slab.c kernel/mm/large.c kernel/mm/heap.c kernel/mm/stats.c kernel/mm/release.c kernel/mm/check.c
 /* Damaged heaps: a crashed thread's heap is taken back without trusting
  * what it left (overflows over block headers, scribbled slab headers,
  * broken lists), misuse is named, and damaged free lists are set aside.
@@ -36,9 +36,10 @@ void mm_corruption(const char *what, const void *p)
 	t_corruptions++;
 }
 
-void mm_heap_damaged(int owner_id, size_t bytes)
+void mm_heap_damaged(int owner_id, size_t bytes, unsigned int overflows)
 {
 	(void)owner_id;
+	(void)overflows;
 	t_damaged++;
 	t_damaged_bytes = bytes;
 }
