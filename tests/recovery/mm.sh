@@ -48,5 +48,42 @@ recovery_mm_heapcheck() {
 	done
 }
 
+# Fault injection: armed before the start-up hooks, every allocation entry
+# point counted, bad options refused (the boot stops with status 1).
+recovery_mm_inject() {
+	local plat n opt why
+	local calls=(malloc realloc posix_memalign aligned_alloc calloc memalign strdup)
+	build recovery-mm-inject-linuxu MACHINE=linuxu APP=recovery_mm_inject || return
+	build recovery-mm-inject-microvm MACHINE=qemu APP=recovery_mm_inject || return
+	for plat in linuxu microvm; do
+		boot_case "$plat-inject-startup-hook" $plat recovery_mm_inject 0 inject=alloc:1 @-- -- \
+			'early_hook failed \(-12\); going on without it' '^recovery_mm_inject: hook: ENOMEM$' \
+			'^recovery_mm_inject: worker: nothing failed$' '^recovery_mm_inject: ok$'
+		boot_case "$plat-inject-startup-thread" $plat recovery_mm_inject 0 inject=alloc:1:early @-- -- \
+			'^fault #1: thread [0-9]+ \(early\) on CPU [0-9]+: null pointer at 0x0$' \
+			'^fault #1: thread [0-9]+ \(early\) restarted as [0-9]+$' \
+			'^recovery_mm_inject: early: done after 1 faults$' '^recovery_mm_inject: ok$'
+		for n in 1 2 3 4 5 6 7; do
+			[ $plat = microvm ] && [ $n != 2 ] && [ $n != 3 ] && continue
+			boot_case "$plat-inject-${calls[n - 1]}" $plat recovery_mm_inject 0 \
+				"inject=alloc:$n:worker" @-- -- \
+				"^recovery_mm_inject: worker: ${calls[n - 1]} failed \(ENOMEM\)$" \
+				'^recovery_mm_inject: ok$'
+		done
+		for opt in 'alloc:abc|N must be a whole number from 1' 'alloc:-1|N must be a whole number from 1' \
+			'alloc:0|N must be a whole number from 1' \
+			'alloc:2:|the thread name after N must have 1 to 15 characters' \
+			'oops:3|the kinds are alloc:N, alloc:N:THREAD and call:FUNC:N' \
+			'call:no_such_function:1|no such function in the symbol table' \
+			'call:main:x|N must be a whole number from 1'; do
+			[ $plat = microvm ] && [ "${opt%%|*}" != alloc:abc ] && continue
+			why=${opt#*|}
+			boot_case "$plat-inject-refuse-${opt%%|*}" $plat recovery_mm_inject 1 "inject=${opt%%|*}" @-- -- \
+				"^inject: refused '${opt%%|*}': $why; stopping$"
+		done
+	done
+}
+
 recovery_mm_heap
 recovery_mm_heapcheck
+recovery_mm_inject
