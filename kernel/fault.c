@@ -174,7 +174,7 @@ static void set_action(struct fault_record *r, const char *fmt, int arg)
 	spin_unlock_irqrestore(&ring_lock, flags);
 }
 
-void fault_note(int tid, const char *fmt, ...)
+int fault_note(int tid, const char *fmt, ...)
 {
 	unsigned long flags = spin_lock_irqsave(&ring_lock);
 	uint64_t n = nrecords < FAULT_LOG_SIZE ? nrecords : FAULT_LOG_SIZE;
@@ -192,6 +192,7 @@ void fault_note(int tid, const char *fmt, ...)
 	spin_unlock_irqrestore(&ring_lock, flags);
 	if (r && (r->seq < 8 || r->seq % 100 == 0))
 		kprintf("fault #%llu: thread %d: %s\n", (unsigned long long)r->seq, tid, r->note);
+	return r ? 0 : -ENOENT;
 }
 
 /* Stdio locks (the C library's FILE locks hold the owner's tid): a thread

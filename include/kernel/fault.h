@@ -60,8 +60,9 @@ void release_stdio_locks(int tid);
 
 /* Add a note to the latest record of thread @tid (found while its
  * resources were taken back, e.g. "heap damaged: 16384 bytes
- * quarantined"), printed when that record was. Any context. */
-void fault_note(int tid, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+ * quarantined"), printed when that record was. Any context.
+ * @retval 0; -ENOENT no record of @tid in the ring */
+int fault_note(int tid, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Copy up to @max records, oldest first. @retval the number copied. */
 int fault_log_get(struct fault_record *out, int max);

@@ -108,6 +108,30 @@ size_t mm_usable_size(const void *p);
 /* Owner id of the heap that @p belongs to. */
 int mm_owner_of(const void *p);
 
+/* Zeroed memory from the kernel heap, for kernel objects that outlive the
+ * system call that makes them and may be shared by threads (a file
+ * system's nodes): a crash of the calling thread never takes it back.
+ * NULL when out of memory. */
+void *mm_kernel_zalloc(size_t size);
+
+/* Memory that outlives the thread that allocates it.
+ *
+ * A thread's heap is its own: what it allocates is taken back whole if it
+ * crashes, so a pointer it handed to another thread would then dangle.
+ * Memory meant for another thread (a result, a message, a buffer in a
+ * queue) comes from the shared heap, which belongs to no thread and is
+ * never released by a crash; any thread frees it with free() (mm_free).
+ * mm_shared_alloc() allocates there; mm_share() moves a block the caller
+ * allocated there (a copy: the block gets a new address, the old one is
+ * freed), to be done before the pointer is published. An ordinary exit
+ * hands a thread's live blocks to the kernel heap, so pointers published
+ * without this survive an exit, but not a crash.
+ */
+void *mm_shared_alloc(size_t size);
+/* @retval the block's new address; NULL (nothing changed) out of memory */
+void *mm_share(void *p);
+struct mm_heap *mm_shared_heap(void);
+
 /* Collect frees made by other threads into @h's slabs and give empty slabs
  * back to the general heap. Owner only; for idle time.
  */

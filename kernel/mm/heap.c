@@ -17,10 +17,23 @@
 		[0 ... MM_NCLASSES - 1] = &mm_empty_slab                                           \
 	}
 
+static struct mm_heap shared_heap;
+
 static struct mm_heap kernel_heap = {
     .cur = MM_NO_SLABS,
     .shared = 1,
     .lock = SPINLOCK_INIT,
+    .next = &shared_heap,
+};
+
+/* Memory threads hand to each other (mm_shared_alloc): owned by no thread,
+ * so no crash takes it back.
+ */
+static struct mm_heap shared_heap = {
+    .cur = MM_NO_SLABS,
+    .shared = 1,
+    .lock = SPINLOCK_INIT,
+    .prev = &kernel_heap,
 };
 
 struct mm_heap *mm_heaps = &kernel_heap;
@@ -76,7 +89,10 @@ void mm_init(void)
 	mm_quarantined = mm_quarantines = 0;
 	mm_heap_reset(&kernel_heap, 0);
 	kernel_heap.shared = 1;
+	mm_heap_reset(&shared_heap, 0);
+	shared_heap.shared = 1;
 	mm_heaps = NULL;
+	mm_heap_register(&shared_heap);
 	mm_heap_register(&kernel_heap);
 	spin_unlock_irqrestore(&mm_lock, flags);
 }
@@ -105,6 +121,11 @@ void mm_heap_init(struct mm_heap *h, int owner_id)
 struct mm_heap *mm_kernel_heap(void)
 {
 	return &kernel_heap;
+}
+
+struct mm_heap *mm_shared_heap(void)
+{
+	return &shared_heap;
 }
 
 __attribute__((weak)) struct mm_heap *mm_current_heap(void)
@@ -329,6 +350,36 @@ void *mm_realloc(void *p, size_t size)
 	return n;
 }
 
+void *mm_kernel_zalloc(size_t size)
+{
+	void *p = mm_heap_alloc(&kernel_heap, size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void *mm_shared_alloc(size_t size)
+{
+	return mm_heap_alloc(&shared_heap, size);
+}
+
+void *mm_share(void *p)
+{
+	size_t n;
+	void *q;
+
+	if (!p)
+		return NULL;
+	n = mm_usable_size(p);
+	q = mm_heap_alloc(&shared_heap, n);
+	if (q) {
+		memcpy(q, p, n);
+		mm_free(p);
+	}
+	return q;
+}
+
 void mm_heap_collect(struct mm_heap *h)
 {
 	unsigned long flags;
@@ -362,17 +413,43 @@ static void adopt_large(struct mm_heap *to, struct mm_heap *h)
 	to->large_bytes += h->large_bytes;
 }
 
+/* Under mm_lock: whether every slab and large block of @h checks out as
+ * mm_heap_release_all() checks them.
+ */
+static bool heap_sound(struct mm_heap *h)
+{
+	struct mm_slab *s, *sp = NULL;
+	struct mm_large *l, *lp = NULL;
+	size_t n = 0, max = h->held / MM_BLOCK_MIN + 2;
+
+	for (s = h->slabs; s; sp = s, s = s->next)
+		if (++n > max || !mm_slab_trusted(h, s) || s->prev != sp)
+			return false;
+	for (l = h->large; l; lp = l, l = l->next)
+		if (++n > max || !mm_large_trusted(h, l) || l->prev != lp)
+			return false;
+	return true;
+}
+
 void mm_heap_abandon(struct mm_heap *h)
 {
 	struct mm_slab *s, *sn;
 	unsigned long flags;
 
-	if (h == &kernel_heap) {
-		mm_corruption("abandon of the kernel heap", h);
+	if (h->shared) {
+		mm_corruption("abandon of a shared heap", h);
 		return;
 	}
 	flags = spin_lock_irqsave(&kernel_heap.lock);
 	spin_lock(&mm_lock);
+	/* A thread may damage its heap and still exit normally: what it
+	 * leaves is then not handed on but taken back as after a crash. */
+	if (!heap_sound(h)) {
+		spin_unlock(&mm_lock);
+		spin_unlock_irqrestore(&kernel_heap.lock, flags);
+		mm_heap_release_all(h);
+		return;
+	}
 	for (s = h->slabs; s; s = sn) {
 		sn = s->next;
 		mm_slab_take_remote(s);

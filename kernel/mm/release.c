@@ -146,8 +146,8 @@ void mm_heap_release_all(struct mm_heap *h)
 	unsigned int over;
 	int damage;
 
-	if (h == mm_kernel_heap()) {
-		mm_corruption("release of the kernel heap", h);
+	if (h->shared) {
+		mm_corruption("release of a shared heap", h);
 		return;
 	}
 	flags = spin_lock_irqsave(&mm_lock);

@@ -4,7 +4,9 @@
  * in its fault record ("double free of 0x..."). Damage found while a
  * crashed thread's heap is taken back goes into that thread's record.
  */
+#include <stdio.h>
 #include <kernel/fault.h>
+#include <kernel/log.h>
 #include <kernel/panic.h>
 #include "mm_internal.h"
 
@@ -13,11 +15,14 @@ void mm_corruption(const char *what, const void *p)
 	panic("%s of 0x%lx", what, (unsigned long)p);
 }
 
+/* A thread that exited normally has no record: the console says it. */
 void mm_heap_damaged(int owner_id, size_t bytes, unsigned int overflows)
 {
+	char over[24] = "";
+
 	if (overflows)
-		fault_note(owner_id, "heap damaged: %zu bytes quarantined, %u overflows", bytes,
-			   overflows);
-	else
-		fault_note(owner_id, "heap damaged: %zu bytes quarantined", bytes);
+		snprintf(over, sizeof(over), ", %u overflows", overflows);
+	if (fault_note(owner_id, "heap damaged: %zu bytes quarantined%s", bytes, over) < 0)
+		log_warn("thread %d left its heap damaged: %zu bytes quarantined%s", owner_id,
+			 bytes, over);
 }

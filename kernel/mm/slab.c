@@ -391,12 +391,12 @@ void mm_slab_free_slow(struct mm_heap *cur, struct mm_slab *s, void **obj)
 	}
 	if (owner == cur && !cur->shared) {
 		done = slab_free_local(cur, s, obj);
-	} else if (owner == mm_kernel_heap()) {
-		/* The kernel heap is locked anyway, so free into it
-		 * directly: a slab it adopted from an exited thread is then
-		 * given back as soon as its last object goes. The slab stays
-		 * the kernel heap's until it is freed, which this live
-		 * object prevents.
+	} else if (owner->shared) {
+		/* A shared heap (the kernel's, the one threads hand memory
+		 * over in) is locked anyway, so free into it directly: a
+		 * slab it adopted from an exited thread is then given back
+		 * as soon as its last object goes. The slab stays the
+		 * heap's until it is freed, which this live object prevents.
 		 */
 		flags = spin_lock_irqsave(&owner->lock);
 		done = slab_free_local(owner, s, obj);

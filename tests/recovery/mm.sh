@@ -24,6 +24,12 @@ recovery_mm_heap() {
 				"^recovery_mm: $k: $cycles faults, $((cycles + 1)) starts" '^recovery_mm: ok$'
 		done
 	done
+	# Two CPUs: the statistics and the release meet a damaged heap from
+	# the other CPU.
+	for kind in overflow scribble dfree; do
+		SMP=2 boot_case "microvm-smp2-mm-$kind" microvm recovery_mm 0 $kind 200 -- \
+			"^recovery_mm: $kind: 200 faults, 201 starts" '^recovery_mm: ok$'
+	done
 }
 
 # CONFIG_HEAP_CHECK: a 4-byte overflow of a 100-byte block, which nothing
@@ -84,6 +90,35 @@ recovery_mm_inject() {
 	done
 }
 
+# What a crashed thread had handed to another: blocks from the shared heap
+# survive, a descriptor another thread used keeps its number reserved
+# (EBADF, never the next file opened), one given with fd_share() stays
+# open. A FAT image holds the files.
+recovery_mm_share() {
+	local plat kind cycles img=$LOGDIR/mm-share.img
+	build recovery-mm-share-linuxu MACHINE=linuxu APP=recovery_mm_share || return
+	build recovery-mm-share-microvm MACHINE=qemu APP=recovery_mm_share || return
+	rm -f "$img"
+	dd if=/dev/zero of="$img" bs=1024 count=16384 status=none
+	if ! mkfs.fat -F 16 -n SHARE "$img" >/dev/null; then
+		fail "mm-share image" "mkfs.fat failed"
+		return
+	fi
+	for plat in linuxu microvm; do
+		cycles=$([ $plat = linuxu ] && echo 1000 || echo 200)
+		for kind in mem fd-used fd-shared; do
+			DISK=$img boot_case "$plat-mm-share-$kind" $plat recovery_mm_share 0 $kind $cycles -- \
+				"^recovery_mm_share: $kind: $cycles faults, $((cycles + 1)) lives, 0 blocks changed or numbers reused, descriptors ([0-9]+) -> \\1," \
+				'^recovery_mm_share: ok$'
+		done
+	done
+	DISK=$img SMP=2 boot_case microvm-smp2-mm-share-fd-used microvm recovery_mm_share 0 fd-used 200 -- \
+		'^recovery_mm_share: ok$'
+	DISK=$img SMP=2 boot_case microvm-smp2-mm-share-mem microvm recovery_mm_share 0 mem 200 -- \
+		'^recovery_mm_share: ok$'
+}
+
 recovery_mm_heap
 recovery_mm_heapcheck
 recovery_mm_inject
+recovery_mm_share
