@@ -86,8 +86,7 @@ static void large_drop(struct mm_heap *h, void *n)
 	mm_large_drop(h, n);
 }
 
-static const struct walk_ops slab_ops = {slab_next, slab_prev, slab_trusted, slab_sound,
-					 slab_drop};
+static const struct walk_ops slab_ops = {slab_next, slab_prev, slab_trusted, slab_sound, slab_drop};
 static const struct walk_ops large_ops = {large_next, large_prev, large_trusted, large_sound,
 					  large_drop};
 

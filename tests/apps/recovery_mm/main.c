@@ -151,7 +151,9 @@ int main(int argc, char **argv)
 	thread_spawn(&ca, counter, NULL);
 	thread_sleep_ms(5);
 	unsigned long t0 = ticks;
-	struct thread_attr wa = {.name = "worker", .detached = 1, .stack_size = 32768,
+	struct thread_attr wa = {.name = "worker",
+				 .detached = 1,
+				 .stack_size = 32768,
 				 .restart_max = THREAD_RESTART_ALWAYS};
 	thread_spawn(&wa, worker, (void *)(long)cycles);
 	/* The baseline once crashes have filled the stack cache (which
@@ -178,9 +180,9 @@ int main(int argc, char **argv)
 	 * at most one slab's worth of it per crash. */
 	int nrec, notes = damaged_notes(&nrec);
 	int must_damage = !strcmp(kind, "overflow") || !strcmp(kind, "scribble");
-	int ok = faults == (uint64_t)cycles && starts == cycles + 1 && ticks > t0 && used <= SLACK &&
-		 lost <= quarantined + SLACK && quarantined <= (long)damaged * 16384 &&
-		 (must_damage ? notes == nrec : notes == 0);
+	int ok = faults == (uint64_t)cycles && starts == cycles + 1 && ticks > t0 &&
+		 used <= SLACK && lost <= quarantined + SLACK &&
+		 quarantined <= (long)damaged * 16384 && (must_damage ? notes == nrec : notes == 0);
 	printf("recovery_mm: %s\n", ok ? "ok" : "FAILED");
 	return ok ? 0 : 1;
 }

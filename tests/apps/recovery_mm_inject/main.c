@@ -47,8 +47,8 @@ static int early_hook(void)
 }
 INITCALL(INITCALL_DRIVER, early_hook);
 
-static const char *const names[] = {"",	      "malloc", "realloc", "posix_memalign",
-				    "aligned_alloc", "calloc", "memalign", "strdup"};
+static const char *const names[] = {
+    "", "malloc", "realloc", "posix_memalign", "aligned_alloc", "calloc", "memalign", "strdup"};
 
 /* @retval the number of the call that failed, or 0 */
 static int allocate_all(void)
@@ -106,8 +106,9 @@ int main(void)
 	thread_spawn(&a, worker, NULL);
 	for (int i = 0; i < 5000 && (!worker_done || (!hook_result && !early_done)); i++)
 		thread_sleep_ms(1);
-	printf("recovery_mm_inject: hook: %s\n", hook_result == -ENOMEM ? "ENOMEM" :
-						   hook_result ? "did not run" : "ok");
+	printf("recovery_mm_inject: hook: %s\n", hook_result == -ENOMEM ? "ENOMEM"
+						 : hook_result		? "did not run"
+									: "ok");
 	if (!hook_result)
 		printf("recovery_mm_inject: early: %s after %llu faults\n",
 		       early_done ? "done" : "NOT DONE", (unsigned long long)fault_count());
