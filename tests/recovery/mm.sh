@@ -122,7 +122,27 @@ recovery_mm_share() {
 		200 no-baseline -- '^recovery_mm_share: ok$'
 }
 
+# The terminal, started by a start-up hook, as the target: its first
+# allocation (ps's table) fails and is reported; the shell goes on.
+recovery_mm_inject_terminal() {
+	local log=$LOGDIR/boot-linuxu-inject-terminal.log status
+	build fault-shell-inject-linuxu MACHINE=linuxu APP=fault_shell VARIANT=inject \
+		CONFIG_EXTRA="FAULT_INJECT=y" || return
+	printf 'ps\nps\npoweroff\n' | TIMEOUT=60 tools/run.sh linuxu \
+		"$(image_of linuxu fault_shell inject)" inject=alloc:1:terminal -- >"$log" 2>&1
+	status=$?
+	tr -d '\r' <"$log" >"$log.txt"
+	if [ $status = 0 ] && grep -q '^ps: out of memory$' "$log.txt" &&
+		grep -Eq '^ *[0-9]+ .*terminal' "$log.txt" && grep -q '^powering off' "$log.txt"; then
+		pass "boot linuxu-inject-terminal"
+	else
+		fail "boot linuxu-inject-terminal" "status $status (see $log)"
+		tail -8 "$log.txt"
+	fi
+}
+
 recovery_mm_heap
 recovery_mm_heapcheck
 recovery_mm_inject
+recovery_mm_inject_terminal
 recovery_mm_share
