@@ -69,10 +69,10 @@ static int build_start_vector(void)
 
 static int kernel_main(int argc, char **argv, char **envp)
 {
+	if (IS_ENABLED(CONFIG_FAULT_INJECT))
+		fault_inject_arm(); /* start-up hooks may be its targets */
 	initcalls_run();
 	uint64_t now = plat_cycles();
-	if (IS_ENABLED(CONFIG_FAULT_INJECT))
-		fault_inject_arm();
 	log_info("boot: %llu us to main",
 		 (unsigned long long)(time_cycles_to_ns(now - boot_cycles_start) / NSEC_PER_USEC));
 	int status = main(argc, argv, envp);

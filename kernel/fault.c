@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,27 @@ static void set_action(struct fault_record *r, const char *fmt, int arg)
 
 	snprintf(r->action, sizeof(r->action), fmt, arg);
 	spin_unlock_irqrestore(&ring_lock, flags);
+}
+
+int fault_note(int tid, const char *fmt, ...)
+{
+	unsigned long flags = spin_lock_irqsave(&ring_lock);
+	uint64_t n = nrecords < FAULT_LOG_SIZE ? nrecords : FAULT_LOG_SIZE;
+	struct fault_record *r = NULL;
+	va_list ap;
+
+	for (uint64_t i = nrecords; i > nrecords - n && !r; i--)
+		if (ring[(i - 1) % FAULT_LOG_SIZE].tid == tid)
+			r = &ring[(i - 1) % FAULT_LOG_SIZE];
+	if (r) {
+		va_start(ap, fmt);
+		vsnprintf(r->note, sizeof(r->note), fmt, ap);
+		va_end(ap);
+	}
+	spin_unlock_irqrestore(&ring_lock, flags);
+	if (r && (r->seq < 8 || r->seq % 100 == 0))
+		kprintf("fault #%llu: thread %d: %s\n", (unsigned long long)r->seq, tid, r->note);
+	return r ? 0 : -ENOENT;
 }
 
 /* Stdio locks (the C library's FILE locks hold the owner's tid): a thread

@@ -1,7 +1,13 @@
 /* The descriptor table. Descriptors are looked up on every read and write,
  * so the table is an array under one spinlock held for a few instructions;
  * files are reference counted so that a close racing with a read on another
- * thread frees nothing under the reader. */
+ * thread frees nothing under the reader.
+ *
+ * A crashed thread's files are closed (fd_close_owned). One that another
+ * thread had used leaves its number reserved: the survivor's next call
+ * with it gets EBADF, never a file opened later under the same number,
+ * until it close()s the number. A file given to the process with
+ * fd_share() is not the opener's any more and stays open. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -14,6 +20,10 @@
 #include <kernel/syscall.h>
 
 static struct file *table[FD_MAX];
+/* A number closed by a crash while another thread used it: not free, and
+ * no file behind it. */
+static struct file reserved_slot;
+#define FD_RESERVED (&reserved_slot)
 static unsigned char cloexec_flag[FD_MAX];
 static spinlock_t table_lock = SPINLOCK_INIT;
 static uint64_t next_file_id;
@@ -72,12 +82,35 @@ struct file *fd_get(int fd)
 
 	if ((unsigned)fd >= FD_MAX)
 		return NULL;
+	int self = thread_self();
 	unsigned long flags = spin_lock_irqsave(&table_lock);
 	f = table[fd];
-	if (f)
+	if (f == FD_RESERVED) {
+		f = NULL;
+	} else if (f) {
 		file_get(f);
+		if (f->owner_tid != self)
+			f->used_by_others = 1;
+	}
 	spin_unlock_irqrestore(&table_lock, flags);
 	return f;
+}
+
+int fd_share(int fd)
+{
+	struct file *f;
+	int r = -EBADF;
+
+	if ((unsigned)fd >= FD_MAX)
+		return r;
+	unsigned long flags = spin_lock_irqsave(&table_lock);
+	f = table[fd];
+	if (f && f != FD_RESERVED) {
+		f->owner_tid = 0;
+		r = 0;
+	}
+	spin_unlock_irqrestore(&table_lock, flags);
+	return r;
 }
 
 int fd_close_owned(int tid)
@@ -87,8 +120,8 @@ int fd_close_owned(int tid)
 	for (int fd = 3; fd < FD_MAX; fd++) { /* the console stays */
 		unsigned long flags = spin_lock_irqsave(&table_lock);
 		struct file *f = table[fd];
-		if (f && f->owner_tid == tid)
-			table[fd] = NULL;
+		if (f && f != FD_RESERVED && f->owner_tid == tid)
+			table[fd] = f->used_by_others ? FD_RESERVED : NULL;
 		else
 			f = NULL;
 		spin_unlock_irqrestore(&table_lock, flags);
@@ -112,7 +145,8 @@ static long sys_close(long fd)
 	spin_unlock_irqrestore(&table_lock, flags);
 	if (!f)
 		return -EBADF;
-	file_put(f);
+	if (f != FD_RESERVED) /* else: the number is free again */
+		file_put(f);
 	return 0;
 }
 
@@ -130,7 +164,8 @@ static long dup_to(long oldfd, long newfd, int cloexec)
 	table[newfd] = f;
 	cloexec_flag[newfd] = !!cloexec;
 	spin_unlock_irqrestore(&table_lock, flags);
-	file_put(old);
+	if (old != FD_RESERVED)
+		file_put(old);
 	return newfd;
 }
 

@@ -29,6 +29,9 @@ static int cmd_free(int argc, char **argv)
 	row("largest", st.largest_free, "   (largest free block)");
 	row("slabs", st.slab_bytes, "");
 	printf("large blocks: %zu, heaps: %zu\n", st.large_count, st.nheaps);
+	if (st.quarantined || st.dropped_lists)
+		printf("quarantined: %zu bytes of %zu damaged heaps, %zu free lists dropped\n",
+		       st.quarantined, st.quarantines, st.dropped_lists);
 	printf("%-8s %12s\n", "class", "live objs");
 	int shown = 0;
 	for (int c = 0; c < MM_NCLASSES; c++) {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <kernel/kmutex.h>
 #include <kernel/log.h>
+#include <kernel/mm.h>
 
 #include "fat.h"
 
@@ -93,6 +94,14 @@ static int node_check(struct fat_fs *fs, struct fat_node *n, const struct fat_en
 	return 0;
 }
 
+/* Nodes are shared by every file open on them and cached: they come from
+ * the kernel heap, not the heap of the thread that happened to open them
+ * first, which a crash of that thread would take back under them. */
+static struct fat_node *node_alloc(void)
+{
+	return mm_kernel_zalloc(sizeof(struct fat_node));
+}
+
 int fat_node_get(struct fat_fs *fs, uint32_t parent, const struct fat_entry *e,
 		 struct fat_node **out)
 {
@@ -105,7 +114,7 @@ int fat_node_get(struct fat_fs *fs, uint32_t parent, const struct fat_entry *e,
 		}
 		fat_node_unhash(n); /* being released: make a new one */
 	}
-	n = calloc(1, sizeof(*n));
+	n = node_alloc();
 	if (!n)
 		return -ENOMEM;
 	node_init(fs, n, !!(e->attr & FAT_ATTR_DIR), e->attr);
@@ -127,7 +136,7 @@ int fat_node_get(struct fat_fs *fs, uint32_t parent, const struct fat_entry *e,
 
 int fat_root_node(struct fat_fs *fs, struct vfs_mount *m)
 {
-	struct fat_node *n = calloc(1, sizeof(*n));
+	struct fat_node *n = node_alloc();
 
 	if (!n)
 		return -ENOMEM;

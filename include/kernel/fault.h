@@ -40,6 +40,7 @@ struct fault_record {
 	int first_is_pc; /* backtrace[0] is where it faulted (not a return address) */
 	unsigned restarts; /* of this thread before this fault */
 	char action[24];   /* "restarted as 12", "ended", "system stopped" */
+	char note[64];	   /* what taking back its resources found */
 };
 
 /* The architecture's exception path calls this before giving up.
@@ -56,6 +57,12 @@ void fault_panic_in_thread(const char *message, void *fp);
 /* The calling thread @tid is dying (it crashed or was killed): give back
  * the C library's FILE locks it holds. */
 void release_stdio_locks(int tid);
+
+/* Add a note to the latest record of thread @tid (found while its
+ * resources were taken back, e.g. "heap damaged: 16384 bytes
+ * quarantined"), printed when that record was. Any context.
+ * @retval 0; -ENOENT no record of @tid in the ring */
+int fault_note(int tid, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Copy up to @max records, oldest first. @retval the number copied. */
 int fault_log_get(struct fault_record *out, int max);

@@ -6,7 +6,8 @@
  *
  * One process, so one table, shared by all threads. Each file records the
  * thread that opened it, so that the files of a thread that crashed can be
- * found and closed.
+ * found and closed, and whether another thread used it (its number is
+ * then not reused until that thread closes it).
  */
 #ifndef KERNEL_FILE_H
 #define KERNEL_FILE_H
@@ -50,7 +51,8 @@ struct file {
 	const struct file_ops *ops;
 	int refs;	/* descriptors (dup) and calls in progress */
 	int flags;	/* O_ACCMODE, O_APPEND, O_NONBLOCK, O_DIRECTORY */
-	int owner_tid;	/* the thread that opened it */
+	int owner_tid;	/* the thread that opened it; 0: the process's */
+	int used_by_others; /* a thread other than the opener looked it up */
 	uint64_t pos;	/* the offset of sequential reads and writes */
 	uint64_t dir_pos; /* readdir cursor */
 	int dir_dots;	/* "." and ".." already listed */
@@ -70,9 +72,16 @@ void file_put(struct file *f);
 int fd_install(struct file *f, int min, int cloexec);
 /* The file behind @fd with a new reference (file_put it), or NULL. */
 struct file *fd_get(int fd);
-/* Close every descriptor whose file thread @tid opened (it crashed).
+/* Close every descriptor whose file thread @tid opened (it crashed). A
+ * file that another thread has used leaves its number reserved: calls
+ * with it fail with EBADF until close() frees the number, so a survivor
+ * never reaches a file opened later under the same number.
  * @retval how many */
 int fd_close_owned(int tid);
+/* Make @fd's file the process's rather than its opener's: a crash of the
+ * opener leaves it open. For a descriptor handed to another thread.
+ * @retval 0; -EBADF not open */
+int fd_share(int fd);
 
 /* Something a poll() or select() may be waiting for happened: wake every
  * waiter, which looks at its files again (kernel/sys_poll.c). Any thread;

@@ -39,8 +39,8 @@ struct mm_heap {
 	struct mm_slab *partial[MM_NCLASSES];
 	struct mm_slab *full[MM_NCLASSES];
 	/* Under the global lock: every slab and large block of this heap. */
-	struct mm_slab *slabs;
-	struct mm_large *large;
+	struct mm_slab *slabs, *slabs_tail;
+	struct mm_large *large, *large_tail;
 	size_t large_bytes; /* usable bytes of the large blocks */
 	size_t held;	    /* bytes taken from the general heap */
 	size_t held_peak;
@@ -56,6 +56,13 @@ struct mm_stats {
 	size_t slab_bytes;   /* bytes held by slabs (live objects and their free space) */
 	size_t large_count;  /* live blocks beyond the slab classes */
 	size_t nheaps;
+	/* Damage found and set aside (never reused): bytes of crashed
+	 * threads' heaps that could not be walked safely, how many heaps
+	 * that happened to, and free lists dropped with a damaged head.
+	 */
+	size_t quarantined;
+	size_t quarantines;
+	size_t dropped_lists;
 	size_t class_size[MM_NCLASSES];
 	size_t class_live[MM_NCLASSES]; /* live objects per class */
 };
@@ -101,13 +108,40 @@ size_t mm_usable_size(const void *p);
 /* Owner id of the heap that @p belongs to. */
 int mm_owner_of(const void *p);
 
+/* Zeroed memory from the kernel heap, for kernel objects that outlive the
+ * system call that makes them and may be shared by threads (a file
+ * system's nodes): a crash of the calling thread never takes it back.
+ * NULL when out of memory. */
+void *mm_kernel_zalloc(size_t size);
+
+/* Memory that outlives the thread that allocates it.
+ *
+ * A thread's heap is its own: what it allocates is taken back whole if it
+ * crashes, so a pointer it handed to another thread would then dangle.
+ * Memory meant for another thread (a result, a message, a buffer in a
+ * queue) comes from the shared heap, which belongs to no thread and is
+ * never released by a crash; any thread frees it with free() (mm_free).
+ * mm_shared_alloc() allocates there; mm_share() moves a block the caller
+ * allocated there (a copy: the block gets a new address, the old one is
+ * freed), to be done before the pointer is published. An ordinary exit
+ * hands a thread's live blocks to the kernel heap, so pointers published
+ * without this survive an exit, but not a crash.
+ */
+void *mm_shared_alloc(size_t size);
+/* @retval the block's new address; NULL (nothing changed) out of memory */
+void *mm_share(void *p);
+struct mm_heap *mm_shared_heap(void);
+
 /* Collect frees made by other threads into @h's slabs and give empty slabs
  * back to the general heap. Owner only; for idle time.
  */
 void mm_heap_collect(struct mm_heap *h);
 /* The owner crashed: return every slab and large block of @h to the
  * general heap, whatever state its free lists are in, and unregister @h.
- * Blocks handed to other threads become invalid.
+ * Blocks handed to other threads become invalid. Each slab and block is
+ * checked before it is trusted; what fails the checks is quarantined
+ * (kept out of use for good, counted in mm_stats) and reported with
+ * mm_heap_damaged().
  */
 void mm_heap_release_all(struct mm_heap *h);
 /* The owner exited: empty slabs go back to the general heap, slabs and
@@ -126,10 +160,19 @@ size_t mm_heap_used(struct mm_heap *h);
 /* High-water mark of the bytes @h took from the general heap. */
 size_t mm_heap_peak(struct mm_heap *h);
 
-/* Called on detected misuse (double free, pointer not from the heap,
- * damaged block header) before anything is changed; if it returns, the
- * operation is dropped. The weak default aborts; the kernel panics.
+/* Called on detected misuse before anything is changed, with no allocator
+ * lock held; if it returns, the operation is dropped. @what names it so
+ * that "<what> of 0x<p>" reads well: "double free", "invalid free" (not
+ * from the heap, or not the start of a block), "overflow detected at free"
+ * (CONFIG_HEAP_CHECK). The weak default aborts; the kernel panics, which
+ * in a thread ends that thread with the message in its fault record.
  */
 void mm_corruption(const char *what, const void *p);
+/* mm_heap_release_all() found @owner_id's heap damaged and set @bytes of
+ * it aside; with CONFIG_HEAP_CHECK, @overflows large blocks had their
+ * guard overwritten. The weak default does nothing; the kernel adds a note
+ * to the owner's fault record.
+ */
+void mm_heap_damaged(int owner_id, size_t bytes, unsigned int overflows);
 
 #endif

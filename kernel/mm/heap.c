@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/compiler.h>
 #include "mm_internal.h"
 
 #define MM_NO_SLABS                                                                                \
@@ -16,10 +17,23 @@
 		[0 ... MM_NCLASSES - 1] = &mm_empty_slab                                           \
 	}
 
+static struct mm_heap shared_heap;
+
 static struct mm_heap kernel_heap = {
     .cur = MM_NO_SLABS,
     .shared = 1,
     .lock = SPINLOCK_INIT,
+    .next = &shared_heap,
+};
+
+/* Memory threads hand to each other (mm_shared_alloc): owned by no thread,
+ * so no crash takes it back.
+ */
+static struct mm_heap shared_heap = {
+    .cur = MM_NO_SLABS,
+    .shared = 1,
+    .lock = SPINLOCK_INIT,
+    .prev = &kernel_heap,
 };
 
 struct mm_heap *mm_heaps = &kernel_heap;
@@ -72,9 +86,13 @@ void mm_init(void)
 
 	mm_tlsf_reset();
 	mm_map_reset();
+	mm_quarantined = mm_quarantines = 0;
 	mm_heap_reset(&kernel_heap, 0);
 	kernel_heap.shared = 1;
+	mm_heap_reset(&shared_heap, 0);
+	shared_heap.shared = 1;
 	mm_heaps = NULL;
+	mm_heap_register(&shared_heap);
 	mm_heap_register(&kernel_heap);
 	spin_unlock_irqrestore(&mm_lock, flags);
 }
@@ -105,6 +123,11 @@ struct mm_heap *mm_kernel_heap(void)
 	return &kernel_heap;
 }
 
+struct mm_heap *mm_shared_heap(void)
+{
+	return &shared_heap;
+}
+
 __attribute__((weak)) struct mm_heap *mm_current_heap(void)
 {
 	return &kernel_heap;
@@ -117,7 +140,7 @@ __attribute__((weak)) void mm_corruption(const char *what, const void *p)
 	abort();
 }
 
-void *mm_heap_alloc(struct mm_heap *h, size_t size)
+static inline void *alloc_raw(struct mm_heap *h, size_t size)
 {
 	struct mm_slab *s;
 	void **obj;
@@ -140,14 +163,14 @@ void *mm_heap_alloc(struct mm_heap *h, size_t size)
 /* Slab objects of a class whose size is a multiple of @align are aligned to
  * it, as long as @align divides the slab header size too.
  */
-void *mm_heap_memalign(struct mm_heap *h, size_t align, size_t size)
+static void *memalign_raw(struct mm_heap *h, size_t align, size_t size)
 {
 	unsigned int c;
 
 	if (align == 0 || (align & (align - 1)))
 		return NULL;
 	if (align <= 16)
-		return mm_heap_alloc(h, size);
+		return alloc_raw(h, size);
 	if (size <= MM_SMALL_MAX && align <= MM_SLAB_HDR) {
 		for (c = mm_small_class[(size + 15) >> 4]; c < MM_NCLASSES; c++)
 			if (mm_class_size[c] % align == 0)
@@ -156,7 +179,7 @@ void *mm_heap_memalign(struct mm_heap *h, size_t align, size_t size)
 	return mm_large_alloc(h, size, align);
 }
 
-void mm_free(void *p)
+static inline void free_raw(void *p)
 {
 	struct mm_slab *s;
 	struct mm_heap *h;
@@ -185,20 +208,76 @@ void mm_free(void *p)
 	mm_slab_free_slow(h, s, obj);
 }
 
-size_t mm_usable_size(const void *p)
+/* Usable bytes of live block @p as the allocator sees them (guard
+ * included), or 0 when @p is not one; reports nothing.
+ */
+static size_t usable_raw(const void *p)
 {
 	const struct mm_slab *s;
 
-	if (!p)
-		return 0;
 	if (!mm_map_is_slab(p))
 		return mm_large_usable(p);
 	s = mm_slab_of(p);
-	if (!mm_slab_valid(s, p)) {
-		mm_corruption("pointer not from the heap", p);
+	return mm_slab_valid(s, p) ? s->size : 0;
+}
+
+/* CONFIG_HEAP_CHECK: whether @p's guard holds. A pointer that is not a
+ * live block passes, so that free() names the misuse precisely.
+ */
+static bool guard_holds(void *p)
+{
+	size_t u = usable_raw(p);
+
+	if (!u || (mm_map_is_slab(p) && ((void **)p)[1] == mm_slab_free_key(mm_slab_of(p))))
+		return true;
+	if (mm_check_length(p, u) != SIZE_MAX)
+		return true;
+	mm_corruption("overflow detected at free", p);
+	return false;
+}
+
+void *mm_heap_alloc(struct mm_heap *h, size_t size)
+{
+	if (!IS_ENABLED(CONFIG_HEAP_CHECK))
+		return alloc_raw(h, size);
+	if (size > MM_ALLOC_MAX)
+		return NULL;
+	void *p = alloc_raw(h, size + MM_CHECK_EXTRA);
+	return p ? mm_check_arm(p, size, usable_raw(p)) : NULL;
+}
+
+void *mm_heap_memalign(struct mm_heap *h, size_t align, size_t size)
+{
+	if (!IS_ENABLED(CONFIG_HEAP_CHECK))
+		return memalign_raw(h, align, size);
+	if (size > MM_ALLOC_MAX)
+		return NULL;
+	void *p = memalign_raw(h, align, size + MM_CHECK_EXTRA);
+	return p ? mm_check_arm(p, size, usable_raw(p)) : NULL;
+}
+
+void mm_free(void *p)
+{
+	if (IS_ENABLED(CONFIG_HEAP_CHECK) && p && !guard_holds(p))
+		return;
+	free_raw(p);
+}
+
+size_t mm_usable_size(const void *p)
+{
+	size_t u, n;
+
+	if (!p)
+		return 0;
+	u = usable_raw(p);
+	if (!u) {
+		mm_corruption("malloc_usable_size() of an invalid pointer", p);
 		return 0;
 	}
-	return s->size;
+	if (!IS_ENABLED(CONFIG_HEAP_CHECK))
+		return u;
+	n = mm_check_length(p, u);
+	return n == SIZE_MAX ? 0 : n;
 }
 
 int mm_owner_of(const void *p)
@@ -209,7 +288,7 @@ int mm_owner_of(const void *p)
 		return mm_large_owner(p);
 	s = mm_slab_of(p);
 	if (!mm_slab_valid(s, p)) {
-		mm_corruption("pointer not from the heap", p);
+		mm_corruption("mm_owner_of() of an invalid pointer", p);
 		return -1;
 	}
 	return __atomic_load_n(&s->heap, __ATOMIC_ACQUIRE)->owner_id;
@@ -218,6 +297,29 @@ int mm_owner_of(const void *p)
 /* Large blocks shrinking into the slab range move there, to free the
  * general heap; otherwise they resize in place when the neighbour allows.
  */
+/* CONFIG_HEAP_CHECK: always a new block, so each has its own guard. */
+static void *realloc_checked(void *p, size_t size)
+{
+	size_t u = usable_raw(p), old;
+	void *n;
+
+	if (!u) {
+		mm_corruption("invalid realloc", p);
+		return NULL;
+	}
+	old = mm_check_length(p, u);
+	if (old == SIZE_MAX) {
+		mm_corruption("overflow detected at realloc", p);
+		return NULL;
+	}
+	n = mm_heap_alloc(mm_current_heap(), size);
+	if (n) {
+		memcpy(n, p, old < size ? old : size);
+		mm_free(p);
+	}
+	return n;
+}
+
 void *mm_realloc(void *p, size_t size)
 {
 	struct mm_heap *h = mm_current_heap();
@@ -226,6 +328,8 @@ void *mm_realloc(void *p, size_t size)
 
 	if (!p)
 		return mm_heap_alloc(h, size);
+	if (IS_ENABLED(CONFIG_HEAP_CHECK))
+		return realloc_checked(p, size);
 	old = mm_usable_size(p);
 	if (!old)
 		return NULL;
@@ -246,6 +350,36 @@ void *mm_realloc(void *p, size_t size)
 	return n;
 }
 
+void *mm_kernel_zalloc(size_t size)
+{
+	void *p = mm_heap_alloc(&kernel_heap, size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void *mm_shared_alloc(size_t size)
+{
+	return mm_heap_alloc(&shared_heap, size);
+}
+
+void *mm_share(void *p)
+{
+	size_t n;
+	void *q;
+
+	if (!p)
+		return NULL;
+	n = mm_usable_size(p);
+	q = mm_heap_alloc(&shared_heap, n);
+	if (q) {
+		memcpy(q, p, n);
+		mm_free(p);
+	}
+	return q;
+}
+
 void mm_heap_collect(struct mm_heap *h)
 {
 	unsigned long flags;
@@ -257,31 +391,6 @@ void mm_heap_collect(struct mm_heap *h)
 	flags = spin_lock_irqsave(&h->lock);
 	mm_slab_collect(h);
 	spin_unlock_irqrestore(&h->lock, flags);
-}
-
-void mm_heap_release_all(struct mm_heap *h)
-{
-	struct mm_slab *s, *sn;
-	struct mm_large *l, *ln;
-	unsigned long flags;
-
-	if (h == &kernel_heap) {
-		mm_corruption("release of the kernel heap", h);
-		return;
-	}
-	flags = spin_lock_irqsave(&mm_lock);
-	for (s = h->slabs; s; s = sn) {
-		sn = s->next;
-		mm_slab_release(s);
-	}
-	for (l = h->large; l; l = ln) {
-		ln = l->next;
-		l->magic = 0;
-		mm_tlsf_free(l);
-	}
-	mm_heap_unregister(h);
-	spin_unlock_irqrestore(&mm_lock, flags);
-	mm_heap_reset(h, h->owner_id);
 }
 
 /* Hand every large block of @h to @to, keeping the list walkable. */
@@ -298,8 +407,28 @@ static void adopt_large(struct mm_heap *to, struct mm_heap *h)
 	tail->next = to->large;
 	if (to->large)
 		to->large->prev = tail;
+	else
+		to->large_tail = tail;
 	to->large = h->large;
 	to->large_bytes += h->large_bytes;
+}
+
+/* Under mm_lock: whether every slab and large block of @h checks out as
+ * mm_heap_release_all() checks them.
+ */
+static bool heap_sound(struct mm_heap *h)
+{
+	struct mm_slab *s, *sp = NULL;
+	struct mm_large *l, *lp = NULL;
+	size_t n = 0, max = h->held / MM_BLOCK_MIN + 2;
+
+	for (s = h->slabs; s; sp = s, s = s->next)
+		if (++n > max || !mm_slab_trusted(h, s) || s->prev != sp)
+			return false;
+	for (l = h->large; l; lp = l, l = l->next)
+		if (++n > max || !mm_large_trusted(h, l) || l->prev != lp)
+			return false;
+	return true;
 }
 
 void mm_heap_abandon(struct mm_heap *h)
@@ -307,12 +436,20 @@ void mm_heap_abandon(struct mm_heap *h)
 	struct mm_slab *s, *sn;
 	unsigned long flags;
 
-	if (h == &kernel_heap) {
-		mm_corruption("abandon of the kernel heap", h);
+	if (h->shared) {
+		mm_corruption("abandon of a shared heap", h);
 		return;
 	}
 	flags = spin_lock_irqsave(&kernel_heap.lock);
 	spin_lock(&mm_lock);
+	/* A thread may damage its heap and still exit normally: what it
+	 * leaves is then not handed on but taken back as after a crash. */
+	if (!heap_sound(h)) {
+		spin_unlock(&mm_lock);
+		spin_unlock_irqrestore(&kernel_heap.lock, flags);
+		mm_heap_release_all(h);
+		return;
+	}
 	for (s = h->slabs; s; s = sn) {
 		sn = s->next;
 		mm_slab_take_remote(s);

@@ -13,6 +13,24 @@ static inline uintptr_t large_magic(const struct mm_large *l)
 	return (uintptr_t)l ^ 0x6c617267656d6d00UL;
 }
 
+/* What a freed block's header says until its memory is handed out again:
+ * a second free of it is then told from a pointer that never was a block.
+ */
+static inline uintptr_t large_freed_magic(const struct mm_large *l)
+{
+	return large_magic(l) ^ 1;
+}
+
+/* Under mm_lock: why @p is not a live block, for the report. */
+static const char *large_misuse(const void *p, const char *what)
+{
+	const struct mm_large *l = (const struct mm_large *)p - 1;
+
+	if (mm_tlsf_contains(p, LARGE_HDR + MM_BLOCK_HDR) && l->magic == large_freed_magic(l))
+		return "double free";
+	return what;
+}
+
 /* Under mm_lock: the header of live block @p, or NULL. */
 static struct mm_large *large_of(const void *p)
 {
@@ -39,6 +57,8 @@ void *mm_large_alloc(struct mm_heap *h, size_t size, size_t align)
 		l->next = h->large;
 		if (h->large)
 			h->large->prev = l;
+		else
+			h->large_tail = l;
 		h->large = l;
 		h->large_bytes += mm_tlsf_usable(l) - LARGE_HDR;
 		mm_heap_hold(h, mm_tlsf_span(l), true);
@@ -51,6 +71,7 @@ void mm_large_free(void *p)
 {
 	unsigned long flags = spin_lock_irqsave(&mm_lock);
 	struct mm_large *l = large_of(p);
+	const char *why = NULL;
 	struct mm_heap *h;
 
 	if (l) {
@@ -61,14 +82,30 @@ void mm_large_free(void *p)
 			h->large = l->next;
 		if (l->next)
 			l->next->prev = l->prev;
+		else
+			h->large_tail = l->prev;
 		h->large_bytes -= mm_tlsf_usable(l) - LARGE_HDR;
 		mm_heap_hold(h, mm_tlsf_span(l), false);
-		l->magic = 0;
+		l->magic = large_freed_magic(l);
 		mm_tlsf_free(l);
+	} else {
+		why = large_misuse(p, "invalid free");
 	}
 	spin_unlock_irqrestore(&mm_lock, flags);
-	if (!l)
-		mm_corruption("free of a pointer not from the heap, or freed twice", p);
+	if (why)
+		mm_corruption(why, p);
+}
+
+bool mm_large_trusted(const struct mm_heap *h, const struct mm_large *l)
+{
+	return mm_tlsf_in_use(l, 0) && l->magic == large_magic(l) && l->heap == h;
+}
+
+void mm_large_drop(struct mm_heap *h, struct mm_large *l)
+{
+	mm_heap_hold(h, mm_tlsf_span(l), false);
+	l->magic = large_freed_magic(l);
+	mm_tlsf_free(l);
 }
 
 int mm_large_owner(const void *p)
@@ -79,7 +116,7 @@ int mm_large_owner(const void *p)
 
 	spin_unlock_irqrestore(&mm_lock, flags);
 	if (!l)
-		mm_corruption("pointer not from the heap, or freed", p);
+		mm_corruption("mm_owner_of() of an invalid pointer", p);
 	return id;
 }
 
@@ -102,7 +139,7 @@ bool mm_large_resize(void *p, size_t size)
 	}
 	spin_unlock_irqrestore(&mm_lock, flags);
 	if (!l)
-		mm_corruption("realloc of a pointer not from the heap, or freed", p);
+		mm_corruption("invalid realloc", p);
 	return done;
 }
 
@@ -113,8 +150,6 @@ size_t mm_large_usable(const void *p)
 	size_t n = l ? mm_tlsf_usable(l) - LARGE_HDR : 0;
 
 	spin_unlock_irqrestore(&mm_lock, flags);
-	if (!l)
-		mm_corruption("pointer not from the heap, or freed", p);
 	return n;
 }
 
@@ -130,7 +165,7 @@ void mm_pages_free(void *p)
 	if (!p)
 		return;
 	if ((uintptr_t)p % MM_PAGE_SIZE || mm_map_is_slab(p)) {
-		mm_corruption("mm_pages_free of a pointer not from mm_pages_alloc", p);
+		mm_corruption("mm_pages_free() of a pointer not from mm_pages_alloc()", p);
 		return;
 	}
 	mm_large_free(p);

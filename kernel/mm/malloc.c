@@ -5,6 +5,8 @@
  * links this file: on a host it would replace the host C library's malloc.
  * The bodies call only mm_ functions, never the names defined here, so the
  * compiler's knowledge of the malloc family cannot fold one into another.
+ * With CONFIG_FAULT_INJECT every allocating entry point counts towards
+ * inject=alloc:N (kernel/fault_inject.c).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -42,11 +44,24 @@ static void *nomem(void *p)
 	return p;
 }
 
-void *malloc(size_t size)
+static void *counted_malloc(size_t size)
 {
 	if (injected())
 		return nomem(NULL);
 	return nomem(mm_heap_alloc(mm_current_heap(), size));
+}
+
+/* An injected failure leaves @p as it was, as a real one would. */
+static void *counted_realloc(void *p, size_t size)
+{
+	if (injected())
+		return nomem(NULL);
+	return nomem(mm_realloc(p, size));
+}
+
+void *malloc(size_t size)
+{
+	return counted_malloc(size);
 }
 
 void free(void *p)
@@ -76,7 +91,7 @@ void *calloc(size_t n, size_t size)
 
 void *realloc(void *p, size_t size)
 {
-	return nomem(mm_realloc(p, size));
+	return counted_realloc(p, size);
 }
 
 static void *aligned(size_t align, size_t size)
@@ -85,6 +100,8 @@ static void *aligned(size_t align, size_t size)
 		errno = EINVAL;
 		return NULL;
 	}
+	if (injected())
+		return nomem(NULL);
 	return nomem(mm_heap_memalign(mm_current_heap(), align, size));
 }
 
@@ -104,6 +121,8 @@ int posix_memalign(void **res, size_t align, size_t size)
 
 	if (align < sizeof(void *) || (align & (align - 1)))
 		return EINVAL;
+	if (injected())
+		return ENOMEM;
 	p = mm_heap_memalign(mm_current_heap(), align, size);
 	if (!p)
 		return ENOMEM;
@@ -133,12 +152,12 @@ size_t malloc_usable_size(void *p)
 
 void *__libc_malloc(size_t size)
 {
-	return nomem(mm_heap_alloc(mm_current_heap(), size));
+	return counted_malloc(size);
 }
 
 void *__libc_malloc_impl(size_t size)
 {
-	return nomem(mm_heap_alloc(mm_current_heap(), size));
+	return counted_malloc(size);
 }
 
 void *__libc_calloc(size_t n, size_t size)
@@ -148,7 +167,7 @@ void *__libc_calloc(size_t n, size_t size)
 
 void *__libc_realloc(void *p, size_t size)
 {
-	return nomem(mm_realloc(p, size));
+	return counted_realloc(p, size);
 }
 
 void __libc_free(void *p)

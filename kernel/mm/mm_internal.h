@@ -44,8 +44,14 @@ int mm_tlsf_add(void *start, size_t len);
  * @align, or NULL. @align is a power of two, @gap a multiple of 16.
  */
 void *mm_tlsf_alloc(size_t size, size_t align, size_t gap);
-/* @retval 0 freed; -1 the block was not in use (caller reports it) */
+/* @retval 0 freed; -1 the block was not in use (caller reports it);
+ *         -2 its header is damaged: nothing was changed
+ */
 int mm_tlsf_free(void *payload);
+/* Whether @payload starts a block in use with a sound header, of @span
+ * bytes when @span is not 0. Reads nothing outside the regions.
+ */
+bool mm_tlsf_in_use(const void *payload, size_t span);
 /* Grow or shrink in place. @retval true done; false nothing changed */
 bool mm_tlsf_resize(void *payload, size_t size);
 /* Bytes usable from @payload to the end of its block. */
@@ -176,6 +182,12 @@ void mm_slab_unfile(struct mm_heap *h, struct mm_slab *s);
 void mm_slab_collect(struct mm_heap *h);
 /* Under @to's lock and mm_lock: move @s from its heap to @to. */
 void mm_slab_adopt(struct mm_heap *to, struct mm_slab *s);
+/* Under mm_lock, for a release after a crash: whether @s can be trusted
+ * as a slab of @h (reads only memory the checks have vouched for), and
+ * giving it back without touching its list neighbours.
+ */
+bool mm_slab_trusted(const struct mm_heap *h, const struct mm_slab *s);
+void mm_slab_drop(struct mm_heap *h, struct mm_slab *s);
 
 /* ---- Large blocks (large.c) ---------------------------------------------
  * Beyond the slab classes: a general-heap block whose payload starts with
@@ -193,7 +205,24 @@ void mm_large_free(void *p);
 int mm_large_owner(const void *p);
 /* Resize in place. @retval true done */
 bool mm_large_resize(void *p, size_t size);
+/* Usable bytes of live block @p, or 0 when it is not one (not reported). */
 size_t mm_large_usable(const void *p);
+/* The same pair as mm_slab_trusted() and mm_slab_drop(), for large blocks. */
+bool mm_large_trusted(const struct mm_heap *h, const struct mm_large *l);
+void mm_large_drop(struct mm_heap *h, struct mm_large *l);
+
+/* ---- Guard bytes (check.c, CONFIG_HEAP_CHECK) ------------------------------
+ * Requests grow by MM_CHECK_EXTRA: at least 8 guard bytes, then the
+ * request's length in the last 8 bytes of the usable space (which is a
+ * multiple of 8 for slabs and large blocks alike).
+ */
+#define MM_CHECK_EXTRA 16
+/* Fill the guard after @n bytes of block @p (@usable bytes); @p may be NULL. */
+void *mm_check_arm(void *p, size_t n, size_t usable);
+/* The request length of @p, or SIZE_MAX when its guard or length word was
+ * overwritten.
+ */
+size_t mm_check_length(const void *p, size_t usable);
 
 /* ---- Heaps (heap.c) ------------------------------------------------------ */
 extern struct mm_heap *mm_heaps; /* registry, under mm_lock */
@@ -205,5 +234,7 @@ void mm_heap_unregister(struct mm_heap *h);
  * general heap by @h.
  */
 void mm_heap_hold(struct mm_heap *h, size_t bytes, bool take);
+/* Under mm_lock: bytes of damaged heaps set aside, and how many heaps. */
+extern size_t mm_quarantined, mm_quarantines;
 
 #endif

@@ -127,6 +127,8 @@ static struct mm_slab *slab_new(struct mm_heap *h, unsigned int cls)
 		s->next = h->slabs;
 		if (h->slabs)
 			h->slabs->prev = s;
+		else
+			h->slabs_tail = s;
 		h->slabs = s;
 		mm_heap_hold(h, mm_tlsf_span(s), true);
 	}
@@ -144,6 +146,22 @@ void mm_slab_release(struct mm_slab *s)
 		h->slabs = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
+	else
+		h->slabs_tail = s->prev;
+	mm_heap_hold(h, mm_tlsf_span(s), false);
+	s->magic = 0;
+	mm_map_set(s, false);
+	mm_tlsf_free(s);
+}
+
+bool mm_slab_trusted(const struct mm_heap *h, const struct mm_slab *s)
+{
+	return (uintptr_t)s % MM_SLAB_SIZE == 0 && mm_map_is_slab(s) && mm_tlsf_in_use(s, 0) &&
+	       s->magic == slab_magic(s) && s->heap == h;
+}
+
+void mm_slab_drop(struct mm_heap *h, struct mm_slab *s)
+{
 	mm_heap_hold(h, mm_tlsf_span(s), false);
 	s->magic = 0;
 	mm_map_set(s, false);
@@ -318,18 +336,20 @@ static bool slab_has_free(const struct mm_slab *s, void **obj)
 	return false;
 }
 
-/* Free into a slab of @h by its owner (or under the kernel heap's lock). */
-static void slab_free_local(struct mm_heap *h, struct mm_slab *s, void **obj)
+/* Free into a slab of @h by its owner (or under the kernel heap's lock).
+ * @retval false @obj was free already: nothing changed, the caller reports
+ * it once no lock is held (the report may end the thread).
+ */
+static bool slab_free_local(struct mm_heap *h, struct mm_slab *s, void **obj)
 {
-	if (obj[1] == mm_slab_free_key(s) && slab_has_free(s, obj)) {
-		mm_corruption("double free", obj);
-		return;
-	}
+	if (obj[1] == mm_slab_free_key(s) && slab_has_free(s, obj))
+		return false;
 	obj[0] = s->free;
 	obj[1] = mm_slab_free_key(s);
 	s->free = obj;
 	s->nused--;
 	mm_slab_settle(h, s);
+	return true;
 }
 
 void mm_slab_settle(struct mm_heap *h, struct mm_slab *s)
@@ -363,26 +383,29 @@ void mm_slab_free_slow(struct mm_heap *cur, struct mm_slab *s, void **obj)
 {
 	struct mm_heap *owner = __atomic_load_n(&s->heap, __ATOMIC_RELAXED);
 	unsigned long flags;
+	bool done = true;
 
 	if (!mm_slab_valid(s, obj)) {
-		mm_corruption("free of a pointer not from the heap", obj);
+		mm_corruption("invalid free", obj);
 		return;
 	}
 	if (owner == cur && !cur->shared) {
-		slab_free_local(cur, s, obj);
-	} else if (owner == mm_kernel_heap()) {
-		/* The kernel heap is locked anyway, so free into it
-		 * directly: a slab it adopted from an exited thread is then
-		 * given back as soon as its last object goes. The slab stays
-		 * the kernel heap's until it is freed, which this live
-		 * object prevents.
+		done = slab_free_local(cur, s, obj);
+	} else if (owner->shared) {
+		/* A shared heap (the kernel's, the one threads hand memory
+		 * over in) is locked anyway, so free into it directly: a
+		 * slab it adopted from an exited thread is then given back
+		 * as soon as its last object goes. The slab stays the
+		 * heap's until it is freed, which this live object prevents.
 		 */
 		flags = spin_lock_irqsave(&owner->lock);
-		slab_free_local(owner, s, obj);
+		done = slab_free_local(owner, s, obj);
 		spin_unlock_irqrestore(&owner->lock, flags);
 	} else {
 		slab_free_remote(s, obj);
 	}
+	if (!done)
+		mm_corruption("double free", obj);
 }
 
 /* Owner (or heap lock): take remote frees into every slab of a detached
@@ -439,11 +462,15 @@ void mm_slab_adopt(struct mm_heap *to, struct mm_slab *s)
 		from->slabs = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
+	else
+		from->slabs_tail = s->prev;
 	mm_heap_hold(from, span, false);
 	s->prev = NULL;
 	s->next = to->slabs;
 	if (to->slabs)
 		to->slabs->prev = s;
+	else
+		to->slabs_tail = s;
 	to->slabs = s;
 	mm_heap_hold(to, span, true);
 	__atomic_store_n(&s->heap, to, __ATOMIC_RELEASE);

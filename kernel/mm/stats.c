@@ -8,24 +8,34 @@
 #include <string.h>
 #include "mm_internal.h"
 
-/* Under mm_lock: add @h's live bytes, and per-class counts if @st. */
+/* Under mm_lock: add @h's live bytes, and per-class counts if @st. The
+ * heap may be one a thread damaged before it crashed, not yet taken back:
+ * each node is checked as mm_heap_release_all() would, and a walk stops
+ * at the first that fails (the figures then miss the rest).
+ */
 static size_t heap_used(struct mm_heap *h, struct mm_stats *st)
 {
-	struct mm_slab *s;
-	struct mm_large *l;
-	size_t used = h->large_bytes, live;
+	struct mm_slab *s, *sp = NULL;
+	struct mm_large *l, *lp = NULL;
+	size_t used = h->large_bytes, live, n = 0, max = h->held / MM_BLOCK_MIN + 2;
 
-	for (s = h->slabs; s; s = s->next) {
+	for (s = h->slabs; s && n < max && mm_slab_trusted(h, s) && s->prev == sp; s = s->next) {
 		live = mm_slab_live(s);
 		used += live * s->size;
 		if (st) {
 			st->class_live[s->cls] += live;
 			st->slab_bytes += mm_tlsf_span(s);
 		}
+		sp = s;
+		n++;
 	}
 	if (st)
-		for (l = h->large; l; l = l->next)
+		for (l = h->large; l && n < max && mm_large_trusted(h, l) && l->prev == lp;
+		     l = l->next) {
 			st->large_count++;
+			lp = l;
+			n++;
+		}
 	return used;
 }
 
@@ -40,6 +50,8 @@ void mm_stats_get(struct mm_stats *st)
 		st->class_size[c] = mm_class_size[c];
 	flags = spin_lock_irqsave(&mm_lock);
 	mm_tlsf_stats(st);
+	st->quarantined = mm_quarantined;
+	st->quarantines = mm_quarantines;
 	for (h = mm_heaps; h; h = h->next) {
 		st->nheaps++;
 		st->used += heap_used(h, st);

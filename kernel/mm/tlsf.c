@@ -38,6 +38,7 @@ static struct {
 	struct mm_block *heads[MM_FL_COUNT][MM_SL_COUNT];
 	struct mm_region *regions;
 	size_t total, free, peak;
+	size_t dropped_lists;
 } tlsf;
 
 static inline unsigned int fls_size(size_t x)
@@ -68,6 +69,63 @@ static inline struct mm_block *blk_of(const void *payload)
 static inline void *blk_payload(struct mm_block *b)
 {
 	return (char *)b + MM_BLOCK_HDR;
+}
+
+/* Validation. Block headers sit next to payloads, so an overflow from a
+ * block can rewrite its neighbour's size and links. Nothing read from a
+ * header is followed before it is checked against the regions (kernel
+ * memory the application never sees), so a damaged header costs the block
+ * it describes, never a fault under mm_lock.
+ */
+static void mapping(size_t span, unsigned int *fl, unsigned int *sl);
+
+static const struct mm_region *region_of(uintptr_t a)
+{
+	const struct mm_region *r;
+
+	for (r = tlsf.regions; r; r = r->next)
+		if (a >= r->start + sizeof(*r) && a + MM_BLOCK_MIN <= r->end)
+			return r;
+	return NULL;
+}
+
+/* Whether @b looks like a block header: aligned, inside a region, with a
+ * span that ends inside the same region and no stray flag bits.
+ */
+static bool blk_sane(const struct mm_block *b)
+{
+	uintptr_t a = (uintptr_t)b;
+	const struct mm_region *r = a % 16 ? NULL : region_of(a);
+	size_t span;
+
+	if (!r || (b->size & MM_BLOCK_FLAGS & ~(MM_BLOCK_FREE | MM_BLOCK_PREV_FREE)))
+		return false;
+	span = blk_span(b);
+	return span >= MM_BLOCK_MIN && span <= r->end - MM_BLOCK_HDR - a;
+}
+
+/* Whether @b is a free block on its list, links included: the only kind
+ * of block a merge or an allocation may take.
+ */
+static bool blk_free_sane(const struct mm_block *b)
+{
+	const struct mm_block *n, *p;
+
+	if (!blk_sane(b) || !(b->size & MM_BLOCK_FREE))
+		return false;
+	n = b->next_free;
+	p = b->prev_free;
+	if (n && ((uintptr_t)n % 16 || !region_of((uintptr_t)n) || n->prev_free != b))
+		return false;
+	if (p && ((uintptr_t)p % 16 || !region_of((uintptr_t)p) || p->next_free != b))
+		return false;
+	if (!p) {
+		unsigned int fl, sl;
+
+		mapping(blk_span(b), &fl, &sl);
+		return tlsf.heads[fl][sl] == b;
+	}
+	return true;
 }
 
 /* Tell the next block that @b is free and where it starts. */
@@ -152,7 +210,9 @@ static void list_remove(struct mm_block *b)
  * When that finds nothing, the head of the request's own class may still
  * fit; one look at it saves requests close to the largest free block.
  */
-static struct mm_block *take_fit(size_t span)
+static void drop_list(unsigned int fl, unsigned int sl);
+
+static struct mm_block *take_fit_once(size_t span)
 {
 	unsigned int fl, sl, fl0, sl0;
 	uint32_t slm = 0;
@@ -176,11 +236,44 @@ static struct mm_block *take_fit(size_t span)
 		}
 	}
 	if (slm)
-		b = tlsf.heads[fl][__builtin_ctz(slm)];
+		sl = __builtin_ctz(slm);
 	else if (tlsf.heads[fl0][sl0] && blk_span(tlsf.heads[fl0][sl0]) >= span)
-		b = tlsf.heads[fl0][sl0];
-	if (b)
-		list_remove(b);
+		fl = fl0, sl = sl0;
+	else
+		return NULL;
+	b = tlsf.heads[fl][sl];
+	if (mm_unlikely(!blk_free_sane(b) || b->prev_free || blk_span(b) < span)) {
+		drop_list(fl, sl);
+		return NULL;
+	}
+	list_remove(b);
+	return b;
+}
+
+/* The head of a free list is damaged (an overflow into a free block): the
+ * list cannot be walked, so it is set aside whole. Its blocks stay counted
+ * as neither free nor in use; mm_stats reports the event.
+ */
+static void drop_list(unsigned int fl, unsigned int sl)
+{
+	tlsf.heads[fl][sl] = NULL;
+	tlsf.sl_map[fl] &= ~(1U << sl);
+	if (!tlsf.sl_map[fl])
+		tlsf.fl_map &= ~(1ULL << fl);
+	tlsf.dropped_lists++;
+}
+
+/* A damaged list found on the way is dropped and the search made again. */
+static struct mm_block *take_fit(size_t span)
+{
+	struct mm_block *b;
+	size_t dropped;
+	int tries = 0;
+
+	do {
+		dropped = tlsf.dropped_lists;
+		b = take_fit_once(span);
+	} while (!b && dropped != tlsf.dropped_lists && ++tries < 8);
 	return b;
 }
 
@@ -198,7 +291,7 @@ static void trim_tail(struct mm_block *b, size_t span)
 	r = blk_next(b);
 	r->size = rest;
 	n = blk_next(r);
-	if (n->size & MM_BLOCK_FREE) {
+	if ((n->size & MM_BLOCK_FREE) && blk_free_sane(n)) {
 		list_remove(n);
 		blk_set_span(r, rest + blk_span(n));
 	}
@@ -257,29 +350,38 @@ void *mm_tlsf_alloc(size_t size, size_t align, size_t gap)
 
 int mm_tlsf_free(void *payload)
 {
-	struct mm_block *b = blk_of(payload), *n;
+	struct mm_block *b = blk_of(payload), *n, *p;
 
+	if (!blk_sane(b))
+		return -2;
 	if (b->size & MM_BLOCK_FREE)
 		return -1;
 	/* Even once merged away, the stale header refuses a second free
 	 * until the memory is handed out again.
 	 */
 	b->size |= MM_BLOCK_FREE;
-	if (b->size & MM_BLOCK_PREV_FREE) {
-		struct mm_block *p = b->prev_phys;
-
+	p = b->prev_phys;
+	if ((b->size & MM_BLOCK_PREV_FREE) && blk_free_sane(p) && blk_next(p) == b) {
 		list_remove(p);
 		blk_set_span(p, blk_span(p) + blk_span(b));
 		b = p;
 	}
 	n = blk_next(b);
-	if (n->size & MM_BLOCK_FREE) {
+	if ((n->size & MM_BLOCK_FREE) && blk_free_sane(n)) {
 		list_remove(n);
 		blk_set_span(b, blk_span(b) + blk_span(n));
 	}
 	blk_mark_free(b);
 	list_insert(b);
 	return 0;
+}
+
+bool mm_tlsf_in_use(const void *payload, size_t span)
+{
+	const struct mm_block *b = blk_of(payload);
+
+	return (uintptr_t)payload % 16 == 0 && blk_sane(b) && !(b->size & MM_BLOCK_FREE) &&
+	       (!span || blk_span(b) == span);
 }
 
 bool mm_tlsf_resize(void *payload, size_t size)
@@ -293,7 +395,7 @@ bool mm_tlsf_resize(void *payload, size_t size)
 	have = blk_span(b);
 	if (span > have) {
 		n = blk_next(b);
-		if (!(n->size & MM_BLOCK_FREE) || have + blk_span(n) < span)
+		if (!(n->size & MM_BLOCK_FREE) || !blk_free_sane(n) || have + blk_span(n) < span)
 			return false;
 		list_remove(n);
 		blk_set_span(b, have + blk_span(n));
@@ -382,7 +484,7 @@ static size_t largest_free(void)
 		return 0;
 	fl = 63 - __builtin_clzll(tlsf.fl_map);
 	sl = 31 - __builtin_clz(tlsf.sl_map[fl]);
-	for (b = tlsf.heads[fl][sl]; b; b = b->next_free)
+	for (b = tlsf.heads[fl][sl]; b && blk_free_sane(b); b = b->next_free)
 		if (blk_span(b) > best)
 			best = blk_span(b);
 	return best;
@@ -394,4 +496,5 @@ void mm_tlsf_stats(struct mm_stats *s)
 	s->free = tlsf.free;
 	s->peak = tlsf.peak;
 	s->largest_free = largest_free();
+	s->dropped_lists = tlsf.dropped_lists;
 }

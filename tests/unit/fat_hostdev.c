@@ -1,6 +1,7 @@
 /* See fat_hostdev.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -109,4 +110,10 @@ void hostdev_close(struct hostdev *h)
 	if (h->fd >= 0)
 		close(h->fd);
 	h->fd = -1;
+}
+
+/* The kernel heap, on the host: the C library's. */
+void *mm_kernel_zalloc(size_t size)
+{
+	return calloc(1, size);
 }

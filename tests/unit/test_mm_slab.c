@@ -1,4 +1,4 @@
-// unit-sources: kernel/mm/tlsf.c kernel/mm/map.c kernel/mm/slab.c kernel/mm/large.c kernel/mm/heap.c kernel/mm/stats.c
+// unit-sources: kernel/mm/tlsf.c kernel/mm/map.c kernel/mm/slab.c kernel/mm/large.c kernel/mm/heap.c kernel/mm/stats.c kernel/mm/release.c kernel/mm/check.c
 /* Slabs: class boundaries, reuse, remote frees, misuse detection. */
 #include <stdint.h>
 #include <stdio.h>
