@@ -97,7 +97,8 @@ CC := gcc
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
-CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+OPT := $(if $(CONFIG_OPTIMIZE_SIZE),-Os,-O2)
+CFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror \
 	-fno-pic -fno-pie -mno-red-zone -fno-stack-protector -fno-omit-frame-pointer \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-nostdinc -isystem $(MUSL)/include -isystem $(GCC_INCLUDE) \

@@ -17,7 +17,9 @@ srcs-$(CONFIG_KTEST) += kernel/ktest.c $(wildcard kernel/ktest_*.c kernel/*/ktes
 # Run once or on rare paths: built for size (see the top Makefile).
 cold-srcs += kernel/boot.c kernel/cmdline.c kernel/initcall.c kernel/log.c kernel/panic.c \
 	kernel/fault.c kernel/ksyms.c kernel/sys_process.c kernel/cmd_faults.c \
-	kernel/sched/thread_ops.c kernel/sched/sys_sched.c kernel/mm/stats.c
+	kernel/sched/thread_ops.c kernel/sched/sys_sched.c kernel/mm/stats.c kernel/mm/release.c \
+	kernel/mm/check.c kernel/mm/report.c kernel/sys_cred.c kernel/sys_resource.c kernel/signal.c \
+	kernel/itimer.c kernel/flock.c kernel/mmap_file.c kernel/sys_memory.c
 srcs-$(CONFIG_PIPE) += kernel/pipe.c kernel/eventfd.c
 srcs-$(CONFIG_POLL) += kernel/epoll.c
 srcs-$(CONFIG_PROCESS_CALLS) += kernel/sys_resource.c kernel/sys_cred.c
