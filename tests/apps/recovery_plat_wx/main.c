@@ -110,9 +110,13 @@ int main(int argc, char **argv)
 	       "no-exec; fault_count code %s; greeting \"%s\"; heap used %zu -> %zu\n",
 	       (unsigned long long)faults, starts - 1, writes, execs,
 	       code_same ? "unchanged" : "CHANGED", greeting, before.used, after.used);
+	/* Freed stacks wait in the stack cache, counted as used: with two
+	 * CPUs the cache may hold one or two more at the end than at the
+	 * baseline. A leak would grow with the lives (1,000 stacks). */
+	size_t slack = 2 * (THREAD_STACK_DEFAULT + 4096) + 1024;
 	int ok = faults == (uint64_t)cycles && code_same && !strcmp(greeting, "constant greeting") &&
-		 writes + execs == (cycles < 16 ? cycles : 16) && after.used <= before.used + 1024;
-	if (after.used > before.used + 1024)
+		 writes + execs == (cycles < 16 ? cycles : 16) && after.used <= before.used + slack;
+	if (after.used > before.used + slack)
 		printf("wx: heaps %zu -> %zu, large blocks %zu -> %zu, slab bytes %zu -> %zu\n",
 		       before.nheaps, after.nheaps, before.large_count, after.large_count,
 		       before.slab_bytes, after.slab_bytes);
