@@ -45,12 +45,18 @@ static void check_killed(void)
 
 long syscall_dispatch(long n, long a1, long a2, long a3, long a4, long a5, long a6)
 {
+	struct cpu *c = this_cpu();
+	struct thread *t = IS_ENABLED(CONFIG_WATCHDOG) && c ? c->current : NULL;
 	long r;
 
+	if (t)
+		t->in_syscall++; /* a runaway verdict waits for the way out */
 	if (__builtin_expect((unsigned long)n < SYSCALL_TABLE_SIZE && syscall_table[n] != 0, 1))
 		r = syscall_table[n](a1, a2, a3, a4, a5, a6);
 	else
 		r = syscall_unknown(n);
+	if (t && !--t->in_syscall && t->wd_fired)
+		watchdog_fire();
 	check_killed();
 	return r;
 }
