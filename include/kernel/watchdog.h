@@ -10,7 +10,8 @@
  * next interrupt exit through the crash exit, which applies its restart
  * policy after a pause of one budget, so that the threads it starved run.
  * main() over its budget stops the system, as a crash of main does. Idle
- * and protected threads are exempt.
+ * and protected threads are exempt. Time the host did not run the machine
+ * (a late timer interrupt) is not counted.
  *
  * The system's budget is CONFIG_WATCHDOG_BUDGET_MS, or the kernel option
  * watchdog=MS (before "--"); watchdog=0 turns the watchdog off. Without

@@ -5,9 +5,17 @@
  * schedule() notes the count whenever the thread waits (wd_mark_cycles),
  * so what it ran since is one subtraction. While a CPU runs anything but
  * its idle thread, the timer interrupt looks at the running thread every
- * half budget: on a busy CPU that is one more interrupt per half budget,
- * on an idle one nothing, and a switch never reprograms the timer for it.
- * A runaway is caught between one and one and a half budgets.
+ * quarter budget: on a busy CPU that is four interrupts per budget, on an
+ * idle one nothing, and a switch never reprograms the timer for it. A
+ * runaway is caught between one and one and a quarter budgets.
+ *
+ * Time is the cycle counter, which also runs while the host does not run
+ * this machine (linuxu's process or QEMU's vCPU thread taken off the CPU
+ * on a loaded host). Such a pause shows as a look that comes late, since
+ * a busy CPU always has one due within a quarter budget: the lateness is
+ * not counted against the running thread. What a pause can still add is
+ * under a quarter budget, so a thread that runs less than three quarters
+ * of its budget between waits is never taken for a runaway.
  *
  * The verdict cannot be carried out in the interrupt handler: the thread
  * is flagged (wd_fired) and ends at the interrupt's exit, on its own
@@ -33,6 +41,11 @@ static uint64_t period_ns;	/* between two looks at a busy CPU */
 static uint64_t ms_to_cycles(unsigned ms)
 {
 	return (uint64_t)ms * plat_cycles_hz() / 1000;
+}
+
+static uint64_t ns_to_cycles(uint64_t ns)
+{
+	return (uint64_t)((unsigned __int128)ns * plat_cycles_hz() / 1000000000u);
 }
 
 /* CPU time @t has used since it last waited; @t is running. */
@@ -73,8 +86,13 @@ void watchdog_tick(struct cpu *c, uint64_t now)
 		c->wd_tick_ns = 0; /* idle: no looks until a thread runs */
 		return;
 	}
+	uint64_t late = ns_to_cycles(now - c->wd_tick_ns), ran = ran_cycles(t);
 	c->wd_tick_ns = now + period_ns;
-	if (watched(t) && ran_cycles(t) > budget_of(t))
+	/* A late look: the machine was paused; that time was nobody's. */
+	if (late > ran)
+		late = ran;
+	t->wd_mark_cycles += late;
+	if (watched(t) && ran - late > budget_of(t))
 		t->wd_fired = 1;
 }
 
@@ -87,6 +105,9 @@ void watchdog_fire(void)
 		return;
 	uint64_t ran_ns = time_cycles_to_ns(ran_cycles(t));
 	uint64_t pause_ns = time_cycles_to_ns(budget_of(t));
+	/* Judged once: a tick pending when interrupts come back on must not
+	 * judge it again on its way out. */
+	t->wd_budget_cycles = UINT64_MAX;
 	fault_thread_runaway((unsigned long)(ran_ns / 1000000), pause_ns,
 			     __builtin_frame_address(0));
 }
@@ -138,7 +159,7 @@ static int watchdog_init(void)
 		return 0;
 	}
 	budget_ms = ms;
-	period_ns = ms * 1000000ull / 2;
+	period_ns = ms * 1000000ull / 4;
 	if (period_ns < MIN_PERIOD_NS)
 		period_ns = MIN_PERIOD_NS;
 	budget_cycles = ms_to_cycles(ms);
