@@ -11,6 +11,9 @@
  *   recovery_watchdog yield     a thread that only yields is a runaway too
  *   recovery_watchdog beat      long work that beats, or is exempt, is not
  *   recovery_watchdog main      main() looping stops the system
+ *   recovery_watchdog rate      (a measurement, not a test) loop
+ *                               iterations in 1 s of an exempt main, to
+ *                               compare the watchdog's looks with none
  *
  * The file system (a FAT disk) is used when there is one. Prints
  * "recovery_watchdog: ok" and exits 0 when all held. */
@@ -205,6 +208,19 @@ static int run_beat(void)
 	return fault_count() == 0;
 }
 
+/* What the looks cost: iterations of an exempt loop in one second. */
+static int run_rate(void)
+{
+	uint64_t end = plat_time_ns() + 1000000000ull;
+	unsigned long n = 0;
+
+	while (plat_time_ns() < end)
+		for (int i = 0; i < 1000; i++)
+			spins++, n++;
+	printf("recovery_watchdog: rate: %lu iterations in 1 s\n", n);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "loop";
@@ -222,6 +238,8 @@ int main(int argc, char **argv)
 		ok = run_yield();
 	else if (!strcmp(mode, "beat"))
 		ok = run_beat();
+	else if (!strcmp(mode, "rate"))
+		ok = run_rate();
 	else if (!strcmp(mode, "main"))
 		spin_forever();
 	else
