@@ -35,4 +35,9 @@ if build watchdog-linuxu MACHINE=linuxu APP=recovery_watchdog; then
 fi
 if build watchdog-microvm MACHINE=qemu APP=recovery_watchdog; then
 	SMP=1 watchdog_cases microvm 500
+	# Two CPUs: the runaway's looks are its CPU's, main may run beside it.
+	SMP=2 BOOT_TIMEOUT=300 boot_case microvm-smp2-watchdog-loop microvm recovery_watchdog 0 \
+		watchdog=10 @-- loop 200 -- \
+		'^recovery_watchdog: loop: 200 runaways recorded, 201 starts, counter \+[1-9].*mutex recovered' \
+		'^recovery_watchdog: ok$'
 fi
