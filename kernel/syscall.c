@@ -45,10 +45,11 @@ static void check_killed(void)
 
 long syscall_dispatch(long n, long a1, long a2, long a3, long a4, long a5, long a6)
 {
-	struct cpu *c = this_cpu();
-	struct thread *t = IS_ENABLED(CONFIG_WATCHDOG) && c ? c->current : NULL;
+	struct thread *t = NULL;
 	long r;
 
+	if (IS_ENABLED(CONFIG_WATCHDOG) && this_cpu())
+		t = this_cpu()->current;
 	if (t)
 		t->in_syscall++; /* a runaway verdict waits for the way out */
 	if (__builtin_expect((unsigned long)n < SYSCALL_TABLE_SIZE && syscall_table[n] != 0, 1))
