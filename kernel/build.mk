@@ -6,6 +6,7 @@ srcs-y += kernel/sched/core.c kernel/sched/timer.c kernel/sched/thread.c \
 	kernel/sched/thread_ops.c kernel/sched/stack.c kernel/sched/futex.c kernel/sched/sys_sched.c
 srcs-$(CONFIG_SCHED_PRIO) += kernel/sched/policy_prio.c
 srcs-$(CONFIG_SCHED_FIFO) += kernel/sched/policy_fifo.c
+srcs-$(CONFIG_WATCHDOG) += kernel/sched/watchdog.c
 srcs-y += $(filter-out %/ktest_%.c,$(wildcard kernel/mm/*.c))
 srcs-$(CONFIG_SHELL) += kernel/cmd_faults.c
 srcs-$(CONFIG_POLL) += kernel/sys_poll.c

@@ -358,3 +358,26 @@ void fault_panic_in_thread(const char *message, void *fp)
 	irq_enable();
 	fault_thread_exit();
 }
+
+/* The watchdog's verdict (include/kernel/fault.h). The record comes
+ * first, so that `faults` shows the runaway during the pause. */
+void fault_thread_runaway(unsigned long ran_ms, uint64_t pause_ns, void *fp)
+{
+	struct cpu *c = this_cpu();
+	struct thread *t = c->current;
+	struct fault_info info = {.kind = "runaway", .vector = ~0u, .fp = (uintptr_t)fp};
+	char msg[48];
+
+	snprintf(msg, sizeof(msg), "ran %lu ms without waiting", ran_ms);
+	if (!recoverable(c, 1))
+		panic("watchdog: thread %d (%s) %s", t->tid, t->name, msg);
+	int loud = fault_should_print();
+	struct fault_record *r = record(c, &info, msg);
+	if (loud)
+		print_record(r);
+	t->fault_rec = r;
+	irq_enable();
+	if (pause_ns)
+		thread_sleep_ns(pause_ns);
+	fault_thread_exit();
+}

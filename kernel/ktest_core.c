@@ -98,8 +98,10 @@ TEST(time, realtime_is_after_2024)
 	EXPECT(ts.tv_sec > 1704067200); /* 2024-01-01 */
 }
 
-/* The sleep is woken by the timer interrupt: a sleep that returns on time
- * shows the interrupt arrived, one that returns early shows it is wrong. */
+/* The sleep is woken by the timer interrupt: a sleep that returns early
+ * shows the interrupt is wrong, one that never returns that it is missing.
+ * How late it may return is not bounded here (a loaded host delays it
+ * without any fault of the kernel's): the bound is only a hang guard. */
 TEST(time, sleep_lasts_as_asked)
 {
 	uint64_t t0 = time_now_ns();
@@ -108,17 +110,46 @@ TEST(time, sleep_lasts_as_asked)
 	EXPECT_EQ(nanosleep(&req, NULL), 0);
 	uint64_t slept = time_now_ns() - t0;
 	EXPECT(slept >= 20 * 1000 * 1000);
-	EXPECT(slept < 200 * 1000 * 1000);
+	EXPECT(slept < 30ull * 1000 * 1000 * 1000);
 }
 
+/* Read the clock, the cycle counter and the clock again; the pair counts
+ * only if nothing came between the two clock reads (an interrupt, the
+ * host taking the CPU away). @retval 1 a clean pair in *ns, *cycles */
+static int clock_pair(uint64_t *ns, uint64_t *cycles)
+{
+	for (int i = 0; i < 100; i++) {
+		uint64_t a = time_now_ns(), c = plat_cycles(), b = time_now_ns();
+		if (b - a < 50 * 1000) {
+			*ns = a + (b - a) / 2;
+			*cycles = c;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Both clocks measure one interval, bracketed by clean pairs: a pause of
+ * the machine inside the interval lengthens both alike, so the ratio holds
+ * however loaded the host is. The best of a few windows must be within
+ * 5 % (the pairs' uncertainty is at most 2 x 50 us over 5 ms). */
 TEST(time, cycles_match_clock)
 {
-	uint64_t n0 = time_now_ns(), c0 = plat_cycles();
+	double best = 1e9;
 
-	while (time_now_ns() - n0 < 5 * 1000 * 1000)
-		;
-	uint64_t ns = time_cycles_to_ns(plat_cycles() - c0);
-	EXPECT(ns > 4 * 1000 * 1000 && ns < 7 * 1000 * 1000);
+	for (int w = 0; w < 5 && best > 0.05; w++) {
+		uint64_t n0, c0, n1, c1;
+		if (!clock_pair(&n0, &c0))
+			continue;
+		while (time_now_ns() - n0 < 5 * 1000 * 1000)
+			;
+		if (!clock_pair(&n1, &c1))
+			continue;
+		double ratio = (double)time_cycles_to_ns(c1 - c0) / (double)(n1 - n0);
+		if (fabs(ratio - 1) < best)
+			best = fabs(ratio - 1);
+	}
+	EXPECT(best < 0.05);
 }
 
 TEST(cmdline, splits_quotes_and_kernel_options)

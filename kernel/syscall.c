@@ -68,9 +68,13 @@ again:
 		r = syscall_table[n](a1, a2, a3, a4, a5, a6);
 	else
 		r = syscall_unknown(n);
-	if (t && !--t->in_syscall && IS_ENABLED(CONFIG_SIGNALS) &&
-	    __builtin_expect(signal_deliverable(t), 0) && leaving_kernel(r))
-		goto again;
+	if (t && !--t->in_syscall) {
+		if (IS_ENABLED(CONFIG_WATCHDOG) && t->wd_fired)
+			watchdog_fire(); /* a runaway verdict waits for the way out */
+		if (IS_ENABLED(CONFIG_SIGNALS) && __builtin_expect(signal_deliverable(t), 0) &&
+		    leaving_kernel(r))
+			goto again;
+	}
 	check_killed();
 	return r;
 }

@@ -54,6 +54,14 @@ int fault_thread(const struct fault_info *info, uintptr_t *resume_pc, uintptr_t 
  * only when it is not. */
 void fault_panic_in_thread(const char *message, void *fp);
 
+/* The watchdog found the running thread over its CPU budget (at an
+ * interrupt exit, interrupts off, on the thread's own stack): record a
+ * "runaway" fault, wait @pause_ns (the threads it starved run), then end
+ * it in the crash exit, which applies its restart policy. A thread that
+ * cannot be recovered (main) stops the system. Never returns. */
+__attribute__((noreturn)) void fault_thread_runaway(unsigned long ran_ms, uint64_t pause_ns,
+						    void *fp);
+
 /* The calling thread @tid is dying (it crashed or was killed): give back
  * the C library's FILE locks it holds. */
 void release_stdio_locks(int tid);

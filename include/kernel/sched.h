@@ -97,6 +97,11 @@ struct thread {
 	void *sig_altstack;	    /* sigaltstack(): base, size, flags */
 	size_t sig_altsize;
 	int sig_altflags;
+
+	/* The watchdog (CONFIG_WATCHDOG, kernel/sched/watchdog.c). */
+	uint64_t wd_mark_cycles;   /* runtime_cycles when it last waited or beat */
+	uint64_t wd_budget_cycles; /* 0: the system's; UINT64_MAX: exempt */
+	volatile int wd_fired;	   /* over budget: ends at its next interrupt exit */
 };
 
 /* Per-CPU state; %gs (or the platform's equivalent) points at it. */
@@ -121,6 +126,7 @@ struct cpu {
 	uint64_t tick_switches;
 	uint64_t idle_ns, idle_since_ns;
 	uint64_t switches;
+	uint64_t wd_tick_ns; /* the watchdog's next look at this CPU, 0 none */
 };
 
 extern struct cpu *sched_cpus[SCHED_MAX_CPUS];
@@ -193,6 +199,18 @@ int sched_block(uint64_t deadline_ns);
 void sched_timers_run(void);
 /* Re-arm this CPU's hardware timer for its earliest need. */
 void sched_timer_rearm(struct cpu *c);
+
+/* ---- the watchdog (kernel/sched/watchdog.c, CONFIG_WATCHDOG) */
+
+/* @c switches to a thread other than its idle one: make sure a check is
+ * due. @retval 1 the timer must be re-armed. c->lock held. */
+int watchdog_cpu_busy(struct cpu *c);
+/* The timer interrupt: look at @c's running thread. */
+void watchdog_tick(struct cpu *c, uint64_t now);
+/* Interrupt or system-call exit: the running thread was found over its
+ * budget. Not inside a system call: the kernel code it runs may hold a
+ * lock that nobody would give back. */
+void watchdog_fire(void);
 
 /* ---- threads (kernel/sched/thread.c) */
 

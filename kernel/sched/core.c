@@ -17,6 +17,7 @@
 #include <kernel/log.h>
 #include <kernel/panic.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/time.h>
 #include <platform.h>
 
@@ -78,6 +79,8 @@ void schedule(void)
 {
 	struct cpu *c = this_cpu();
 	struct thread *prev = c->current, *next;
+	int waited = prev->state != THREAD_RUNNING; /* blocking, sleeping or exiting */
+	int rearm = 0;
 
 	spin_lock(&c->lock);
 	c->need_resched = 0;
@@ -102,7 +105,18 @@ void schedule(void)
 	next->cpu = c->id;
 	c->current = next;
 	account_switch(c, prev, next);
-	if (sched_rq_top_prio(c) >= next->prio && next != c->idle && start_rr_tick(c))
+	if (sched_rq_top_prio(c) >= next->prio && next != c->idle)
+		rearm = start_rr_tick(c);
+	if (IS_ENABLED(CONFIG_WATCHDOG)) {
+		/* A wait starts a new CPU budget. */
+		if (waited) {
+			prev->wd_mark_cycles = prev->runtime_cycles;
+			prev->wd_fired = 0;
+		}
+		if (next != c->idle)
+			rearm |= watchdog_cpu_busy(c);
+	}
+	if (rearm)
 		sched_timer_rearm(c);
 	plat_set_thread_pointer(next->tls);
 	prev = arch_context_switch(&prev->sp, next->sp, prev);
@@ -285,6 +299,22 @@ void sched_irq_exit(void)
 	if (c->current->kill_pending) {
 		this_cpu()->in_irq = 0;
 		sched_check_killed();
+	}
+	if (IS_ENABLED(CONFIG_WATCHDOG) && this_cpu()->current->wd_fired &&
+	    !this_cpu()->current->in_syscall) {
+		this_cpu()->in_irq = 0;
+		watchdog_fire(); /* returns only if it is no longer a runaway */
+	}
+	/* A signal for a thread that was running application code (no system
+	 * call, no kernel lock): its handler runs here, on its stack, above
+	 * the interrupted frame, as a preemption would. */
+	struct thread *t = this_cpu()->current;
+	if (IS_ENABLED(CONFIG_SIGNALS) && !t->in_syscall && !t->klocks &&
+	    __builtin_expect(signal_deliverable(t), 0)) {
+		this_cpu()->in_irq = 0;
+		irq_enable();
+		signal_deliver();
+		irq_disable();
 	}
 }
 

@@ -13,6 +13,7 @@
 #include <kernel/ktest.h>
 #include <kernel/sched.h>
 #include <kernel/thread.h>
+#include <kernel/time.h>
 #include <platform.h>
 
 #define MS 1000000ull
@@ -22,13 +23,14 @@ static uint64_t now_ns(void)
 	return plat_time_ns();
 }
 
-/* Wait (up to 2 s, for slow emulated CPUs) until thread @tid is in @state
- * with priority @prio (0: any). @retval 1 it got there */
+/* Wait until thread @tid is in @state with priority @prio (0: any). The
+ * bound (10,000 sleeps, 10 s at least) is only a hang guard: an emulated
+ * CPU on a loaded host may take long. @retval 1 it got there */
 static int wait_for_state(int tid, enum thread_state state, int prio)
 {
 	struct thread_info info;
 
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0; i < 10000; i++) {
 		if (thread_info_get(tid, &info) == 0 && info.state == state &&
 		    (!prio || info.priority == prio))
 			return 1;
@@ -188,10 +190,15 @@ static void *count_until_stopped(void *arg)
 	return NULL;
 }
 
+/* Neither of two threads of one priority starves: each is seen to make
+ * progress again and again while the other spins too. Checked by turns
+ * observed, not by how the time was split (that is a matter of the host's
+ * load, and of make bench). */
 TEST(sched, equal_priorities_share_the_cpu)
 {
 	static volatile uint64_t counts[2];
-	int tids[2];
+	uint64_t last[2] = {0, 0};
+	int tids[2], rounds = 0;
 
 	spin_stop = 0;
 	counts[0] = counts[1] = 0;
@@ -199,13 +206,21 @@ TEST(sched, equal_priorities_share_the_cpu)
 		struct thread_attr a = {.priority = 5, .affinity = 1};
 		tids[i] = thread_spawn(&a, count_until_stopped, (void *)&counts[i]);
 	}
-	thread_sleep_ms(200);
+	/* Main (priority 10) looks every 5 ms; a round ends when both moved
+	 * since the last one. 10,000 looks are a hang guard. */
+	for (int i = 0; i < 10000 && rounds < 5; i++) {
+		thread_sleep_ms(5);
+		uint64_t now[2] = {counts[0], counts[1]};
+		if (now[0] != last[0] && now[1] != last[1]) {
+			rounds++;
+			last[0] = now[0];
+			last[1] = now[1];
+		}
+	}
 	__atomic_store_n(&spin_stop, 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < 2; i++)
 		EXPECT_EQ(thread_join(tids[i], NULL), 0);
-	/* With 10 ms slices over 200 ms each had many turns: neither starves. */
-	EXPECT(counts[0] > 0 && counts[1] > 0);
-	EXPECT(counts[0] < counts[1] * 8 && counts[1] < counts[0] * 8);
+	EXPECT_EQ(rounds, 5);
 }
 
 TEST(sched, sleep_lasts_at_least_as_asked)
@@ -215,8 +230,8 @@ TEST(sched, sleep_lasts_at_least_as_asked)
 		thread_sleep_ms(ms);
 		uint64_t took = now_ns() - t0;
 		EXPECT(took >= ms * MS);
-		/* Generous: an emulated CPU on a loaded host may run late. */
-		EXPECT(took < ms * MS + 500 * MS);
+		/* A hang guard only: a loaded host may run it late. */
+		EXPECT(took < ms * MS + 30000 * MS);
 	}
 	struct timespec ts = {0, 3 * MS};
 	uint64_t t0 = now_ns();
@@ -242,12 +257,11 @@ static void *wait_forever(void *arg)
 	return (void *)1;
 }
 
+/* @retval -EINTR the sleep was cut short (time_sleep_until) */
 static void *sleep_long(void *arg)
 {
 	(void)arg;
-	uint64_t t0 = now_ns();
-	thread_sleep_ms(10000);
-	return (void *)(uintptr_t)((now_ns() - t0) / MS);
+	return (void *)(long)time_sleep_until(now_ns() + 600000 * MS);
 }
 
 TEST(thread, kill_ends_a_blocked_thread)
@@ -298,7 +312,7 @@ TEST(thread, wake_cuts_a_sleep_short)
 	EXPECT(wait_for_state(tid, THREAD_SLEEPING, 0));
 	EXPECT_EQ(thread_wake(tid), 0);
 	EXPECT_EQ(thread_join(tid, &v), 0);
-	EXPECT((uintptr_t)v < 1000);
+	EXPECT_EQ((long)v, -EINTR);
 	EXPECT_EQ(thread_wake(thread_self()), -EINVAL);
 }
 

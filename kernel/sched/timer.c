@@ -56,10 +56,12 @@ static int timer_cancel(struct sched_timer *tm)
 void sched_timer_rearm(struct cpu *c)
 {
 	uint64_t when = c->timers ? c->timers->deadline_ns : 0;
-	uint64_t tick = c->tick_ns;
+	uint64_t tick = c->tick_ns, wd = c->wd_tick_ns;
 
 	if (tick && (!when || tick < when))
 		when = tick;
+	if (wd && (!when || wd < when))
+		when = wd;
 	if (when != c->armed_ns) {
 		c->armed_ns = when;
 		plat_timer_arm(when);
@@ -109,6 +111,8 @@ void sched_timers_run(void)
 			c->tick_ns = 0; /* nobody to share with: tickless again */
 		}
 	}
+	if (IS_ENABLED(CONFIG_WATCHDOG))
+		watchdog_tick(c, now);
 	sched_timer_rearm(c);
 	spin_unlock(&c->timer_lock);
 }

@@ -92,6 +92,25 @@ static void *kill_process_later(void *arg)
 	return NULL;
 }
 
+static volatile int spin_stop;
+
+static void stop_spinning(int sig)
+{
+	(void)sig;
+	spin_stop = 1;
+}
+
+/* Pure computation: no system call until the handler has run. */
+static void *spinner(void *arg)
+{
+	unsigned long n = 0;
+
+	(void)arg;
+	while (!spin_stop)
+		n++;
+	return (void *)n;
+}
+
 void signal_checks(void)
 {
 	sigset_t set, old;
@@ -165,6 +184,15 @@ void signal_checks(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 	CHECK("signal_interval_timer", hits[SIGALRM] >= 3);
 	CHECK("signal_alarm_returns_what_was_left", alarm(100) == 0 && alarm(0) >= 99);
+	/* A thread that never enters the kernel takes its signal at an
+	 * interrupt's end. */
+	handle(SIGUSR1, stop_spinning, 0);
+	pthread_create(&t, NULL, spinner, NULL);
+	usleep(20000);
+	pthread_kill(t, SIGUSR1);
+	pthread_join(t, NULL);
+	CHECK("signal_reaches_a_spinning_thread", spin_stop == 1);
+
 	CHECK("signal_kill_bad_signal", kill(getpid(), 99) == -1 && errno == EINVAL);
 	CHECK("signal_sigkill_cannot_be_caught",
 	      sigaction(SIGKILL, &(struct sigaction){.sa_handler = on_signal}, NULL) == -1);
