@@ -149,7 +149,10 @@ void plat_timer_set_handler(void (*handler)(void))
 	timer_handler = handler;
 }
 
-void plat_timer_arm(uint64_t deadline_ns)
+/* The deadline last asked for (0: none): plat_idle() arms it again. */
+static uint64_t armed_deadline_ns;
+
+static void host_timer_set(uint64_t deadline_ns)
 {
 	struct {
 		struct {
@@ -164,6 +167,12 @@ void plat_timer_arm(uint64_t deadline_ns)
 		it.value.usec = us % 1000000;
 	}
 	host_syscall(HOST_SETITIMER, 0 /* ITIMER_REAL */, &it, 0);
+}
+
+void plat_timer_arm(uint64_t deadline_ns)
+{
+	armed_deadline_ns = deadline_ns;
+	host_timer_set(deadline_ns);
 }
 
 /* ---------------------------------------------------------- interrupts */
@@ -322,6 +331,7 @@ static void on_sigalrm(int sig, siginfo_t *info, void *uc)
 	(void)sig;
 	(void)info;
 	(void)uc;
+	armed_deadline_ns = 0; /* a one-shot timer: it fired, nothing is armed */
 	irq_signal(IRQ_TIMER);
 }
 
@@ -339,6 +349,11 @@ void plat_idle(void)
 	 * wait with them unblocked in one step: none can fall in between. */
 	host_sigmask(SIG_BLOCK, IRQ_SIGNALS);
 	if (!linuxu_irq_pending) {
+		/* Idle only with the host timer surely armed: a timer signal
+		 * the host lost would otherwise leave every sleeper asleep for
+		 * ever (one host call per idle period). */
+		if (armed_deadline_ns)
+			host_timer_set(armed_deadline_ns);
 		uint64_t none = 0;
 		host_syscall(HOST_RT_SIGSUSPEND, &none, 8, 0);
 	}
