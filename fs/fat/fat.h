@@ -199,6 +199,10 @@ int fat_dir_update(struct fat_fs *fs, struct fat_dir *d, uint32_t off,
  * here). On return @e describes it. @retval 0; -ENOSPC; -EINVAL; -EIO */
 int fat_dir_add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
 		const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e);
+/* Like fat_dir_add() with a long name always, so that the new entry can
+ * be added while an old one with the same name (but for case) exists. */
+int fat_dir_add_lfn(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
+		    const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e);
 /* Mark the entries [lfn_off, off] deleted. @retval 0; -EIO */
 int fat_dir_remove(struct fat_fs *fs, struct fat_dir *d, uint32_t lfn_off, uint32_t off);
 /* @retval 1 only ".", ".." and deleted entries; 0 not empty; -EIO */

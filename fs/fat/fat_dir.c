@@ -66,8 +66,12 @@ int fat_dir_update(struct fat_fs *fs, struct fat_dir *d, uint32_t off,
 
 	if (r < 0)
 		return r == -ENOENT ? -EIO : r;
-	if (fn(ent, arg))
+	uint8_t copy[FAT_DIRENT_SIZE];
+	memcpy(copy, ent, sizeof(copy));
+	if (fn(copy, arg) && memcmp(copy, ent, sizeof(copy))) {
 		bcache_dirty(b);
+		memcpy(ent, copy, sizeof(copy));
+	}
 	bcache_put(b);
 	return 0;
 }
@@ -283,8 +287,8 @@ int fat_zero_cluster(struct fat_fs *fs, uint32_t c)
 		int r = bcache_get_new(fs->bc, s + i, &b);
 		if (r < 0)
 			return -EIO;
-		memset(b->data, 0, fs->bps);
 		bcache_dirty(b);
+		memset(b->data, 0, fs->bps);
 		bcache_put(b);
 	}
 	return 0;

@@ -123,10 +123,16 @@ static int grow(struct fat_fs *fs, struct fat_dir *d, struct slot_scan *s)
 		uint32_t c;
 		if (!d->cluster || s->end + fs->csize > FAT_MAX_DIR_BYTES)
 			return -ENOSPC;
-		int r = fat_alloc(fs, s->last_cluster, &c);
+		/* Zeroed and ended before it is linked: the directory
+		 * never holds garbage on the disk. */
+		int r = fat_alloc(fs, 0, &c);
 		if (r < 0)
 			return r;
 		r = fat_zero_cluster(fs, c);
+		if (r < 0)
+			return r;
+		bcache_order(fs->bc);
+		r = fat_set(fs, s->last_cluster, c);
 		if (r < 0)
 			return r;
 		s->last_cluster = c;
@@ -196,7 +202,7 @@ static int pick_sfn(struct slot_scan *s, int lossy, uint8_t sfn[11])
 static int sfn_exact(const char *name, size_t len, const uint8_t sfn[11])
 {
 	uint8_t raw[FAT_DIRENT_SIZE] = {0};
-	char shown[16];
+	char shown[48];
 
 	memcpy(raw, sfn, 11);
 	fat_sfn_to_name(raw, shown, sizeof(shown));
@@ -208,8 +214,15 @@ static int write_entries(struct fat_fs *fs, struct fat_dir *d, struct slot_scan 
 {
 	struct lfn_fill f = {.name = name16, .n = n16, .sum = fat_sfn_checksum(ent)};
 	uint32_t nlfn = s->need - 1, off = s->run_start;
+	uint32_t after = off + s->need * FAT_DIRENT_SIZE;
 	int r = 0;
 
+	/* Slots past the end marker may hold anything: keep the marker
+	 * after the new entry, on the disk before the entry. */
+	if (s->end_marker != UINT32_MAX && after > s->end_marker && after < s->end) {
+		r = fat_dir_update(fs, d, after, clear_first, NULL);
+		bcache_order(fs->bc);
+	}
 	for (uint32_t i = 0; i < nlfn && !r; i++, off += FAT_DIRENT_SIZE) {
 		f.ord = (int)(nlfn - i);
 		f.last = i == 0;
@@ -217,16 +230,11 @@ static int write_entries(struct fat_fs *fs, struct fat_dir *d, struct slot_scan 
 	}
 	if (!r)
 		r = fat_dir_update(fs, d, off, write_raw, (void *)ent);
-	off += FAT_DIRENT_SIZE;
-	/* Slots past the end marker may hold anything: keep the marker
-	 * after the new entry. */
-	if (!r && s->end_marker != UINT32_MAX && off > s->end_marker && off < s->end)
-		r = fat_dir_update(fs, d, off, clear_first, NULL);
 	return r;
 }
 
-int fat_dir_add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
-		const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e)
+static int add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
+	       const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e, int force_lfn)
 {
 	uint16_t name16[FAT_NAME_MAX + 1];
 	uint8_t basis[11], ent[FAT_DIRENT_SIZE];
@@ -241,7 +249,7 @@ int fat_dir_add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t l
 	struct slot_scan s = {.basis = basis, .tails = calloc(TAIL_MAX / 8, 1)};
 	if (!s.tails)
 		return -ENOMEM;
-	int need_lfn = lossy || !sfn_exact(name, len, basis);
+	int need_lfn = force_lfn || lossy || !sfn_exact(name, len, basis);
 	s.need = 1 + (need_lfn ? (uint32_t)(n16 + 12) / 13 : 0);
 	r = scan(fs, d, &s);
 	if (!r)
@@ -270,6 +278,18 @@ int fat_dir_add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t l
 out:
 	free(s.tails);
 	return r;
+}
+
+int fat_dir_add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
+		const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e)
+{
+	return add(fs, d, name, len, tmpl, e, 0);
+}
+
+int fat_dir_add_lfn(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
+		    const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e)
+{
+	return add(fs, d, name, len, tmpl, e, 1);
 }
 
 static int mark_deleted(uint8_t *ent, void *arg)

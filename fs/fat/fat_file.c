@@ -106,6 +106,7 @@ static long write_range(struct fat_node *n, const void *buf, size_t len, uint64_
 {
 	struct fat_fs *fs = n->fs;
 	size_t done = 0;
+	uint32_t had = n->nclus;
 	int r = extend(n, (uint32_t)((off + len + fs->csize - 1) / fs->csize));
 
 	if (r < 0) {
@@ -130,17 +131,21 @@ static long write_range(struct fat_node *n, const void *buf, size_t len, uint64_
 		}
 		if (r < 0)
 			break;
+		bcache_dirty_data(b);
 		if (buf)
 			memcpy(b->data + in, (const uint8_t *)buf + done, k);
 		else
 			memset(b->data + in, 0, k);
-		bcache_dirty(b);
 		bcache_put(b);
 		done += k;
 		off += k;
 		if (off > n->size)
 			n->size = (uint32_t)off;
 	}
+	/* The new clusters (their contents and chain) before the entry
+	 * that counts them. */
+	if (n->nclus != had)
+		bcache_order(fs->bc);
 	int s = fat_node_store(n, 1);
 	if (!done)
 		return r < 0 ? r : s;
@@ -195,10 +200,9 @@ int fat_file_truncate(struct fat_node *n, uint64_t size)
 	n->walk = (struct fat_dir){0};
 	/* The entry reaches the disk before the clusters are freed. */
 	r = fat_node_store(n, 1);
-	if (!r && !n->unlinked)
-		r = fat_sync_fs(fs);
 	if (r < 0)
 		return r;
+	bcache_order(fs->bc);
 	if (cut)
 		r = fat_set(fs, cut, FAT_EOC);
 	if (!r && free_from)

@@ -242,8 +242,8 @@ int fat_sync_fs(struct fat_fs *fs)
 			fat_count_free(fs);
 		if (bcache_get(fs->bc, fs->fsinfo, &b) < 0)
 			return -EIO;
-		store_fsinfo(b->data, fs);
 		bcache_dirty(b);
+		store_fsinfo(b->data, fs);
 		bcache_put(b);
 		fs->fsinfo_dirty = 0;
 	}

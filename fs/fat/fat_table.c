@@ -29,8 +29,10 @@ static int fat_bytes(struct fat_fs *fs, uint32_t copy, uint32_t off, uint8_t *p,
 		}
 		uint8_t *q = &b->data[(off + i) % fs->bps];
 		if (write) {
-			*q = p[i];
-			bcache_dirty(b);
+			if (*q != p[i]) {
+				bcache_dirty(b);
+				*q = p[i];
+			}
 		} else {
 			p[i] = *q;
 		}
@@ -145,6 +147,16 @@ int fat_chain_len(struct fat_fs *fs, uint32_t first, uint32_t *len, uint32_t *la
 	return 0;
 }
 
+/* Whether the entries of @a and @b lie in the same FAT sectors, so that
+ * they reach the disk together. */
+static int same_sectors(const struct fat_fs *fs, uint32_t a, uint32_t b)
+{
+	uint32_t n = fs->bits == 32 ? 4 : 2, oa = entry_offset(fs, a), ob = entry_offset(fs, b);
+
+	return oa / fs->bps == ob / fs->bps && (oa + n - 1) / fs->bps == oa / fs->bps &&
+	       (ob + n - 1) / fs->bps == ob / fs->bps;
+}
+
 int fat_alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out)
 {
 	uint32_t c = fat_valid(fs, fs->next_free) ? fs->next_free : 2;
@@ -159,13 +171,18 @@ int fat_alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out)
 		r = fat_get(fs, c, &v);
 		if (r < 0)
 			return r;
-		if (v != FAT_FREE)
+		/* A FAT12 entry split across two sectors cannot change in
+		 * one write: never allocated, a cut cannot tear it. */
+		if (v != FAT_FREE || (fs->bits == 12 && entry_offset(fs, c) % fs->bps == fs->bps - 1))
 			continue;
 		/* The new end first, then the link to it: the chain is
 		 * never open-ended on disk. */
 		r = fat_set(fs, c, FAT_EOC);
-		if (!r && prev)
+		if (!r && prev) {
+			if (!same_sectors(fs, prev, c))
+				bcache_order(fs->bc);
 			r = fat_set(fs, prev, c);
+		}
 		if (r < 0)
 			return r;
 		if (fs->free_count != 0xffffffff)
