@@ -173,6 +173,8 @@ uint8_t fat_sfn_checksum(const uint8_t sfn[11]);
 /* The short name of @raw as UTF-8 ("README.TXT", lower case where the
  * entry's case bits say so). */
 void fat_sfn_to_name(const uint8_t raw[FAT_DIRENT_SIZE], char *out, size_t size);
+/* The same as UTF-16 (at most 12 units). @retval units */
+int fat_sfn_to16(const uint8_t raw[FAT_DIRENT_SIZE], uint16_t out[12]);
 /* Check a new name. @retval 0; -EINVAL characters FAT cannot hold */
 int fat_name_check(const uint16_t *name, int n);
 /* The basis short name of @name (spec "basis-name"); *lossy when a long

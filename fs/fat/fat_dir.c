@@ -6,6 +6,7 @@
  * fields of a short entry (clusters, times).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <kernel/log.h>
@@ -139,10 +140,9 @@ static void fill_entry(struct fat_fs *fs, const uint8_t *ent, uint32_t off, stru
 
 static void sfn_name(struct fat_entry *e)
 {
-	fat_sfn_to_name(e->raw, e->name, sizeof(e->name));
-	e->len16 = 0;
-	for (const char *p = e->name; *p; p++)
-		e->name16[e->len16++] = (uint8_t)*p;
+	e->len16 = fat_sfn_to16(e->raw, e->name16);
+	if (fat_utf16_to8(e->name16, e->len16, e->name, sizeof(e->name)) < 0)
+		snprintf(e->name, sizeof(e->name), "_");
 }
 
 int fat_dir_next(struct fat_fs *fs, struct fat_dir *d, uint32_t *pos, struct fat_entry *e)
@@ -200,12 +200,8 @@ int fat_dir_find(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t 
 			return 0;
 		if (e->lfn_off != e->off) {
 			/* the short alias of a long name matches too */
-			char sfn[16];
-			uint16_t s16[16];
-			int k = 0;
-			fat_sfn_to_name(e->raw, sfn, sizeof(sfn));
-			for (; sfn[k]; k++)
-				s16[k] = (uint8_t)sfn[k];
+			uint16_t s16[12];
+			int k = fat_sfn_to16(e->raw, s16);
 			if (fat_name_eq(want, n, s16, k))
 				return 0;
 		}
