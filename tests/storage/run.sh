@@ -4,7 +4,8 @@
 # writes is read back with mtools and checked with fsck.fat; damaged images
 # are refused without a crash; a machine killed in the middle of writes
 # leaves nothing worse than lost clusters; on linuxu, a power cut at every
-# write of a workload of each kind of operation (cutsweep.sh).
+# write of a workload of each kind of operation (cutsweep.sh); details seen
+# through the shell (details.sh).
 #
 #   tests/storage/run.sh [linuxu] [microvm]      (default: both)
 # Prints [PASS]/[FAIL] lines and "N passed, N failed".
@@ -241,6 +242,12 @@ for plat in $plats; do
 	check_corrupt "$plat"
 	check_powercut "$plat"
 done
+while IFS= read -r line; do
+	case $line in
+	"[PASS] "*) pass "details: ${line#\[PASS\] }" ;;
+	"[FAIL] "*) fail "details: ${line#\[FAIL\] }" ;;
+	esac
+done < <(tests/storage/details.sh $plats 2>&1)
 case " $plats " in
 *" linuxu "*)
 	while IFS= read -r line; do
