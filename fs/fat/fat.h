@@ -20,6 +20,7 @@
 #define FAT_MAX_FILE 0xffffffffu
 #define FAT_MAX_DIR_BYTES (65536u * FAT_DIRENT_SIZE)
 #define FAT_NAME_MAX 255 /* UTF-16 units of a long name */
+#define FAT_TAIL_MAX 65536u /* numeric tails ~1.. (a directory holds 65536 entries) */
 
 /* attribute bits of a directory entry */
 #define FAT_ATTR_RO 0x01
@@ -36,6 +37,7 @@
 #define FAT_EOC 0x0fffffffu
 
 struct fat_node;
+struct fat_index;
 
 struct fat_fs {
 	pthread_mutex_t lock; /* recursive: release may run inside an op */
@@ -61,6 +63,7 @@ struct fat_fs {
 	int fsinfo_dirty;
 	struct fat_node *nodes; /* referenced nodes with a directory entry */
 	struct fat_node *root;
+	struct fat_index *ix; /* directory indexes, most recently used first */
 };
 
 /* Where a directory's entries are: a fixed region (FAT12/16 root, cluster
@@ -216,6 +219,43 @@ uint32_t fat_entry_first(const struct fat_fs *fs, const uint8_t ent[FAT_DIRENT_S
 void fat_entry_set_first(uint8_t ent[FAT_DIRENT_SIZE], uint32_t c);
 /* Zero the cluster @c on disk (through the cache). @retval 0; -EIO */
 int fat_zero_cluster(struct fat_fs *fs, uint32_t c);
+
+/* The 32 bytes at byte @off of @d. @retval 0; -EIO (or -ENOENT past the end) */
+int fat_dir_read(struct fat_fs *fs, struct fat_dir *d, uint32_t off, uint8_t ent[FAT_DIRENT_SIZE]);
+
+/* fat_index.c: names and free slots of directories (see there) */
+/* The index of @d, built now if it has none. NULL: no memory or an I/O
+ * error (the callers then scan the directory). */
+struct fat_index *fat_index_get(struct fat_fs *fs, struct fat_dir *d);
+/* The index of directory @cluster if it has one, NULL otherwise. */
+struct fat_index *fat_index_peek(struct fat_fs *fs, uint32_t cluster);
+void fat_index_drop(struct fat_fs *fs, uint32_t cluster);
+void fat_index_drop_all(struct fat_fs *fs);
+/* Find @want (case-insensitive, long or short name). @retval 0; -ENOENT */
+int fat_index_find(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix,
+		   const uint16_t *want, int n, struct fat_entry *e);
+/* The short name for a new entry (see pick_sfn in fat_dir_add.c).
+ * @retval 0; -ENOSPC */
+int fat_index_pick_sfn(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix,
+		       const uint8_t basis[11], int lossy, uint8_t sfn[11], int *basis_taken);
+/* The first run of @need free slots (*start, *len, in slots): 1; or 0 and
+ * the free run at the end (*len may be 0), to grow from. */
+int fat_index_room(struct fat_index *ix, uint32_t need, uint32_t *start, uint32_t *len);
+/* The directory space and end marker, for fat_dir_add(). */
+void fat_index_space(const struct fat_index *ix, uint32_t *end, uint32_t *end_marker,
+		     uint32_t *last_cluster);
+/* Entry @e was written; the directory is now @nslots slots long, its last
+ * cluster @last_cluster. @retval 0; -ENOMEM (drop the index) */
+int fat_index_added(struct fat_fs *fs, struct fat_index *ix, const struct fat_entry *e,
+		    uint32_t nslots, uint32_t last_cluster);
+/* Point @d's walk at the cluster holding byte @off, when an index knows
+ * the chain: no walk from the start in a long directory. */
+void fat_index_prime(struct fat_fs *fs, struct fat_dir *d, uint32_t off);
+/* Length and last cluster of directory @cluster's chain, if it has an
+ * index. @retval 0; -ENOENT no index */
+int fat_index_chain(struct fat_fs *fs, uint32_t cluster, uint32_t *len, uint32_t *last);
+/* Entry @e is being removed. */
+void fat_index_removed(struct fat_index *ix, const struct fat_entry *e);
 
 /* fat_file.c */
 long fat_file_read(struct fat_node *n, void *buf, size_t len, uint64_t off);

@@ -27,6 +27,8 @@ static int dir_sector(struct fat_fs *fs, struct fat_dir *d, uint32_t off, uint64
 		*sector = fs->root_start + off / fs->bps;
 		return 0;
 	}
+	if (fs->ix)
+		fat_index_prime(fs, d, off);
 	int r = fat_walk(fs, d, off / fs->csize, &c);
 	if (r < 0)
 		return r;
@@ -56,6 +58,18 @@ static int dir_entry(struct fat_fs *fs, struct fat_dir *d, uint32_t off, struct 
 	}
 	*ent = (*b)->data + off % fs->bps;
 	return 0;
+}
+
+int fat_dir_read(struct fat_fs *fs, struct fat_dir *d, uint32_t off, uint8_t ent[FAT_DIRENT_SIZE])
+{
+	struct bbuf *b = NULL;
+	uint8_t *p;
+	int r = dir_entry(fs, d, off, &b, &p);
+
+	if (r == 0)
+		memcpy(ent, p, FAT_DIRENT_SIZE);
+	bcache_put(b);
+	return r;
 }
 
 int fat_dir_update(struct fat_fs *fs, struct fat_dir *d, uint32_t off,
@@ -195,6 +209,9 @@ int fat_dir_find(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t 
 		return -ENOENT; /* no entry has a name that is not UTF-8 */
 	if (n < 0 || n > FAT_NAME_MAX)
 		return -ENAMETOOLONG;
+	struct fat_index *ix = fat_index_get(fs, d);
+	if (ix)
+		return fat_index_find(fs, d, ix, want, n, e);
 	while ((r = fat_dir_next(fs, d, &pos, e)) == 1) {
 		if (fat_name_eq(want, n, e->name16, e->len16))
 			return 0;

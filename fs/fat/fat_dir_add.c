@@ -10,7 +10,7 @@
 
 #include "fat.h"
 
-#define TAIL_MAX 65536u /* a directory holds at most 65536 entries */
+#define TAIL_MAX FAT_TAIL_MAX
 
 /* What one pass over a directory found for a new entry. */
 struct slot_scan {
@@ -233,6 +233,33 @@ static int write_entries(struct fat_fs *fs, struct fat_dir *d, struct slot_scan 
 	return r;
 }
 
+/* Room and short name from the directory's index: no pass over it. */
+static int plan_indexed(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix,
+			struct slot_scan *s, int lossy, uint8_t sfn[11])
+{
+	uint32_t start, len;
+
+	fat_index_room(ix, s->need, &start, &len);
+	s->run_start = start * FAT_DIRENT_SIZE;
+	s->run_len = len;
+	fat_index_space(ix, &s->end, &s->end_marker, &s->last_cluster);
+	return fat_index_pick_sfn(fs, d, ix, s->basis, lossy, sfn, &s->basis_taken);
+}
+
+/* Room and short name from one pass over the directory. */
+static int plan_scanned(struct fat_fs *fs, struct fat_dir *d, struct slot_scan *s, int lossy,
+			uint8_t sfn[11])
+{
+	s->tails = calloc(TAIL_MAX / 8, 1);
+	if (!s->tails)
+		return -ENOMEM;
+	int r = scan(fs, d, s);
+	if (!r)
+		r = pick_sfn(s, lossy, sfn);
+	free(s->tails);
+	return r;
+}
+
 static int add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
 	       const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e, int force_lfn)
 {
@@ -246,14 +273,11 @@ static int add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t le
 	if (r < 0)
 		return r;
 	fat_sfn_basis(name16, n16, basis, &lossy);
-	struct slot_scan s = {.basis = basis, .tails = calloc(TAIL_MAX / 8, 1)};
-	if (!s.tails)
-		return -ENOMEM;
+	struct slot_scan s = {.basis = basis};
 	int need_lfn = force_lfn || lossy || !sfn_exact(name, len, basis);
 	s.need = 1 + (need_lfn ? (uint32_t)(n16 + 12) / 13 : 0);
-	r = scan(fs, d, &s);
-	if (!r)
-		r = pick_sfn(&s, lossy, ent);
+	struct fat_index *ix = fat_index_get(fs, d);
+	r = ix ? plan_indexed(fs, d, ix, &s, lossy, ent) : plan_scanned(fs, d, &s, lossy, ent);
 	if (!r && !need_lfn && memcmp(ent, basis, 11))
 		r = -EEXIST;
 	if (!r && (s.run_len < s.need))
@@ -275,8 +299,12 @@ static int add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t le
 	e->len16 = n16;
 	memcpy(e->name, name, len);
 	e->name[len] = '\0';
+	if (ix && fat_index_added(fs, ix, e, s.end / FAT_DIRENT_SIZE, s.last_cluster) < 0)
+		fat_index_drop(fs, d->cluster);
+	return 0;
 out:
-	free(s.tails);
+	if (ix) /* what reached the directory is not known: build anew */
+		fat_index_drop(fs, d->cluster);
 	return r;
 }
 
@@ -301,6 +329,17 @@ static int mark_deleted(uint8_t *ent, void *arg)
 
 int fat_dir_remove(struct fat_fs *fs, struct fat_dir *d, uint32_t lfn_off, uint32_t off)
 {
+	struct fat_index *ix = fat_index_peek(fs, d->cluster);
+
+	if (ix) {
+		struct fat_entry *e = malloc(sizeof(*e));
+		uint32_t pos = lfn_off;
+		if (e && fat_dir_next(fs, d, &pos, e) == 1 && e->off == off && e->lfn_off == lfn_off)
+			fat_index_removed(ix, e);
+		else
+			fat_index_drop(fs, d->cluster);
+		free(e);
+	}
 	for (uint32_t o = lfn_off; o <= off; o += FAT_DIRENT_SIZE) {
 		int r = fat_dir_update(fs, d, o, mark_deleted, NULL);
 		if (r < 0)

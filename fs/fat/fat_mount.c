@@ -174,6 +174,7 @@ out:
 
 static void fat_free_fs(struct fat_fs *fs)
 {
+	fat_index_drop_all(fs);
 	if (fs->bc)
 		bcache_destroy(fs->bc);
 	pthread_mutex_destroy(&fs->lock);

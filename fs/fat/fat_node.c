@@ -82,6 +82,9 @@ static int node_check(struct fat_fs *fs, struct fat_node *n, const struct fat_en
 		}
 		return 0;
 	}
+	/* a directory with an index: its chain is known */
+	if (n->is_dir && fat_index_chain(fs, e->first, &n->nclus, &n->last) == 0)
+		return 0;
 	int r = fat_chain_len(fs, e->first, &n->nclus, &n->last);
 	if (r < 0)
 		return r;

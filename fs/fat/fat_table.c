@@ -200,6 +200,7 @@ int fat_free_chain(struct fat_fs *fs, uint32_t first)
 {
 	uint32_t c = first, n = 0;
 
+	fat_index_drop(fs, first); /* a directory's, if it was one */
 	while (c) {
 		uint32_t next;
 		if (!fat_valid(fs, c) || n++ >= fs->nclusters) {
