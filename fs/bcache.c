@@ -329,6 +329,39 @@ int bcache_get(struct bcache *c, uint64_t block, struct bbuf **out)
 	return get(c, block, 1, out);
 }
 
+int bcache_read_direct(struct bcache *c, uint64_t block, uint32_t n, void *buf)
+{
+	uint8_t *p = buf;
+	uint32_t i = 0;
+
+	if (block >= c->nblocks || n > c->nblocks - block)
+		return -EINVAL;
+	kmutex_lock(&c->lock);
+	while (i < n) {
+		struct bbuf *b = hash_find(c, block + i);
+		if (b) {
+			memcpy(p + (size_t)i * c->block_size, b->data, c->block_size);
+			c->stats.hits++;
+			i++;
+			continue;
+		}
+		uint32_t k = 1;
+		while (i + k < n && !hash_find(c, block + i + k))
+			k++;
+		c->stats.misses += k;
+		c->stats.reads += k;
+		kmutex_unlock(&c->lock);
+		int r = blkdev_read(c->dev, (block + i) * c->spb, p + (size_t)i * c->block_size,
+				    c->spb * k);
+		if (r < 0)
+			return -EIO;
+		kmutex_lock(&c->lock);
+		i += k;
+	}
+	kmutex_unlock(&c->lock);
+	return 0;
+}
+
 int bcache_get_new(struct bcache *c, uint64_t block, struct bbuf **out)
 {
 	return get(c, block, 0, out);

@@ -158,6 +158,9 @@ int fat_chain_len(struct fat_fs *fs, uint32_t first, uint32_t *len, uint32_t *la
 int fat_alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out);
 /* Free the chain from @first. @retval 0; -EIO (what was freed stays so) */
 int fat_free_chain(struct fat_fs *fs, uint32_t first);
+/* How many of the clusters after @c follow it in order (c -> c+1 -> ...),
+ * at most @max. */
+uint32_t fat_contig(struct fat_fs *fs, uint32_t c, uint32_t max);
 /* Count the free clusters (fills fs->free_count). @retval 0; -EIO */
 int fat_count_free(struct fat_fs *fs);
 /* The @index-th cluster of the chain of @d (walking on from its cache).

@@ -58,6 +58,29 @@ static int data_sector(struct fat_node *n, uint64_t off, uint64_t *sector)
 	return 0;
 }
 
+#define DIRECT_MIN 8	   /* sectors: shorter reads go through the cache */
+#define DIRECT_MAX 2048 /* sectors in one request at most (1 MiB of 512) */
+
+/* Whole sectors from @off (sector-aligned), at most @max, that lie in
+ * consecutive clusters: *sector, and the count. @retval count; negative */
+static long direct_run(struct fat_node *n, uint64_t off, uint32_t max, uint64_t *sector)
+{
+	struct fat_fs *fs = n->fs;
+	int r = data_sector(n, off, sector);
+
+	if (r < 0)
+		return r;
+	uint32_t c = n->walk.pos_cluster;
+	uint32_t k = fs->spc - (uint32_t)(off % fs->csize) / fs->bps;
+	if (k < max) {
+		uint32_t m = fat_contig(fs, c, (max - k + fs->spc - 1) / fs->spc);
+		k += m * fs->spc;
+		n->walk.pos_index += m; /* the walk goes on from the run's end */
+		n->walk.pos_cluster = c + m;
+	}
+	return k < max ? k : max;
+}
+
 long fat_file_read(struct fat_node *n, void *buf, size_t len, uint64_t off)
 {
 	struct fat_fs *fs = n->fs;
@@ -71,6 +94,20 @@ long fat_file_read(struct fat_node *n, void *buf, size_t len, uint64_t off)
 		uint64_t sector;
 		struct bbuf *b;
 		uint32_t in = (uint32_t)(off % fs->bps);
+		size_t whole = (len - done) / fs->bps;
+		if (!in && whole >= DIRECT_MIN) {
+			/* many whole sectors: straight from the device */
+			long k = direct_run(n, off, whole < DIRECT_MAX ? (uint32_t)whole : DIRECT_MAX,
+					    &sector);
+			if (k > 0 && bcache_read_direct(fs->bc, sector, (uint32_t)k,
+							(uint8_t *)buf + done) < 0)
+				k = -EIO;
+			if (k < 0)
+				return done ? (long)done : k;
+			done += (size_t)k * fs->bps;
+			off += (uint64_t)k * fs->bps;
+			continue;
+		}
 		size_t k = fs->bps - in < len - done ? fs->bps - in : len - done;
 		int r = data_sector(n, off, &sector);
 		if (!r && bcache_get(fs->bc, sector, &b) < 0)

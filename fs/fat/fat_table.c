@@ -221,6 +221,38 @@ int fat_free_chain(struct fat_fs *fs, uint32_t first)
 	return 0;
 }
 
+uint32_t fat_contig(struct fat_fs *fs, uint32_t c, uint32_t max)
+{
+	uint32_t n = 0, per = fs->bits / 8, next;
+	uint32_t copy = fs->active_fat < 0 ? 0 : (uint32_t)fs->active_fat;
+	uint64_t base = fs->fat_start + (uint64_t)copy * fs->fat_sectors;
+	struct bbuf *b = NULL;
+
+	while (n < max && fs->bits == 12) {
+		if (fat_next(fs, c + n, &next) < 0 || next != c + n + 1)
+			return n;
+		n++;
+	}
+	/* FAT16/32: whole entries in one sector, read with one buffer held */
+	while (n < max) {
+		uint32_t off = (c + n) * per;
+		uint64_t sector = base + off / fs->bps;
+		if (!b || b->block != sector) {
+			bcache_put(b);
+			b = NULL;
+			if (bcache_get(fs->bc, sector, &b) < 0)
+				break;
+		}
+		const uint8_t *p = b->data + off % fs->bps;
+		uint32_t v = per == 4 ? fat_le32(p) & 0x0fffffff : fat_le16(p);
+		if (v != c + n + 1 || !fat_valid(fs, v))
+			break;
+		n++;
+	}
+	bcache_put(b);
+	return n;
+}
+
 int fat_count_free(struct fat_fs *fs)
 {
 	uint32_t n = 0;

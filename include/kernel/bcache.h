@@ -55,6 +55,14 @@ void bcache_destroy(struct bcache *c);
  * @retval -EIO the device failed (nothing is cached for the block)
  * @retval -ENOMEM every buffer is referenced */
 int bcache_get(struct bcache *c, uint64_t block, struct bbuf **out);
+/* Read the @n blocks from @block into @buf for a caller that wants them
+ * once (a large file read): cached blocks (dirty ones included) are
+ * copied from the cache, each run of the others goes straight from the
+ * device into @buf as one request, without the cache lock held and
+ * without taking buffers from what is cached. The caller keeps the blocks
+ * from changing meanwhile (a file system's lock).
+ * @retval 0; -EINVAL past the end; -EIO */
+int bcache_read_direct(struct bcache *c, uint64_t block, uint32_t n, void *buf);
 /* Like bcache_get() for a block the caller is about to overwrite whole:
  * not read; a block not cached comes zero-filled. */
 int bcache_get_new(struct bcache *c, uint64_t block, struct bbuf **out);

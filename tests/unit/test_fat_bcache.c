@@ -145,6 +145,30 @@ static void test_order(void)
 	bcache_destroy(c);
 }
 
+/* A direct read: cached blocks (a dirty one too) from the cache, each run
+ * of the others as one device request, nothing new cached. */
+static void test_read_direct(void)
+{
+	struct bcache *c = fresh(16);
+	static uint8_t out[10 * 1024];
+	struct bcache_stats st;
+
+	put_byte(c, 104, 'D'); /* dirty, not on the disk */
+	long reads = hd.nreads;
+	CHECK(bcache_read_direct(c, 100, 10, out) == 0);
+	/* 100..103 and 105..109: two requests */
+	CHECK(hd.nreads == reads + 2);
+	CHECK(out[0] == 200 && out[4 * 1024] == 'D' && out[4 * 1024 + 1] == 208);
+	CHECK(out[9 * 1024 + 1023] == 219);
+	bcache_stats_get(c, &st);
+	CHECK(bcache_read_direct(c, 100, 10, out) == 0 && hd.nreads == reads + 4);
+	CHECK(bcache_read_direct(c, NSECT / 2 - 2, 3, out) == -EINVAL);
+	hd.fail_reads = 0;
+	CHECK(bcache_read_direct(c, 100, 2, out) == -EIO);
+	hd.fail_reads = -1;
+	bcache_destroy(c);
+}
+
 static void test_read_error(void)
 {
 	struct bcache *c = fresh(4);
@@ -199,6 +223,7 @@ int main(void)
 	run("bcache.get_put", test_get_put);
 	run("bcache.write_back", test_write_back);
 	run("bcache.order", test_order);
+	run("bcache.read_direct", test_read_direct);
 	run("bcache.read_error", test_read_error);
 	run("bcache.threads", test_threads);
 	return t_nfail != 0;
