@@ -209,7 +209,7 @@ check_powercut() { # PLAT
 		return
 	fi
 	fsck.fat -n "$img" >"$log.fsck" 2>&1
-	if grep -vE '^(fsck\.fat|Checking|Reclaimed|Free cluster summary|  Auto-correcting|Leaving filesystem|.*: [0-9]+ files, [0-9]+/[0-9]+ clusters$|[[:space:]]*$|.*[0-9]+ unused clusters|Orphaned|Perform changes|\* |There are differences between boot sector|  Not automatically|  \[12\?q\]|1\) |2\) |Dirty bit|This is|Automatically|  Copying|  \(|Freeing|  Setting|[[:space:]]+[0-9]+:)' \
+	if grep -vE '^(fsck\.fat|Checking|Reclaimed|Free cluster summary|  Auto-correcting|  Auto-deleting|Leaving filesystem|.*: [0-9]+ files, [0-9]+/[0-9]+ clusters$|[[:space:]]*$|.*[0-9]+ unused clusters|Orphaned|Perform changes|\* |There are differences between boot sector|  Not automatically|  \[12\?q\]|1\) |2\) |Dirty bit|This is|Automatically|  Copying|  \(|Freeing|  Setting|[[:space:]]+[0-9]+:)' \
 		"$log.fsck" | grep -q .; then
 		fail "$plat power cut: fsck.fat found damage" "see $log.fsck"
 		return
