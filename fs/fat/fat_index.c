@@ -10,14 +10,18 @@
  * collision can cost time but never give a wrong answer. A directory's
  * index goes when its clusters are freed; at most IX_MAX directories keep
  * one (least recently used goes first).
+ *
+ * An index is shared by every thread that uses the directory and outlives
+ * the one that built it: its memory comes from the kernel heap, which a
+ * crashed thread's release does not touch.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
+#include <kernel/mm.h>
 
 #include "fat.h"
 
-#define IX_MAX 8
+#define IX_MAX 8 /* directories with an index at most */
 #define IX_EMPTY 0xffffffffu
 #define IX_GONE 0xfffffffeu
 #define RAW_BIT 0x80000000u /* hashes of raw short names */
@@ -44,6 +48,32 @@ struct fat_index {
 	uint8_t tail_basis[11];
 	unsigned tail_next;
 };
+
+static void *ix_alloc(size_t size)
+{
+	return mm_heap_alloc(mm_kernel_heap(), size);
+}
+
+static void *ix_zalloc(size_t size)
+{
+	void *p = ix_alloc(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+/* Grow @p from @old to @size bytes (kernel heap, contents kept). */
+static void *ix_grow(void *p, size_t old, size_t size)
+{
+	void *q = ix_alloc(size);
+
+	if (q && p)
+		memcpy(q, p, old);
+	if (q)
+		mm_free(p);
+	return q;
+}
 
 static uint32_t hash16(const uint16_t *s, int n)
 {
@@ -84,7 +114,7 @@ static int reserve(struct fat_index *ix, uint32_t nslots)
 	if (words <= ix->words)
 		return 0;
 	words = words < 2 * ix->words ? 2 * ix->words : words;
-	uint64_t *u = realloc(ix->used, words * sizeof(*u));
+	uint64_t *u = ix_grow(ix->used, ix->words * sizeof(*u), words * sizeof(*u));
 	if (!u)
 		return -ENOMEM;
 	memset(u + ix->words, 0, (words - ix->words) * sizeof(*u));
@@ -97,7 +127,7 @@ static int chain_add(struct fat_index *ix, uint32_t c)
 {
 	if (ix->nchain == ix->chain_cap) {
 		uint32_t cap = ix->chain_cap ? 2 * ix->chain_cap : 16;
-		uint32_t *p = realloc(ix->chain, cap * sizeof(*p));
+		uint32_t *p = ix_grow(ix->chain, ix->chain_cap * sizeof(*p), cap * sizeof(*p));
 		if (!p)
 			return -ENOMEM;
 		ix->chain = p;
@@ -116,7 +146,7 @@ static int tab_grow(struct fat_index *ix)
 		return 0;
 	struct ix_slot *old = ix->tab;
 	uint32_t n = ix->mask + 1, size = n * 2;
-	ix->tab = malloc(size * sizeof(*ix->tab));
+	ix->tab = ix_alloc(size * sizeof(*ix->tab));
 	if (!ix->tab) {
 		ix->tab = old;
 		return -ENOMEM;
@@ -127,7 +157,7 @@ static int tab_grow(struct fat_index *ix)
 	for (uint32_t i = 0; i < n; i++)
 		if (old[i].off < IX_GONE)
 			tab_insert(ix, old[i].hash, old[i].off, old[i].lfn_off);
-	free(old);
+	mm_free(old);
 	return 0;
 }
 
@@ -183,10 +213,10 @@ static int index_entry(struct fat_index *ix, const struct fat_entry *e)
 static void index_free(struct fat_index *ix)
 {
 	if (ix) {
-		free(ix->chain);
-		free(ix->used);
-		free(ix->tab);
-		free(ix);
+		mm_free(ix->chain);
+		mm_free(ix->used);
+		mm_free(ix->tab);
+		mm_free(ix);
 	}
 }
 
@@ -237,13 +267,13 @@ static int scan_slots(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix
 
 static int build(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix)
 {
-	struct fat_entry *e = malloc(sizeof(*e));
+	struct fat_entry *e = ix_alloc(sizeof(*e));
 	uint32_t pos = 0;
 	int r;
 
-	ix->tab = malloc(64 * sizeof(*ix->tab));
+	ix->tab = ix_alloc(64 * sizeof(*ix->tab));
 	if (!e || !ix->tab) {
-		free(e);
+		mm_free(e);
 		return -ENOMEM;
 	}
 	memset(ix->tab, 0xff, 64 * sizeof(*ix->tab));
@@ -251,7 +281,7 @@ static int build(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix)
 	r = scan_slots(fs, d, ix);
 	while (!r && (r = fat_dir_next(fs, d, &pos, e)) == 1)
 		r = index_entry(ix, e);
-	free(e);
+	mm_free(e);
 	return r;
 }
 
@@ -267,12 +297,12 @@ struct fat_index *fat_index_get(struct fat_fs *fs, struct fat_dir *d)
 			fs->ix = ix;
 			return ix;
 		}
-		if (n + 1 == IX_MAX && ix->next) {
+		if (n + 2 == IX_MAX && ix->next) { /* room for the new one */
 			index_free(ix->next);
 			ix->next = NULL;
 		}
 	}
-	ix = calloc(1, sizeof(*ix));
+	ix = ix_zalloc(sizeof(*ix));
 	if (!ix)
 		return NULL;
 	ix->cluster = d->cluster;

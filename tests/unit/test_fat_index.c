@@ -1,4 +1,4 @@
-// unit-sources: fs/bcache.c fs/fat/*.c tests/unit/fat_hostdev.c tests/unit/kmutex_host.c
+// unit-sources: fs/bcache.c fs/fat/*.c tests/unit/fat_hostdev.c tests/unit/kmutex_host.c tests/unit/fat_mm_host.c
 /* Directory indexes on FAT12, FAT16 and FAT32: 3,000 names in one
  * directory (numeric tails, long names, exact short names) found in any
  * case, removed, made again in the holes, renamed in and out and in case;
