@@ -222,7 +222,9 @@ static int take_victim(struct bcache *c, struct bbuf **out)
 	if (b == &c->lru)
 		return -ENOMEM;
 	if (b->dirty) {
-		int r = write_upto(c, b->epoch);
+		/* all of them, in order: one pass, long runs, and the
+		 * buffers after this one are clean when their turn comes */
+		int r = write_dirty(c);
 		if (r < 0)
 			return r;
 	}
