@@ -88,6 +88,7 @@ struct fat_node {
 	int is_dir;
 	int is_root;
 	int unlinked;	     /* no directory entry: free the chain at release */
+	int entry_dirty;     /* size or chain changed since the entry was written */
 	struct fat_dir walk; /* cached chain position for data */
 	struct fat_node *next;
 };
@@ -156,6 +157,13 @@ int fat_chain_len(struct fat_fs *fs, uint32_t first, uint32_t *len, uint32_t *la
 /* Allocate one cluster marked end-of-chain, linked after @prev unless
  * @prev is 0. @retval 0; -ENOSPC; -EIO */
 int fat_alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out);
+/* Whether the entries of @a and @b lie in one FAT sector (of each copy),
+ * so that they reach the disk together. */
+int fat_same_sector(const struct fat_fs *fs, uint32_t a, uint32_t b);
+/* fat_alloc() for a chain nothing reaches yet (@prev is its last cluster):
+ * no order between the new end and the link, both lost clusters until
+ * the chain is linked. */
+int fat_alloc_more(struct fat_fs *fs, uint32_t prev, uint32_t *out);
 /* Free the chain from @first. @retval 0; -EIO (what was freed stays so) */
 int fat_free_chain(struct fat_fs *fs, uint32_t first);
 /* How many of the clusters after @c follow it in order (c -> c+1 -> ...),
@@ -265,8 +273,12 @@ long fat_file_read(struct fat_node *n, void *buf, size_t len, uint64_t off);
 /* Write @len bytes of @buf (zeros when NULL) at @off, growing the chain. */
 long fat_file_write(struct fat_node *n, const void *buf, size_t len, uint64_t off);
 int fat_file_truncate(struct fat_node *n, uint64_t size);
-/* Write the node's first cluster, size and modification time to its entry. */
+/* Write the node's first cluster, size and modification time to its entry,
+ * ordered after everything changed before (its clusters, their contents).
+ * Writes leave this to fsync, sync, the node's release and truncation. */
 int fat_node_store(struct fat_node *n, int touch);
+/* fat_node_store() for every node whose entry is behind. @retval 0; -EIO */
+int fat_store_dirty(struct fat_fs *fs);
 
 /* fat_node.c */
 /* The node of entry @e of directory @parent, cached or new (a reference).

@@ -2,9 +2,10 @@
  * File data: reads and writes along the cluster chain (through the block
  * cache, a sector at a time), growing the chain on writes past its end,
  * and truncation. A new cluster is linked into the FAT before the
- * directory entry is changed to count it; a shrinking file's entry is
- * written to the disk before its clusters are freed, so a power cut leaves
- * at most lost clusters.
+ * directory entry is changed to count it, and that entry is written at
+ * fsync, sync, the file's release or truncation rather than at every write;
+ * a shrinking file's entry is written to the disk before its clusters are
+ * freed, so a power cut leaves at most lost clusters.
  */
 #include <errno.h>
 #include <string.h>
@@ -36,7 +37,21 @@ int fat_node_store(struct fat_node *n, int touch)
 
 	if (n->unlinked || n->is_root)
 		return 0;
-	return fat_dir_update(n->fs, &d, n->ent_off, touch ? store_touch : store_entry, n);
+	bcache_order(n->fs->bc);
+	int r = fat_dir_update(n->fs, &d, n->ent_off, touch ? store_touch : store_entry, n);
+	if (!r)
+		n->entry_dirty = 0;
+	return r;
+}
+
+int fat_store_dirty(struct fat_fs *fs)
+{
+	int r = 0;
+
+	for (struct fat_node *n = fs->nodes; n; n = n->next)
+		if (n->entry_dirty && fat_node_store(n, 1) < 0)
+			r = -EIO;
+	return r;
 }
 
 /* The sector holding byte @off of @n's data. @retval 0; -EIO */
@@ -122,20 +137,42 @@ long fat_file_read(struct fat_node *n, void *buf, size_t len, uint64_t off)
 	return (long)done;
 }
 
-/* Make the chain at least @need clusters long. @retval 0; -ENOSPC; -EIO */
+/* Make the chain at least @need clusters long: the new clusters as a
+ * chain of their own, then (ordered after it) the link from the file's
+ * last cluster. @retval 0; -ENOSPC; -EIO (what was allocated is linked) */
 static int extend(struct fat_node *n, uint32_t need)
 {
-	while (n->nclus < need) {
+	struct fat_fs *fs = n->fs;
+	uint32_t first = 0, last = 0, count = 0;
+	int r = 0, apart = 0;
+
+	while (n->nclus + count < need) {
 		uint32_t c;
-		int r = fat_alloc(n->fs, n->last, &c);
+		r = last ? fat_alloc_more(fs, last, &c) : fat_alloc(fs, 0, &c);
 		if (r < 0)
-			return r;
-		if (!n->first)
-			n->first = c;
-		n->last = c;
-		n->nclus++;
+			break;
+		if (!first)
+			first = c;
+		last = c;
+		count++;
+		apart |= n->last && !fat_same_sector(fs, n->last, c);
 	}
-	return 0;
+	if (!count)
+		return r;
+	/* Only a link to entries in other sectors needs them first (the
+	 * entry's own first cluster waits for fat_node_store's order). */
+	if (apart)
+		bcache_order(fs->bc);
+	if (n->last) {
+		int l = fat_set(fs, n->last, first);
+		if (l < 0)
+			return l; /* the new chain is lost clusters */
+	} else {
+		n->first = first;
+	}
+	n->last = last;
+	n->nclus += count;
+	return r;
 }
 
 /* Write at @off <= size: @buf, or zeros when NULL. */
@@ -143,7 +180,6 @@ static long write_range(struct fat_node *n, const void *buf, size_t len, uint64_
 {
 	struct fat_fs *fs = n->fs;
 	size_t done = 0;
-	uint32_t had = n->nclus;
 	int r = extend(n, (uint32_t)((off + len + fs->csize - 1) / fs->csize));
 
 	if (r < 0) {
@@ -179,13 +215,11 @@ static long write_range(struct fat_node *n, const void *buf, size_t len, uint64_
 		if (off > n->size)
 			n->size = (uint32_t)off;
 	}
-	/* The new clusters (their contents and chain) before the entry
-	 * that counts them. */
-	if (n->nclus != had)
-		bcache_order(fs->bc);
-	int s = fat_node_store(n, 1);
+	/* The entry follows later (fat_node_store), after the clusters and
+	 * contents it counts: a stream of writes is not held up by it. */
+	n->entry_dirty = 1;
 	if (!done)
-		return r < 0 ? r : s;
+		return r;
 	return (long)done;
 }
 

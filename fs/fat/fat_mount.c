@@ -237,6 +237,8 @@ int fat_sync_fs(struct fat_fs *fs)
 {
 	if (fs->dev->readonly)
 		return 0; /* nothing can have changed */
+	if (fat_store_dirty(fs) < 0)
+		return -EIO;
 	if (fs->fsinfo && fs->fsinfo_dirty) {
 		struct bbuf *b;
 		if (fs->free_count == 0xffffffff)

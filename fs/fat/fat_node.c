@@ -152,6 +152,8 @@ static void fat_release(struct vfs_node *vn)
 	if (n->is_root)
 		return; /* freed by unmount */
 	kmutex_lock(&fs->lock);
+	if (!n->unlinked && n->entry_dirty && fat_node_store(n, 1) < 0)
+		log_warn("fat: the entry of a file at cluster %u is not up to date", n->first);
 	if (n->unlinked && n->first && fat_free_chain(fs, n->first) < 0)
 		log_warn("fat: clusters of a removed file from %u are lost", n->first);
 	else if (!n->unlinked)

@@ -147,9 +147,7 @@ int fat_chain_len(struct fat_fs *fs, uint32_t first, uint32_t *len, uint32_t *la
 	return 0;
 }
 
-/* Whether the entries of @a and @b lie in the same FAT sectors, so that
- * they reach the disk together. */
-static int same_sectors(const struct fat_fs *fs, uint32_t a, uint32_t b)
+int fat_same_sector(const struct fat_fs *fs, uint32_t a, uint32_t b)
 {
 	uint32_t n = fs->bits == 32 ? 4 : 2, oa = entry_offset(fs, a), ob = entry_offset(fs, b);
 
@@ -157,7 +155,19 @@ static int same_sectors(const struct fat_fs *fs, uint32_t a, uint32_t b)
 	       (ob + n - 1) / fs->bps == ob / fs->bps;
 }
 
+static int alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out, int ordered);
+
 int fat_alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out)
+{
+	return alloc(fs, prev, out, 1);
+}
+
+int fat_alloc_more(struct fat_fs *fs, uint32_t prev, uint32_t *out)
+{
+	return alloc(fs, prev, out, 0);
+}
+
+static int alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out, int ordered)
 {
 	uint32_t c = fat_valid(fs, fs->next_free) ? fs->next_free : 2;
 	int r;
@@ -179,7 +189,7 @@ int fat_alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out)
 		 * never open-ended on disk. */
 		r = fat_set(fs, c, FAT_EOC);
 		if (!r && prev) {
-			if (!same_sectors(fs, prev, c))
+			if (ordered && !fat_same_sector(fs, prev, c))
 				bcache_order(fs->bc);
 			r = fat_set(fs, prev, c);
 		}
