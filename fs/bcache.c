@@ -9,6 +9,15 @@
  * under a hypervisor VM exits): runs of consecutive dirty blocks go out as
  * one write through a staging buffer, and a miss reads ahead the following
  * blocks that are not cached into clean buffers, for sequential reads.
+ *
+ * Write order: every dirty buffer carries the epoch in which it was last
+ * changed; bcache_order() closes the current epoch. Write-back goes epoch
+ * by epoch, ascending blocks (and coalesced runs) inside one. A buffer
+ * still dirty from an older epoch that is about to change again while a
+ * younger epoch holds dirty buffers (which may depend on its old
+ * contents) is written out first, together with everything of its epoch
+ * and before: its old contents reach the disk before anything that came
+ * after them, its new contents after everything they may depend on.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -37,6 +46,9 @@ struct bcache {
 	uint8_t *stage;	      /* STAGE_BYTES for coalesced transfers */
 	unsigned stage_blocks;
 	uint64_t seq_next; /* the block after the last miss: reads look sequential */
+	uint64_t epoch;	   /* the current epoch: changes made now get it */
+	uint64_t dirty_hi; /* the youngest epoch of a dirty buffer */
+	int epoch_used;	   /* a buffer was dirtied in the current epoch */
 	struct bcache_stats stats;
 };
 
@@ -137,47 +149,68 @@ void bcache_destroy(struct bcache *c)
 
 static int cmp_block(const void *a, const void *b)
 {
-	uint64_t x = (*(struct bbuf *const *)a)->block, y = (*(struct bbuf *const *)b)->block;
+	const struct bbuf *x = *(struct bbuf *const *)a, *y = *(struct bbuf *const *)b;
 
-	return x < y ? -1 : x > y;
+	if (x->epoch != y->epoch)
+		return x->epoch < y->epoch ? -1 : 1;
+	return x->block < y->block ? -1 : x->block > y->block;
 }
 
-/* Write every dirty buffer, lowest block first. Under the lock.
- * @retval 0; -EIO (the failed buffers stay dirty) */
-static int write_dirty(struct bcache *c)
+/* Write the run of @run consecutive buffers from c->sorted[@i], one
+ * request. Under the lock. @retval 0; -EIO (they stay dirty) */
+static int write_run(struct bcache *c, unsigned i, unsigned run)
+{
+	const void *src = c->sorted[i]->data;
+
+	if (run > 1) {
+		for (unsigned k = 0; k < run; k++)
+			memcpy(c->stage + (size_t)k * c->block_size, c->sorted[i + k]->data,
+			       c->block_size);
+		src = c->stage;
+	}
+	int e = blkdev_write(c->dev, c->sorted[i]->block * c->spb, src, c->spb * run);
+	if (e < 0) {
+		log_warn("bcache: %s: write of blocks %llu+%u failed (%d)", c->dev->name,
+			 (unsigned long long)c->sorted[i]->block, run, e);
+		return -EIO;
+	}
+	c->stats.writes += run;
+	for (unsigned k = 0; k < run; k++)
+		c->sorted[i + k]->dirty = 0;
+	return 0;
+}
+
+/* Write every dirty buffer of epoch @upto or older: oldest epoch first,
+ * lowest block first inside one. A failure stops before the next epoch,
+ * whose buffers may depend on the one that failed. Under the lock.
+ * @retval 0; -EIO (the failed buffers and the later epochs stay dirty) */
+static int write_upto(struct bcache *c, uint64_t upto)
 {
 	unsigned n = 0;
 	int r = 0;
 
 	for (unsigned i = 0; i < c->nbufs; i++)
-		if (c->bufs[i].dirty)
+		if (c->bufs[i].dirty && c->bufs[i].epoch <= upto)
 			c->sorted[n++] = &c->bufs[i];
 	qsort(c->sorted, n, sizeof(*c->sorted), cmp_block);
 	for (unsigned i = 0, run; i < n; i += run) {
-		/* The run of consecutive blocks starting here, one request. */
+		if (r < 0 && c->sorted[i]->epoch != c->sorted[i - 1]->epoch)
+			break;
+		/* The run of consecutive blocks of one epoch starting here. */
 		for (run = 1; i + run < n && run < c->stage_blocks &&
+			      c->sorted[i + run]->epoch == c->sorted[i]->epoch &&
 			      c->sorted[i + run]->block == c->sorted[i]->block + run;
 		     run++)
 			;
-		const void *src = c->sorted[i]->data;
-		if (run > 1) {
-			for (unsigned k = 0; k < run; k++)
-				memcpy(c->stage + (size_t)k * c->block_size, c->sorted[i + k]->data,
-				       c->block_size);
-			src = c->stage;
-		}
-		int e = blkdev_write(c->dev, c->sorted[i]->block * c->spb, src, c->spb * run);
-		if (e < 0) {
-			log_warn("bcache: %s: write of blocks %llu+%u failed (%d)", c->dev->name,
-				 (unsigned long long)c->sorted[i]->block, run, e);
+		if (write_run(c, i, run) < 0)
 			r = -EIO;
-			continue;
-		}
-		c->stats.writes += run;
-		for (unsigned k = 0; k < run; k++)
-			c->sorted[i + k]->dirty = 0;
 	}
 	return r;
+}
+
+static int write_dirty(struct bcache *c)
+{
+	return write_upto(c, UINT64_MAX);
 }
 
 /* An unreferenced buffer to hold a new block, removed from the hash, or
@@ -189,6 +222,8 @@ static int take_victim(struct bcache *c, struct bbuf **out)
 	if (b == &c->lru)
 		return -ENOMEM;
 	if (b->dirty) {
+		/* all of them, in order: one pass, long runs, and the
+		 * buffers after this one are clean when their turn comes */
 		int r = write_dirty(c);
 		if (r < 0)
 			return r;
@@ -296,16 +331,89 @@ int bcache_get(struct bcache *c, uint64_t block, struct bbuf **out)
 	return get(c, block, 1, out);
 }
 
+int bcache_read_direct(struct bcache *c, uint64_t block, uint32_t n, void *buf)
+{
+	uint8_t *p = buf;
+	uint32_t i = 0;
+
+	if (block >= c->nblocks || n > c->nblocks - block)
+		return -EINVAL;
+	kmutex_lock(&c->lock);
+	while (i < n) {
+		struct bbuf *b = hash_find(c, block + i);
+		if (b) {
+			memcpy(p + (size_t)i * c->block_size, b->data, c->block_size);
+			c->stats.hits++;
+			i++;
+			continue;
+		}
+		uint32_t k = 1;
+		while (i + k < n && !hash_find(c, block + i + k))
+			k++;
+		c->stats.misses += k;
+		c->stats.reads += k;
+		kmutex_unlock(&c->lock);
+		int r = blkdev_read(c->dev, (block + i) * c->spb, p + (size_t)i * c->block_size,
+				    c->spb * k);
+		if (r < 0)
+			return -EIO;
+		kmutex_lock(&c->lock);
+		i += k;
+	}
+	kmutex_unlock(&c->lock);
+	return 0;
+}
+
 int bcache_get_new(struct bcache *c, uint64_t block, struct bbuf **out)
 {
 	return get(c, block, 0, out);
 }
 
+/* Under the lock: @b joins the current epoch, its older contents written
+ * first when a younger epoch may depend on them. */
+static void dirty_now(struct bcache *c, struct bbuf *b)
+{
+	if (b->dirty && b->epoch < c->epoch && c->dirty_hi > b->epoch &&
+	    write_upto(c, b->epoch) < 0)
+		log_warn("bcache: %s: block %llu changes out of order", c->dev->name,
+			 (unsigned long long)b->block);
+	b->dirty = 1;
+	b->epoch = c->epoch;
+	c->dirty_hi = c->epoch;
+	c->epoch_used = 1;
+}
+
 void bcache_dirty(struct bbuf *b)
 {
-	kmutex_lock(&b->cache->lock);
-	b->dirty = 1;
-	kmutex_unlock(&b->cache->lock);
+	struct bcache *c = b->cache;
+
+	kmutex_lock(&c->lock);
+	dirty_now(c, b);
+	b->data_only = 0;
+	kmutex_unlock(&c->lock);
+}
+
+void bcache_dirty_data(struct bbuf *b)
+{
+	struct bcache *c = b->cache;
+
+	kmutex_lock(&c->lock);
+	/* Still dirty as file contents: it keeps its epoch (nothing
+	 * depends on the old contents; going out early is allowed). */
+	if (!b->dirty || !b->data_only)
+		dirty_now(c, b);
+	b->data_only = 1;
+	kmutex_unlock(&c->lock);
+}
+
+void bcache_order(struct bcache *c)
+{
+	kmutex_lock(&c->lock);
+	if (c->epoch_used) {
+		c->epoch++;
+		c->epoch_used = 0;
+	}
+	kmutex_unlock(&c->lock);
 }
 
 void bcache_put(struct bbuf *b)

@@ -7,4 +7,4 @@ srcs-$(if $(CONFIG_KTEST),$(CONFIG_FS)) += fs/ktest_vfs.c
 # FAT driver and block cache
 srcs-$(CONFIG_FS_FAT) += fs/bcache.c fs/fat/fat_mount.c fs/fat/fat_table.c fs/fat/fat_name.c \
 	fs/fat/fat_dir.c fs/fat/fat_dir_add.c fs/fat/fat_file.c fs/fat/fat_node.c \
-	fs/fat/fat_vfs.c fs/fat/fat_rename.c
+	fs/fat/fat_vfs.c fs/fat/fat_rename.c fs/fat/fat_index.c

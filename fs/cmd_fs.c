@@ -217,10 +217,11 @@ static int cmd_df(int argc, char **argv)
 		errno = -r;
 		return fail("df", path);
 	}
-	unsigned long long kib = s.block_size / 1024, all = s.blocks, free_ = s.blocks_free;
+	/* bytes first: blocks may be smaller than a KiB (512-byte clusters) */
+	unsigned long long bs = s.block_size, all = s.blocks, free_ = s.blocks_free;
 	printf("%-6s %12s %12s %12s %5s\n", "type", "KiB", "used", "free", "use%");
-	printf("%-6s %12llu %12llu %12llu %4llu%%\n", s.type, all * kib, (all - free_) * kib,
-	       free_ * kib, all ? (all - free_) * 100 / all : 0);
+	printf("%-6s %12llu %12llu %12llu %4llu%%\n", s.type, all * bs / 1024,
+	       (all - free_) * bs / 1024, free_ * bs / 1024, all ? (all - free_) * 100 / all : 0);
 	return 0;
 }
 

@@ -140,13 +140,32 @@ int vfs_walk(const char *abs, struct vfs_node **out)
 	return 0;
 }
 
+/* What the end of @path asks of the node it names: 0 nothing; 1 to be a
+ * directory (a trailing slash); 2 it is "." or "..", a directory named by
+ * its place in another, not an entry to change. */
+static int path_tail(const char *path)
+{
+	size_t len = strlen(path);
+
+	if (!len)
+		return 0;
+	if (path[len - 1] == '/')
+		return 1;
+	const char *last = strrchr(path, '/');
+	last = last ? last + 1 : path;
+	return !strcmp(last, ".") || !strcmp(last, "..") ? 2 : 0;
+}
+
 int vfs_walk_parent(const char *path, struct vfs_node **dir, char *name)
 {
 	char abs[VFS_PATH_MAX];
+	int tail = path_tail(path);
 	int r = vfs_normalize(path, abs, sizeof(abs));
 
 	if (r < 0)
 		return r;
+	if (tail == 2)
+		return -EINVAL;
 	if (!strcmp(abs, "/"))
 		return -EBUSY; /* the root has no parent to change */
 	char *slash = strrchr(abs, '/');
@@ -162,6 +181,17 @@ int vfs_walk_parent(const char *path, struct vfs_node **dir, char *name)
 		vfs_node_put(*dir);
 		return -ENOTDIR;
 	}
+	if (tail == 1) { /* "name/": an existing name must be a directory */
+		struct vfs_node *n;
+		if ((*dir)->ops->lookup(*dir, name, strlen(name), &n) == 0) {
+			int isdir = S_ISDIR(n->mode);
+			vfs_node_put(n);
+			if (!isdir) {
+				vfs_node_put(*dir);
+				return -ENOTDIR;
+			}
+		}
+	}
 	return 0;
 }
 
@@ -170,7 +200,13 @@ int vfs_lookup_path(const char *path, struct vfs_node **out)
 	char abs[VFS_PATH_MAX];
 	int r = vfs_normalize(path, abs, sizeof(abs));
 
-	return r < 0 ? r : vfs_walk(abs, out);
+	if (r == 0)
+		r = vfs_walk(abs, out);
+	if (r == 0 && path_tail(path) && !S_ISDIR((*out)->mode)) {
+		vfs_node_put(*out);
+		r = -ENOTDIR;
+	}
+	return r;
 }
 
 int vfs_chdir(const char *path)

@@ -12,11 +12,15 @@
 int vfs_normalize(const char *path, char *out, size_t outlen);
 /* The node of normalised absolute path @abs, with a reference. */
 int vfs_walk(const char *abs, struct vfs_node **out);
-/* Any path: its node, with a reference. */
+/* Any path: its node, with a reference. A path that ends in "/", "." or
+ * ".." names a directory: -ENOTDIR for a file. */
 int vfs_lookup_path(const char *path, struct vfs_node **out);
 /* The directory that holds @path's last component (a reference) and that
  * component, into @name (VFS_NAME_MAX + 1 bytes).
- * @retval -EBUSY for "/" itself */
+ * @retval -EBUSY for "/" itself
+ * @retval -EINVAL the path ends in "." or ".." (rmdir("."): not an entry
+ *         of a parent that can change)
+ * @retval -ENOTDIR "file/": a trailing slash on an existing file */
 int vfs_walk_parent(const char *path, struct vfs_node **dir, char *name);
 int vfs_chdir(const char *path);
 /* @retval the length with the NUL; -ERANGE */

@@ -102,6 +102,12 @@ static void utf8_byte(struct shell_le *le, unsigned char c)
 
 static enum shell_le_event end_line(struct shell_le *le)
 {
+	if (le->overflow) {
+		/* Running what fitted would run another command than the
+		 * one typed: refuse the whole line. */
+		shell_le_refuse(le);
+		return SHELL_LE_CANCEL;
+	}
 	shell_le_finish(le);
 	return SHELL_LE_LINE;
 }

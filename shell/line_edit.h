@@ -14,14 +14,16 @@
 
 #include <stddef.h>
 
-#define SHELL_LINE_MAX 256 /* bytes of a line, without its NUL */
+#define SHELL_LINE_MAX 4096 /* bytes of a line, without its NUL */
 #define SHELL_HISTORY 16   /* lines kept for up/down */
 
 /* What shell_le_feed() says about the byte it was given. */
 enum shell_le_event {
 	SHELL_LE_MORE,	 /* keep feeding */
 	SHELL_LE_LINE,	 /* a line is complete: shell_le_line() */
-	SHELL_LE_CANCEL, /* ^C: the line was abandoned; prompt again */
+	SHELL_LE_CANCEL, /* ^C, or a line longer than SHELL_LINE_MAX ended (it
+			  * is refused with a message, never run cut):
+			  * the line was abandoned; prompt again */
 };
 
 typedef void (*shell_le_out_fn)(void *ctx, const char *s, size_t len);
@@ -36,6 +38,7 @@ struct shell_le {
 	unsigned csi_len;
 	int after_cr; /* the last byte ended a line with CR: an LF now is its pair */
 	int done;     /* buf holds a completed line; the next byte starts anew */
+	int overflow; /* bytes were refused: the line is not whole, never run */
 	char hist[SHELL_HISTORY][SHELL_LINE_MAX + 1];
 	unsigned hist_count;		/* lines in hist, at most SHELL_HISTORY */
 	unsigned hist_next;		/* slot the next line goes to */

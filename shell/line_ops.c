@@ -69,6 +69,7 @@ void shell_le_insert(struct shell_le *le, const char *s, size_t n)
 {
 	if (le->len + n > SHELL_LINE_MAX) {
 		outs(le, "\a");
+		le->overflow = 1;
 		return;
 	}
 	memmove(le->buf + le->pos + n, le->buf + le->pos, le->len - le->pos + 1);
@@ -160,10 +161,7 @@ static void replace_line(struct shell_le *le, const char *s)
 
 void shell_le_cut_to_start(struct shell_le *le)
 {
-	char tail[SHELL_LINE_MAX + 1];
-
-	memcpy(tail, le->buf + le->pos, le->len - le->pos + 1);
-	replace_line(le, tail);
+	replace_line(le, le->buf + le->pos); /* memmove: the tail may overlap */
 	shell_le_move_home(le);
 }
 
@@ -214,6 +212,7 @@ void shell_le_clear(struct shell_le *le)
 	le->buf[0] = '\0';
 	le->len = le->pos = 0;
 	le->hist_view = 0;
+	le->overflow = 0;
 }
 
 void shell_le_finish(struct shell_le *le)
@@ -227,5 +226,15 @@ void shell_le_finish(struct shell_le *le)
 void shell_le_cancel(struct shell_le *le)
 {
 	outs(le, "^C\n");
+	shell_le_clear(le);
+}
+
+void shell_le_refuse(struct shell_le *le)
+{
+	char msg[80];
+
+	snprintf(msg, sizeof(msg), "\nline too long (more than %d bytes): not run\n",
+		 SHELL_LINE_MAX);
+	outs(le, msg);
 	shell_le_clear(le);
 }

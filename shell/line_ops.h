@@ -29,5 +29,7 @@ void shell_le_clear(struct shell_le *le); /* empty line, nothing drawn */
 void shell_le_finish(struct shell_le *le);
 /* ^C: show it, move to the next screen line and forget the line. */
 void shell_le_cancel(struct shell_le *le);
+/* A line that overflowed ended: say so, drop it (not into the history). */
+void shell_le_refuse(struct shell_le *le);
 
 #endif

@@ -1,5 +1,8 @@
 /* File system benchmark on the disk mounted at /: sequential write and
- * read of a 64 MiB file, and create+write+close of 1,000 small files.
+ * read of a 64 MiB file, create+write+close of 1,000 small files, 20,000
+ * appends of 100 bytes to one file (then fsync), the removal of the
+ * 1,000 small files (then sync), and 5,000 empty files created in one
+ * directory (then sync) and looked up again.
  * Prints "bench_fs: <what> <value> <unit>" lines. The disk should be a
  * fresh FAT32 image (make bench makes one). */
 #include <errno.h>
@@ -14,6 +17,8 @@
 #define BIG (64u << 20)
 #define CHUNK (256u << 10)
 #define SMALL_FILES 1000
+#define APPENDS 20000
+#define MANY 5000
 
 static double now(void)
 {
@@ -74,6 +79,53 @@ int main(void)
 	sync();
 	t1 = now();
 	printf("bench_fs: small_files %.0f files/s\n", SMALL_FILES / (t1 - t0));
+
+	fd = open("/log.txt", O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd < 0)
+		return fail("create log");
+	t0 = now();
+	for (int i = 0; i < APPENDS; i++)
+		if (write(fd, buf, 100) != 100)
+			return fail("append");
+	if (fsync(fd) || close(fd))
+		return fail("fsync log");
+	t1 = now();
+	printf("bench_fs: appends %.0f writes/s\n", APPENDS / (t1 - t0));
+
+	t0 = now();
+	for (int i = 0; i < SMALL_FILES; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/small/file%04d.txt", i);
+		if (unlink(path))
+			return fail("unlink");
+	}
+	sync();
+	t1 = now();
+	printf("bench_fs: deletes %.0f files/s\n", SMALL_FILES / (t1 - t0));
+
+	if (mkdir("/many", 0755))
+		return fail("mkdir many");
+	t0 = now();
+	for (int i = 0; i < MANY; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/many/entry-%05d.txt", i);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd < 0 || close(fd))
+			return fail("create many");
+	}
+	sync();
+	t1 = now();
+	printf("bench_fs: creates5000 %.0f ms\n", (t1 - t0) * 1e3);
+	t0 = now();
+	for (int i = 0; i < MANY; i++) {
+		char path[64];
+		struct stat st;
+		snprintf(path, sizeof(path), "/many/entry-%05d.txt", (i * 7919) % MANY);
+		if (stat(path, &st))
+			return fail("stat many");
+	}
+	t1 = now();
+	printf("bench_fs: lookup5000 %.1f us/lookup\n", (t1 - t0) * 1e6 / MANY);
 	printf("bench_fs: ok\n");
 	return 0;
 }

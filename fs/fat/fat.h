@@ -20,6 +20,7 @@
 #define FAT_MAX_FILE 0xffffffffu
 #define FAT_MAX_DIR_BYTES (65536u * FAT_DIRENT_SIZE)
 #define FAT_NAME_MAX 255 /* UTF-16 units of a long name */
+#define FAT_TAIL_MAX 65536u /* numeric tails ~1.. (a directory holds 65536 entries) */
 
 /* attribute bits of a directory entry */
 #define FAT_ATTR_RO 0x01
@@ -36,6 +37,7 @@
 #define FAT_EOC 0x0fffffffu
 
 struct fat_node;
+struct fat_index;
 
 struct fat_fs {
 	pthread_mutex_t lock; /* recursive: release may run inside an op */
@@ -61,6 +63,7 @@ struct fat_fs {
 	int fsinfo_dirty;
 	struct fat_node *nodes; /* referenced nodes with a directory entry */
 	struct fat_node *root;
+	struct fat_index *ix; /* directory indexes, most recently used first */
 };
 
 /* Where a directory's entries are: a fixed region (FAT12/16 root, cluster
@@ -85,6 +88,7 @@ struct fat_node {
 	int is_dir;
 	int is_root;
 	int unlinked;	     /* no directory entry: free the chain at release */
+	int entry_dirty;     /* size or chain changed since the entry was written */
 	struct fat_dir walk; /* cached chain position for data */
 	struct fat_node *next;
 };
@@ -153,8 +157,18 @@ int fat_chain_len(struct fat_fs *fs, uint32_t first, uint32_t *len, uint32_t *la
 /* Allocate one cluster marked end-of-chain, linked after @prev unless
  * @prev is 0. @retval 0; -ENOSPC; -EIO */
 int fat_alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out);
+/* Whether the entries of @a and @b lie in one FAT sector (of each copy),
+ * so that they reach the disk together. */
+int fat_same_sector(const struct fat_fs *fs, uint32_t a, uint32_t b);
+/* fat_alloc() for a chain nothing reaches yet (@prev is its last cluster):
+ * no order between the new end and the link, both lost clusters until
+ * the chain is linked. */
+int fat_alloc_more(struct fat_fs *fs, uint32_t prev, uint32_t *out);
 /* Free the chain from @first. @retval 0; -EIO (what was freed stays so) */
 int fat_free_chain(struct fat_fs *fs, uint32_t first);
+/* How many of the clusters after @c follow it in order (c -> c+1 -> ...),
+ * at most @max. */
+uint32_t fat_contig(struct fat_fs *fs, uint32_t c, uint32_t max);
 /* Count the free clusters (fills fs->free_count). @retval 0; -EIO */
 int fat_count_free(struct fat_fs *fs);
 /* The @index-th cluster of the chain of @d (walking on from its cache).
@@ -173,6 +187,8 @@ uint8_t fat_sfn_checksum(const uint8_t sfn[11]);
 /* The short name of @raw as UTF-8 ("README.TXT", lower case where the
  * entry's case bits say so). */
 void fat_sfn_to_name(const uint8_t raw[FAT_DIRENT_SIZE], char *out, size_t size);
+/* The same as UTF-16 (at most 12 units). @retval units */
+int fat_sfn_to16(const uint8_t raw[FAT_DIRENT_SIZE], uint16_t out[12]);
 /* Check a new name. @retval 0; -EINVAL characters FAT cannot hold */
 int fat_name_check(const uint16_t *name, int n);
 /* The basis short name of @name (spec "basis-name"); *lossy when a long
@@ -199,6 +215,10 @@ int fat_dir_update(struct fat_fs *fs, struct fat_dir *d, uint32_t off,
  * here). On return @e describes it. @retval 0; -ENOSPC; -EINVAL; -EIO */
 int fat_dir_add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
 		const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e);
+/* Like fat_dir_add() with a long name always, so that the new entry can
+ * be added while an old one with the same name (but for case) exists. */
+int fat_dir_add_lfn(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
+		    const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e);
 /* Mark the entries [lfn_off, off] deleted. @retval 0; -EIO */
 int fat_dir_remove(struct fat_fs *fs, struct fat_dir *d, uint32_t lfn_off, uint32_t off);
 /* @retval 1 only ".", ".." and deleted entries; 0 not empty; -EIO */
@@ -211,13 +231,54 @@ void fat_entry_set_first(uint8_t ent[FAT_DIRENT_SIZE], uint32_t c);
 /* Zero the cluster @c on disk (through the cache). @retval 0; -EIO */
 int fat_zero_cluster(struct fat_fs *fs, uint32_t c);
 
+/* The 32 bytes at byte @off of @d. @retval 0; -EIO (or -ENOENT past the end) */
+int fat_dir_read(struct fat_fs *fs, struct fat_dir *d, uint32_t off, uint8_t ent[FAT_DIRENT_SIZE]);
+
+/* fat_index.c: names and free slots of directories (see there) */
+/* The index of @d, built now if it has none. NULL: no memory or an I/O
+ * error (the callers then scan the directory). */
+struct fat_index *fat_index_get(struct fat_fs *fs, struct fat_dir *d);
+/* The index of directory @cluster if it has one, NULL otherwise. */
+struct fat_index *fat_index_peek(struct fat_fs *fs, uint32_t cluster);
+void fat_index_drop(struct fat_fs *fs, uint32_t cluster);
+void fat_index_drop_all(struct fat_fs *fs);
+/* Find @want (case-insensitive, long or short name). @retval 0; -ENOENT */
+int fat_index_find(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix,
+		   const uint16_t *want, int n, struct fat_entry *e);
+/* The short name for a new entry (see pick_sfn in fat_dir_add.c).
+ * @retval 0; -ENOSPC */
+int fat_index_pick_sfn(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix,
+		       const uint8_t basis[11], int lossy, uint8_t sfn[11], int *basis_taken);
+/* The first run of @need free slots (*start, *len, in slots): 1; or 0 and
+ * the free run at the end (*len may be 0), to grow from. */
+int fat_index_room(struct fat_index *ix, uint32_t need, uint32_t *start, uint32_t *len);
+/* The directory space and end marker, for fat_dir_add(). */
+void fat_index_space(const struct fat_index *ix, uint32_t *end, uint32_t *end_marker,
+		     uint32_t *last_cluster);
+/* Entry @e was written; the directory is now @nslots slots long, its last
+ * cluster @last_cluster. @retval 0; -ENOMEM (drop the index) */
+int fat_index_added(struct fat_fs *fs, struct fat_index *ix, const struct fat_entry *e,
+		    uint32_t nslots, uint32_t last_cluster);
+/* Point @d's walk at the cluster holding byte @off, when an index knows
+ * the chain: no walk from the start in a long directory. */
+void fat_index_prime(struct fat_fs *fs, struct fat_dir *d, uint32_t off);
+/* Length and last cluster of directory @cluster's chain, if it has an
+ * index. @retval 0; -ENOENT no index */
+int fat_index_chain(struct fat_fs *fs, uint32_t cluster, uint32_t *len, uint32_t *last);
+/* Entry @e is being removed. */
+void fat_index_removed(struct fat_index *ix, const struct fat_entry *e);
+
 /* fat_file.c */
 long fat_file_read(struct fat_node *n, void *buf, size_t len, uint64_t off);
 /* Write @len bytes of @buf (zeros when NULL) at @off, growing the chain. */
 long fat_file_write(struct fat_node *n, const void *buf, size_t len, uint64_t off);
 int fat_file_truncate(struct fat_node *n, uint64_t size);
-/* Write the node's first cluster, size and modification time to its entry. */
+/* Write the node's first cluster, size and modification time to its entry,
+ * ordered after everything changed before (its clusters, their contents).
+ * Writes leave this to fsync, sync, the node's release and truncation. */
 int fat_node_store(struct fat_node *n, int touch);
+/* fat_node_store() for every node whose entry is behind. @retval 0; -EIO */
+int fat_store_dirty(struct fat_fs *fs);
 
 /* fat_node.c */
 /* The node of entry @e of directory @parent, cached or new (a reference).

@@ -6,6 +6,7 @@
  * fields of a short entry (clusters, times).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <kernel/log.h>
@@ -26,6 +27,8 @@ static int dir_sector(struct fat_fs *fs, struct fat_dir *d, uint32_t off, uint64
 		*sector = fs->root_start + off / fs->bps;
 		return 0;
 	}
+	if (fs->ix)
+		fat_index_prime(fs, d, off);
 	int r = fat_walk(fs, d, off / fs->csize, &c);
 	if (r < 0)
 		return r;
@@ -57,6 +60,18 @@ static int dir_entry(struct fat_fs *fs, struct fat_dir *d, uint32_t off, struct 
 	return 0;
 }
 
+int fat_dir_read(struct fat_fs *fs, struct fat_dir *d, uint32_t off, uint8_t ent[FAT_DIRENT_SIZE])
+{
+	struct bbuf *b = NULL;
+	uint8_t *p;
+	int r = dir_entry(fs, d, off, &b, &p);
+
+	if (r == 0)
+		memcpy(ent, p, FAT_DIRENT_SIZE);
+	bcache_put(b);
+	return r;
+}
+
 int fat_dir_update(struct fat_fs *fs, struct fat_dir *d, uint32_t off,
 		   int (*fn)(uint8_t *ent, void *arg), void *arg)
 {
@@ -66,8 +81,12 @@ int fat_dir_update(struct fat_fs *fs, struct fat_dir *d, uint32_t off,
 
 	if (r < 0)
 		return r == -ENOENT ? -EIO : r;
-	if (fn(ent, arg))
+	uint8_t copy[FAT_DIRENT_SIZE];
+	memcpy(copy, ent, sizeof(copy));
+	if (fn(copy, arg) && memcmp(copy, ent, sizeof(copy))) {
 		bcache_dirty(b);
+		memcpy(ent, copy, sizeof(copy));
+	}
 	bcache_put(b);
 	return 0;
 }
@@ -135,10 +154,9 @@ static void fill_entry(struct fat_fs *fs, const uint8_t *ent, uint32_t off, stru
 
 static void sfn_name(struct fat_entry *e)
 {
-	fat_sfn_to_name(e->raw, e->name, sizeof(e->name));
-	e->len16 = 0;
-	for (const char *p = e->name; *p; p++)
-		e->name16[e->len16++] = (uint8_t)*p;
+	e->len16 = fat_sfn_to16(e->raw, e->name16);
+	if (fat_utf16_to8(e->name16, e->len16, e->name, sizeof(e->name)) < 0)
+		snprintf(e->name, sizeof(e->name), "_");
 }
 
 int fat_dir_next(struct fat_fs *fs, struct fat_dir *d, uint32_t *pos, struct fat_entry *e)
@@ -191,17 +209,16 @@ int fat_dir_find(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t 
 		return -ENOENT; /* no entry has a name that is not UTF-8 */
 	if (n < 0 || n > FAT_NAME_MAX)
 		return -ENAMETOOLONG;
+	struct fat_index *ix = fat_index_get(fs, d);
+	if (ix)
+		return fat_index_find(fs, d, ix, want, n, e);
 	while ((r = fat_dir_next(fs, d, &pos, e)) == 1) {
 		if (fat_name_eq(want, n, e->name16, e->len16))
 			return 0;
 		if (e->lfn_off != e->off) {
 			/* the short alias of a long name matches too */
-			char sfn[16];
-			uint16_t s16[16];
-			int k = 0;
-			fat_sfn_to_name(e->raw, sfn, sizeof(sfn));
-			for (; sfn[k]; k++)
-				s16[k] = (uint8_t)sfn[k];
+			uint16_t s16[12];
+			int k = fat_sfn_to16(e->raw, s16);
 			if (fat_name_eq(want, n, s16, k))
 				return 0;
 		}
@@ -283,8 +300,8 @@ int fat_zero_cluster(struct fat_fs *fs, uint32_t c)
 		int r = bcache_get_new(fs->bc, s + i, &b);
 		if (r < 0)
 			return -EIO;
-		memset(b->data, 0, fs->bps);
 		bcache_dirty(b);
+		memset(b->data, 0, fs->bps);
 		bcache_put(b);
 	}
 	return 0;

@@ -10,7 +10,7 @@
 
 #include "fat.h"
 
-#define TAIL_MAX 65536u /* a directory holds at most 65536 entries */
+#define TAIL_MAX FAT_TAIL_MAX
 
 /* What one pass over a directory found for a new entry. */
 struct slot_scan {
@@ -123,10 +123,16 @@ static int grow(struct fat_fs *fs, struct fat_dir *d, struct slot_scan *s)
 		uint32_t c;
 		if (!d->cluster || s->end + fs->csize > FAT_MAX_DIR_BYTES)
 			return -ENOSPC;
-		int r = fat_alloc(fs, s->last_cluster, &c);
+		/* Zeroed and ended before it is linked: the directory
+		 * never holds garbage on the disk. */
+		int r = fat_alloc(fs, 0, &c);
 		if (r < 0)
 			return r;
 		r = fat_zero_cluster(fs, c);
+		if (r < 0)
+			return r;
+		bcache_order(fs->bc);
+		r = fat_set(fs, s->last_cluster, c);
 		if (r < 0)
 			return r;
 		s->last_cluster = c;
@@ -196,7 +202,7 @@ static int pick_sfn(struct slot_scan *s, int lossy, uint8_t sfn[11])
 static int sfn_exact(const char *name, size_t len, const uint8_t sfn[11])
 {
 	uint8_t raw[FAT_DIRENT_SIZE] = {0};
-	char shown[16];
+	char shown[48];
 
 	memcpy(raw, sfn, 11);
 	fat_sfn_to_name(raw, shown, sizeof(shown));
@@ -208,8 +214,15 @@ static int write_entries(struct fat_fs *fs, struct fat_dir *d, struct slot_scan 
 {
 	struct lfn_fill f = {.name = name16, .n = n16, .sum = fat_sfn_checksum(ent)};
 	uint32_t nlfn = s->need - 1, off = s->run_start;
+	uint32_t after = off + s->need * FAT_DIRENT_SIZE;
 	int r = 0;
 
+	/* Slots past the end marker may hold anything: keep the marker
+	 * after the new entry, on the disk before the entry. */
+	if (s->end_marker != UINT32_MAX && after > s->end_marker && after < s->end) {
+		r = fat_dir_update(fs, d, after, clear_first, NULL);
+		bcache_order(fs->bc);
+	}
 	for (uint32_t i = 0; i < nlfn && !r; i++, off += FAT_DIRENT_SIZE) {
 		f.ord = (int)(nlfn - i);
 		f.last = i == 0;
@@ -217,16 +230,38 @@ static int write_entries(struct fat_fs *fs, struct fat_dir *d, struct slot_scan 
 	}
 	if (!r)
 		r = fat_dir_update(fs, d, off, write_raw, (void *)ent);
-	off += FAT_DIRENT_SIZE;
-	/* Slots past the end marker may hold anything: keep the marker
-	 * after the new entry. */
-	if (!r && s->end_marker != UINT32_MAX && off > s->end_marker && off < s->end)
-		r = fat_dir_update(fs, d, off, clear_first, NULL);
 	return r;
 }
 
-int fat_dir_add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
-		const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e)
+/* Room and short name from the directory's index: no pass over it. */
+static int plan_indexed(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix,
+			struct slot_scan *s, int lossy, uint8_t sfn[11])
+{
+	uint32_t start, len;
+
+	fat_index_room(ix, s->need, &start, &len);
+	s->run_start = start * FAT_DIRENT_SIZE;
+	s->run_len = len;
+	fat_index_space(ix, &s->end, &s->end_marker, &s->last_cluster);
+	return fat_index_pick_sfn(fs, d, ix, s->basis, lossy, sfn, &s->basis_taken);
+}
+
+/* Room and short name from one pass over the directory. */
+static int plan_scanned(struct fat_fs *fs, struct fat_dir *d, struct slot_scan *s, int lossy,
+			uint8_t sfn[11])
+{
+	s->tails = calloc(TAIL_MAX / 8, 1);
+	if (!s->tails)
+		return -ENOMEM;
+	int r = scan(fs, d, s);
+	if (!r)
+		r = pick_sfn(s, lossy, sfn);
+	free(s->tails);
+	return r;
+}
+
+static int add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
+	       const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e, int force_lfn)
 {
 	uint16_t name16[FAT_NAME_MAX + 1];
 	uint8_t basis[11], ent[FAT_DIRENT_SIZE];
@@ -238,14 +273,11 @@ int fat_dir_add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t l
 	if (r < 0)
 		return r;
 	fat_sfn_basis(name16, n16, basis, &lossy);
-	struct slot_scan s = {.basis = basis, .tails = calloc(TAIL_MAX / 8, 1)};
-	if (!s.tails)
-		return -ENOMEM;
-	int need_lfn = lossy || !sfn_exact(name, len, basis);
+	struct slot_scan s = {.basis = basis};
+	int need_lfn = force_lfn || lossy || !sfn_exact(name, len, basis);
 	s.need = 1 + (need_lfn ? (uint32_t)(n16 + 12) / 13 : 0);
-	r = scan(fs, d, &s);
-	if (!r)
-		r = pick_sfn(&s, lossy, ent);
+	struct fat_index *ix = fat_index_get(fs, d);
+	r = ix ? plan_indexed(fs, d, ix, &s, lossy, ent) : plan_scanned(fs, d, &s, lossy, ent);
 	if (!r && !need_lfn && memcmp(ent, basis, 11))
 		r = -EEXIST;
 	if (!r && (s.run_len < s.need))
@@ -267,9 +299,25 @@ int fat_dir_add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t l
 	e->len16 = n16;
 	memcpy(e->name, name, len);
 	e->name[len] = '\0';
+	if (ix && fat_index_added(fs, ix, e, s.end / FAT_DIRENT_SIZE, s.last_cluster) < 0)
+		fat_index_drop(fs, d->cluster);
+	return 0;
 out:
-	free(s.tails);
+	if (ix) /* what reached the directory is not known: build anew */
+		fat_index_drop(fs, d->cluster);
 	return r;
+}
+
+int fat_dir_add(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
+		const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e)
+{
+	return add(fs, d, name, len, tmpl, e, 0);
+}
+
+int fat_dir_add_lfn(struct fat_fs *fs, struct fat_dir *d, const char *name, size_t len,
+		    const uint8_t tmpl[FAT_DIRENT_SIZE], struct fat_entry *e)
+{
+	return add(fs, d, name, len, tmpl, e, 1);
 }
 
 static int mark_deleted(uint8_t *ent, void *arg)
@@ -281,6 +329,17 @@ static int mark_deleted(uint8_t *ent, void *arg)
 
 int fat_dir_remove(struct fat_fs *fs, struct fat_dir *d, uint32_t lfn_off, uint32_t off)
 {
+	struct fat_index *ix = fat_index_peek(fs, d->cluster);
+
+	if (ix) {
+		struct fat_entry *e = malloc(sizeof(*e));
+		uint32_t pos = lfn_off;
+		if (e && fat_dir_next(fs, d, &pos, e) == 1 && e->off == off && e->lfn_off == lfn_off)
+			fat_index_removed(ix, e);
+		else
+			fat_index_drop(fs, d->cluster);
+		free(e);
+	}
 	for (uint32_t o = lfn_off; o <= off; o += FAT_DIRENT_SIZE) {
 		int r = fat_dir_update(fs, d, o, mark_deleted, NULL);
 		if (r < 0)

@@ -2,9 +2,10 @@
  * File data: reads and writes along the cluster chain (through the block
  * cache, a sector at a time), growing the chain on writes past its end,
  * and truncation. A new cluster is linked into the FAT before the
- * directory entry is changed to count it; a shrinking file's entry is
- * written to the disk before its clusters are freed, so a power cut leaves
- * at most lost clusters.
+ * directory entry is changed to count it, and that entry is written at
+ * fsync, sync, the file's release or truncation rather than at every write;
+ * a shrinking file's entry is written to the disk before its clusters are
+ * freed, so a power cut leaves at most lost clusters.
  */
 #include <errno.h>
 #include <string.h>
@@ -36,7 +37,21 @@ int fat_node_store(struct fat_node *n, int touch)
 
 	if (n->unlinked || n->is_root)
 		return 0;
-	return fat_dir_update(n->fs, &d, n->ent_off, touch ? store_touch : store_entry, n);
+	bcache_order(n->fs->bc);
+	int r = fat_dir_update(n->fs, &d, n->ent_off, touch ? store_touch : store_entry, n);
+	if (!r)
+		n->entry_dirty = 0;
+	return r;
+}
+
+int fat_store_dirty(struct fat_fs *fs)
+{
+	int r = 0;
+
+	for (struct fat_node *n = fs->nodes; n; n = n->next)
+		if (n->entry_dirty && fat_node_store(n, 1) < 0)
+			r = -EIO;
+	return r;
 }
 
 /* The sector holding byte @off of @n's data. @retval 0; -EIO */
@@ -58,6 +73,29 @@ static int data_sector(struct fat_node *n, uint64_t off, uint64_t *sector)
 	return 0;
 }
 
+#define DIRECT_MIN 8	   /* sectors: shorter reads go through the cache */
+#define DIRECT_MAX 2048 /* sectors in one request at most (1 MiB of 512) */
+
+/* Whole sectors from @off (sector-aligned), at most @max, that lie in
+ * consecutive clusters: *sector, and the count. @retval count; negative */
+static long direct_run(struct fat_node *n, uint64_t off, uint32_t max, uint64_t *sector)
+{
+	struct fat_fs *fs = n->fs;
+	int r = data_sector(n, off, sector);
+
+	if (r < 0)
+		return r;
+	uint32_t c = n->walk.pos_cluster;
+	uint32_t k = fs->spc - (uint32_t)(off % fs->csize) / fs->bps;
+	if (k < max) {
+		uint32_t m = fat_contig(fs, c, (max - k + fs->spc - 1) / fs->spc);
+		k += m * fs->spc;
+		n->walk.pos_index += m; /* the walk goes on from the run's end */
+		n->walk.pos_cluster = c + m;
+	}
+	return k < max ? k : max;
+}
+
 long fat_file_read(struct fat_node *n, void *buf, size_t len, uint64_t off)
 {
 	struct fat_fs *fs = n->fs;
@@ -71,6 +109,20 @@ long fat_file_read(struct fat_node *n, void *buf, size_t len, uint64_t off)
 		uint64_t sector;
 		struct bbuf *b;
 		uint32_t in = (uint32_t)(off % fs->bps);
+		size_t whole = (len - done) / fs->bps;
+		if (!in && whole >= DIRECT_MIN) {
+			/* many whole sectors: straight from the device */
+			long k = direct_run(n, off, whole < DIRECT_MAX ? (uint32_t)whole : DIRECT_MAX,
+					    &sector);
+			if (k > 0 && bcache_read_direct(fs->bc, sector, (uint32_t)k,
+							(uint8_t *)buf + done) < 0)
+				k = -EIO;
+			if (k < 0)
+				return done ? (long)done : k;
+			done += (size_t)k * fs->bps;
+			off += (uint64_t)k * fs->bps;
+			continue;
+		}
 		size_t k = fs->bps - in < len - done ? fs->bps - in : len - done;
 		int r = data_sector(n, off, &sector);
 		if (!r && bcache_get(fs->bc, sector, &b) < 0)
@@ -85,20 +137,42 @@ long fat_file_read(struct fat_node *n, void *buf, size_t len, uint64_t off)
 	return (long)done;
 }
 
-/* Make the chain at least @need clusters long. @retval 0; -ENOSPC; -EIO */
+/* Make the chain at least @need clusters long: the new clusters as a
+ * chain of their own, then (ordered after it) the link from the file's
+ * last cluster. @retval 0; -ENOSPC; -EIO (what was allocated is linked) */
 static int extend(struct fat_node *n, uint32_t need)
 {
-	while (n->nclus < need) {
+	struct fat_fs *fs = n->fs;
+	uint32_t first = 0, last = 0, count = 0;
+	int r = 0, apart = 0;
+
+	while (n->nclus + count < need) {
 		uint32_t c;
-		int r = fat_alloc(n->fs, n->last, &c);
+		r = last ? fat_alloc_more(fs, last, &c) : fat_alloc(fs, 0, &c);
 		if (r < 0)
-			return r;
-		if (!n->first)
-			n->first = c;
-		n->last = c;
-		n->nclus++;
+			break;
+		if (!first)
+			first = c;
+		last = c;
+		count++;
+		apart |= n->last && !fat_same_sector(fs, n->last, c);
 	}
-	return 0;
+	if (!count)
+		return r;
+	/* Only a link to entries in other sectors needs them first (the
+	 * entry's own first cluster waits for fat_node_store's order). */
+	if (apart)
+		bcache_order(fs->bc);
+	if (n->last) {
+		int l = fat_set(fs, n->last, first);
+		if (l < 0)
+			return l; /* the new chain is lost clusters */
+	} else {
+		n->first = first;
+	}
+	n->last = last;
+	n->nclus += count;
+	return r;
 }
 
 /* Write at @off <= size: @buf, or zeros when NULL. */
@@ -130,20 +204,22 @@ static long write_range(struct fat_node *n, const void *buf, size_t len, uint64_
 		}
 		if (r < 0)
 			break;
+		bcache_dirty_data(b);
 		if (buf)
 			memcpy(b->data + in, (const uint8_t *)buf + done, k);
 		else
 			memset(b->data + in, 0, k);
-		bcache_dirty(b);
 		bcache_put(b);
 		done += k;
 		off += k;
 		if (off > n->size)
 			n->size = (uint32_t)off;
 	}
-	int s = fat_node_store(n, 1);
+	/* The entry follows later (fat_node_store), after the clusters and
+	 * contents it counts: a stream of writes is not held up by it. */
+	n->entry_dirty = 1;
 	if (!done)
-		return r < 0 ? r : s;
+		return r;
 	return (long)done;
 }
 
@@ -195,10 +271,9 @@ int fat_file_truncate(struct fat_node *n, uint64_t size)
 	n->walk = (struct fat_dir){0};
 	/* The entry reaches the disk before the clusters are freed. */
 	r = fat_node_store(n, 1);
-	if (!r && !n->unlinked)
-		r = fat_sync_fs(fs);
 	if (r < 0)
 		return r;
+	bcache_order(fs->bc);
 	if (cut)
 		r = fat_set(fs, cut, FAT_EOC);
 	if (!r && free_from)

@@ -174,6 +174,7 @@ out:
 
 static void fat_free_fs(struct fat_fs *fs)
 {
+	fat_index_drop_all(fs);
 	if (fs->bc)
 		bcache_destroy(fs->bc);
 	pthread_mutex_destroy(&fs->lock);
@@ -236,14 +237,16 @@ int fat_sync_fs(struct fat_fs *fs)
 {
 	if (fs->dev->readonly)
 		return 0; /* nothing can have changed */
+	if (fat_store_dirty(fs) < 0)
+		return -EIO;
 	if (fs->fsinfo && fs->fsinfo_dirty) {
 		struct bbuf *b;
 		if (fs->free_count == 0xffffffff)
 			fat_count_free(fs);
 		if (bcache_get(fs->bc, fs->fsinfo, &b) < 0)
 			return -EIO;
-		store_fsinfo(b->data, fs);
 		bcache_dirty(b);
+		store_fsinfo(b->data, fs);
 		bcache_put(b);
 		fs->fsinfo_dirty = 0;
 	}

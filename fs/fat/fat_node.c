@@ -83,6 +83,9 @@ static int node_check(struct fat_fs *fs, struct fat_node *n, const struct fat_en
 		}
 		return 0;
 	}
+	/* a directory with an index: its chain is known */
+	if (n->is_dir && fat_index_chain(fs, e->first, &n->nclus, &n->last) == 0)
+		return 0;
 	int r = fat_chain_len(fs, e->first, &n->nclus, &n->last);
 	if (r < 0)
 		return r;
@@ -158,6 +161,8 @@ static void fat_release(struct vfs_node *vn)
 	if (n->is_root)
 		return; /* freed by unmount */
 	kmutex_lock(&fs->lock);
+	if (!n->unlinked && n->entry_dirty && fat_node_store(n, 1) < 0)
+		log_warn("fat: the entry of a file at cluster %u is not up to date", n->first);
 	if (n->unlinked && n->first && fat_free_chain(fs, n->first) < 0)
 		log_warn("fat: clusters of a removed file from %u are lost", n->first);
 	else if (!n->unlinked)

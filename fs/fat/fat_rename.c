@@ -1,8 +1,8 @@
 /*
- * rename: the old entry (and a replaced target's) are cleared and written
- * to the disk before the new entry is added, so that a power cut cannot
- * leave two entries sharing one chain; at worst the file's clusters are
- * lost. A moved directory's ".." is pointed at its new parent.
+ * rename: the new entry (or the replaced target's, rewritten in place)
+ * reaches the disk before the old one is cleared, so that a power cut
+ * never loses the file: at worst both names remain, sharing its clusters.
+ * A moved directory's ".." is pointed at its new parent.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -103,11 +103,10 @@ static int rename_check(struct rename_ctx *c, const char *oname, size_t olen, co
 	return 0;
 }
 
-/* The target's node loses its entry, or its clusters are freed now. */
-static void drop_target(struct rename_ctx *c)
+/* The replaced target's node loses its entry, or its clusters are freed
+ * now. @t: its node, found before the entry was taken over. */
+static void drop_target(struct rename_ctx *c, struct fat_node *t)
 {
-	struct fat_node *t = fat_node_cached(c->fs, c->ndir.cluster, c->target.off);
-
 	if (t) {
 		t->unlinked = 1;
 		fat_node_unhash(t);
@@ -116,34 +115,49 @@ static void drop_target(struct rename_ctx *c)
 	}
 }
 
-static int rename_do(struct rename_ctx *c, const char *oname, size_t olen, const char *nname,
-		     size_t nlen)
+/* The target's short entry takes the moved entry's attributes, times,
+ * cluster and size in place (one sector write replaces it); its names
+ * stay, the long one equal to the new name but for case. */
+static int take_over(uint8_t *ent, void *arg)
+{
+	const uint8_t *src = arg;
+
+	ent[11] = src[11];
+	memcpy(ent + 13, src + 13, FAT_DIRENT_SIZE - 13);
+	return 1;
+}
+
+/* The new entry reaches the disk before the old one is cleared: a power
+ * cut in between leaves both names on the same clusters, never neither;
+ * a replaced target's clusters are freed after both. */
+static int rename_do(struct rename_ctx *c, const char *nname, size_t nlen)
 {
 	struct fat_fs *fs = c->fs;
-	struct fat_entry *ne = &c->target; /* reused for the new entry */
+	struct fat_entry *ne = malloc(sizeof(*ne));
 	struct fat_node *moved = fat_node_cached(fs, c->odir.cluster, c->old.off);
-	int r = 0;
+	struct fat_node *t = NULL;
+	int r;
 
-	if (c->has_target)
-		r = fat_dir_remove(fs, &c->ndir, c->target.lfn_off, c->target.off);
-	if (!r)
-		r = fat_dir_remove(fs, &c->odir, c->old.lfn_off, c->old.off);
-	if (!r)
-		r = fat_sync_fs(fs);
-	if (r < 0)
-		return r;
-	if (c->has_target)
-		drop_target(c);
-	c->has_target = 0;
-	r = fat_dir_add(fs, &c->ndir, nname, nlen, c->old.raw, ne);
-	if (r < 0) {
-		/* put the old name back in the slots just freed */
-		if (fat_dir_add(fs, &c->odir, oname, olen, c->old.raw, ne) < 0)
-			log_warn("fat: rename failed and \"%s\" is lost", c->old.name);
-		else if (moved)
-			moved->ent_off = ne->off, moved->lfn_off = ne->lfn_off;
-		return r;
+	if (!ne)
+		return -ENOMEM;
+	if (c->has_target) {
+		t = fat_node_cached(fs, c->ndir.cluster, c->target.off);
+		r = fat_dir_update(fs, &c->ndir, c->target.off, take_over, c->old.raw);
+		ne->off = c->target.off;
+		ne->lfn_off = c->target.lfn_off;
+	} else {
+		r = c->same ? fat_dir_add_lfn(fs, &c->ndir, nname, nlen, c->old.raw, ne)
+			    : fat_dir_add(fs, &c->ndir, nname, nlen, c->old.raw, ne);
 	}
+	if (r < 0)
+		goto out;
+	bcache_order(fs->bc);
+	r = fat_dir_remove(fs, &c->odir, c->old.lfn_off, c->old.off);
+	if (r < 0)
+		goto out;
+	bcache_order(fs->bc);
+	if (c->has_target)
+		drop_target(c, t);
 	if (moved) {
 		moved->parent = c->ndir.cluster;
 		moved->ent_off = ne->off;
@@ -154,6 +168,8 @@ static int rename_do(struct rename_ctx *c, const char *oname, size_t olen, const
 		struct fat_dir sub = {.cluster = c->old.first};
 		r = fat_dir_update(fs, &sub, FAT_DIRENT_SIZE, set_dotdot, &up);
 	}
+out:
+	free(ne);
 	return r;
 }
 
@@ -184,7 +200,7 @@ int fat_op_rename(struct vfs_node *odir, const char *oname, size_t olen, struct 
 	if (!r && c->same && strlen(c->old.name) == nlen && !memcmp(c->old.name, nname, nlen))
 		goto out; /* nothing changes */
 	if (!r)
-		r = rename_do(c, oname, olen, nname, nlen);
+		r = rename_do(c, nname, nlen);
 out:
 	kmutex_unlock(&c->fs->lock);
 	free(c);

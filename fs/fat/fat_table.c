@@ -29,8 +29,10 @@ static int fat_bytes(struct fat_fs *fs, uint32_t copy, uint32_t off, uint8_t *p,
 		}
 		uint8_t *q = &b->data[(off + i) % fs->bps];
 		if (write) {
-			*q = p[i];
-			bcache_dirty(b);
+			if (*q != p[i]) {
+				bcache_dirty(b);
+				*q = p[i];
+			}
 		} else {
 			p[i] = *q;
 		}
@@ -145,7 +147,27 @@ int fat_chain_len(struct fat_fs *fs, uint32_t first, uint32_t *len, uint32_t *la
 	return 0;
 }
 
+int fat_same_sector(const struct fat_fs *fs, uint32_t a, uint32_t b)
+{
+	uint32_t n = fs->bits == 32 ? 4 : 2, oa = entry_offset(fs, a), ob = entry_offset(fs, b);
+
+	return oa / fs->bps == ob / fs->bps && (oa + n - 1) / fs->bps == oa / fs->bps &&
+	       (ob + n - 1) / fs->bps == ob / fs->bps;
+}
+
+static int alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out, int ordered);
+
 int fat_alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out)
+{
+	return alloc(fs, prev, out, 1);
+}
+
+int fat_alloc_more(struct fat_fs *fs, uint32_t prev, uint32_t *out)
+{
+	return alloc(fs, prev, out, 0);
+}
+
+static int alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out, int ordered)
 {
 	uint32_t c = fat_valid(fs, fs->next_free) ? fs->next_free : 2;
 	int r;
@@ -159,13 +181,18 @@ int fat_alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out)
 		r = fat_get(fs, c, &v);
 		if (r < 0)
 			return r;
-		if (v != FAT_FREE)
+		/* A FAT12 entry split across two sectors cannot change in
+		 * one write: never allocated, a cut cannot tear it. */
+		if (v != FAT_FREE || (fs->bits == 12 && entry_offset(fs, c) % fs->bps == fs->bps - 1))
 			continue;
 		/* The new end first, then the link to it: the chain is
 		 * never open-ended on disk. */
 		r = fat_set(fs, c, FAT_EOC);
-		if (!r && prev)
+		if (!r && prev) {
+			if (ordered && !fat_same_sector(fs, prev, c))
+				bcache_order(fs->bc);
 			r = fat_set(fs, prev, c);
+		}
 		if (r < 0)
 			return r;
 		if (fs->free_count != 0xffffffff)
@@ -183,6 +210,7 @@ int fat_free_chain(struct fat_fs *fs, uint32_t first)
 {
 	uint32_t c = first, n = 0;
 
+	fat_index_drop(fs, first); /* a directory's, if it was one */
 	while (c) {
 		uint32_t next;
 		if (!fat_valid(fs, c) || n++ >= fs->nclusters) {
@@ -201,6 +229,38 @@ int fat_free_chain(struct fat_fs *fs, uint32_t first)
 		c = next;
 	}
 	return 0;
+}
+
+uint32_t fat_contig(struct fat_fs *fs, uint32_t c, uint32_t max)
+{
+	uint32_t n = 0, per = fs->bits / 8, next;
+	uint32_t copy = fs->active_fat < 0 ? 0 : (uint32_t)fs->active_fat;
+	uint64_t base = fs->fat_start + (uint64_t)copy * fs->fat_sectors;
+	struct bbuf *b = NULL;
+
+	while (n < max && fs->bits == 12) {
+		if (fat_next(fs, c + n, &next) < 0 || next != c + n + 1)
+			return n;
+		n++;
+	}
+	/* FAT16/32: whole entries in one sector, read with one buffer held */
+	while (n < max) {
+		uint32_t off = (c + n) * per;
+		uint64_t sector = base + off / fs->bps;
+		if (!b || b->block != sector) {
+			bcache_put(b);
+			b = NULL;
+			if (bcache_get(fs->bc, sector, &b) < 0)
+				break;
+		}
+		const uint8_t *p = b->data + off % fs->bps;
+		uint32_t v = per == 4 ? fat_le32(p) & 0x0fffffff : fat_le16(p);
+		if (v != c + n + 1 || !fat_valid(fs, v))
+			break;
+		n++;
+	}
+	bcache_put(b);
+	return n;
 }
 
 int fat_count_free(struct fat_fs *fs)

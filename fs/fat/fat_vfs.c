@@ -120,6 +120,7 @@ static int new_dir_cluster(struct fat_fs *fs, uint32_t parent, uint32_t *out)
 		r = -EIO;
 	if (r < 0)
 		return r;
+	bcache_dirty(b);
 	fat_entry_init(dot, FAT_ATTR_DIR, c, 0);
 	dot[0] = '.';
 	memcpy(b->data, dot, sizeof(dot));
@@ -127,7 +128,6 @@ static int new_dir_cluster(struct fat_fs *fs, uint32_t parent, uint32_t *out)
 	fat_entry_set_first(dot, parent == fs->root_cluster && fs->bits == 32 ? 0 : parent);
 	dot[1] = '.';
 	memcpy(b->data + FAT_DIRENT_SIZE, dot, sizeof(dot));
-	bcache_dirty(b);
 	bcache_put(b);
 	*out = c;
 	return 0;
@@ -156,6 +156,7 @@ int fat_op_mkdir(struct vfs_node *dir, const char *name, size_t len)
 	if (!r)
 		r = new_dir_cluster(fs, dn->first, &c);
 	if (!r) {
+		bcache_order(fs->bc);
 		fat_entry_init(tmpl, FAT_ATTR_DIR, c, 0);
 		r = fat_dir_add(fs, &d, name, len, tmpl, e);
 		if (r < 0)
@@ -176,10 +177,9 @@ static int remove_entry(struct fat_node *dn, const struct fat_entry *e)
 
 	fat_node_dir(dn, &d);
 	int r = fat_dir_remove(fs, &d, e->lfn_off, e->off);
-	if (!r)
-		r = fat_sync_fs(fs);
 	if (r < 0)
 		return r;
+	bcache_order(fs->bc); /* the entry is gone before its clusters */
 	if (n) {
 		n->unlinked = 1;
 		fat_node_unhash(n);

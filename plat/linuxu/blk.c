@@ -2,7 +2,13 @@
  * UNISHYPER_DISK names, read and written with the host's pread64/pwrite64
  * and made durable with fsync. Opened read-write, or read-only (said once
  * in the log) when the host does not allow writing, or when
- * UNISHYPER_DISK_READONLY=1 asks for it. Host calls block the
+ * UNISHYPER_DISK_READONLY=1 asks for it.
+ *
+ * A power cut, for tests: UNISHYPER_DISK_WRITE_LIMIT=N lets N write
+ * requests through; the next one ends the process (status 3, "blk: power
+ * cut after N writes" on the console) with the disk holding exactly the
+ * first N. With the limit set, every flush logs the count so far, which
+ * tells a test how many cut points a workload has. Host calls block the
  * whole process, so there is one request at a time; the lock only keeps
  * the calls of several threads from interleaving. */
 #include <errno.h>
@@ -35,6 +41,24 @@ struct host_stat {
 static struct blkdev disk;
 static long host_fd = -1;
 static pthread_mutex_t io_lock = PTHREAD_MUTEX_INITIALIZER;
+static long write_limit = -1; /* -1: none */
+static long writes;
+
+#define POWER_CUT_STATUS 3
+
+static long parse_count(const char *s)
+{
+	long v = 0;
+
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 100000000)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
 
 /* Whole transfers: the host may move fewer bytes than asked. */
 static int host_io(int write, uint64_t sector, void *buf, uint32_t count)
@@ -46,6 +70,10 @@ static int host_io(int write, uint64_t sector, void *buf, uint32_t count)
 	if (sector > disk.sectors || count > disk.sectors - sector)
 		return -EINVAL;
 	pthread_mutex_lock(&io_lock);
+	if (write && write_limit >= 0 && writes++ == write_limit) {
+		log_info("blk: power cut after %ld writes", write_limit);
+		host_syscall(HOST_EXIT_GROUP, POWER_CUT_STATUS, 0, 0);
+	}
 	while (left) {
 		long n = host_syscall6(write ? HOST_PWRITE64 : HOST_PREAD64, host_fd, (long)p,
 				       (long)left, (long)off, 0, 0);
@@ -80,6 +108,8 @@ static int file_flush(struct blkdev *d)
 {
 	if (d->readonly)
 		return 0;
+	if (write_limit >= 0)
+		log_info("blk: %ld writes", writes);
 	return host_syscall(HOST_FSYNC, host_fd, 0, 0) < 0 ? -EIO : 0;
 }
 
@@ -129,6 +159,7 @@ static int linuxu_blk_init(void)
 		host_syscall(HOST_CLOSE, host_fd, 0, 0);
 		return ret < 0 ? (int)ret : -EINVAL;
 	}
+	write_limit = parse_count(linuxu_host_env("UNISHYPER_DISK_WRITE_LIMIT"));
 	disk.sector_size = SECTOR;
 	disk.sectors = (uint64_t)st.size / SECTOR;
 	disk.ops = &file_ops;

@@ -76,7 +76,7 @@ fuzz_target shell "$shell_secs" shell/line_edit.c shell/line_ops.c shell/parse.c
 seed_fat
 fuzz_target fat "$fat_secs" fs/bcache.c fs/fat/fat_mount.c fs/fat/fat_table.c \
 	fs/fat/fat_name.c fs/fat/fat_dir.c fs/fat/fat_dir_add.c fs/fat/fat_file.c \
-	fs/fat/fat_node.c fs/fat/fat_vfs.c fs/fat/fat_rename.c tests/unit/fat_hostdev.c \
-	tests/unit/kmutex_host.c \
+	fs/fat/fat_node.c fs/fat/fat_vfs.c fs/fat/fat_rename.c fs/fat/fat_index.c tests/unit/fat_hostdev.c \
+	tests/unit/kmutex_host.c tests/unit/fat_mm_host.c \
 	tests/fuzz/fuzz_fat.c -- -max_len=65536 -timeout=10 -rss_limit_mb=1024
 exit $status

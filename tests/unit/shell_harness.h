@@ -72,7 +72,7 @@ static inline char *capture_end(char *buf, size_t size)
 
 /* ---------------------------------------------------------------- screen */
 
-#define VT_COLS 600 /* wider than any line: a line never wraps */
+#define VT_COLS 4200 /* wider than any line (SHELL_LINE_MAX): a line never wraps */
 
 struct vt {
 	char cell[VT_COLS][5]; /* one UTF-8 character per cell, "" for blank */

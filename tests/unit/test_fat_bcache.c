@@ -1,7 +1,8 @@
 // unit-sources: fs/bcache.c tests/unit/fat_hostdev.c tests/unit/kmutex_host.c
 /* The block cache: hits and LRU recycling, references, write-back in
- * ascending block order with a flush, read errors that leave nothing
- * cached, and threads sharing one cache. */
+ * ascending block order with a flush, write order across bcache_order()
+ * points, read errors that leave nothing cached, and threads sharing one
+ * cache. */
 #include <pthread.h>
 #include <kernel/bcache.h>
 #include "fat_harness.h"
@@ -96,6 +97,78 @@ static void test_write_back(void)
 	bcache_destroy(c);
 }
 
+static void put_byte(struct bcache *c, uint64_t blk, uint8_t v)
+{
+	struct bbuf *b;
+
+	CHECK(bcache_get(c, blk, &b) == 0);
+	bcache_dirty(b); /* before the change */
+	b->data[0] = v;
+	bcache_put(b);
+}
+
+/* Changes before an order point reach the disk first, whatever their
+ * blocks; a failed write stops the later epochs; a block changed again
+ * while a younger epoch waits goes out first with its old contents. */
+static void test_order(void)
+{
+	struct bcache *c = fresh(64); /* nothing is recycled */
+
+	put_byte(c, 40, 'A');
+	bcache_order(c);
+	put_byte(c, 3, 'B');
+	put_byte(c, 4, 'b');
+	bcache_order(c);
+	bcache_order(c); /* nothing in between: no new epoch */
+	put_byte(c, 20, 'C');
+	hd.fail_writes = 1; /* one write goes through */
+	CHECK(bcache_sync(c) == -EIO);
+	CHECK(disk[40 * 1024] == 'A' && disk[3 * 1024] == 6 && disk[20 * 1024] == 40);
+	hd.fail_writes = 1; /* 3+4 in one request, then 20 fails */
+	CHECK(bcache_sync(c) == -EIO && disk[3 * 1024] == 'B' && disk[4 * 1024] == 'b');
+	CHECK(disk[20 * 1024] == 40);
+	hd.fail_writes = -1;
+	CHECK(bcache_sync(c) == 0 && disk[20 * 1024] == 'C');
+
+	long w = hd.nwrites;
+	put_byte(c, 7, 'x');
+	bcache_order(c);
+	put_byte(c, 2, 'y');
+	put_byte(c, 7, 'z'); /* 2 may depend on 7's 'x': 7 goes out now */
+	CHECK(hd.nwrites == w + 1 && disk[7 * 1024] == 'x' && disk[2 * 1024] == 4);
+	put_byte(c, 2, 'Y'); /* same epoch as 7's 'z': no write */
+	CHECK(hd.nwrites == w + 1);
+	hd.fail_writes = 1;
+	CHECK(bcache_sync(c) == -EIO && disk[2 * 1024] == 'Y' && disk[7 * 1024] == 'x');
+	hd.fail_writes = -1;
+	CHECK(bcache_sync(c) == 0 && disk[7 * 1024] == 'z');
+	bcache_destroy(c);
+}
+
+/* A direct read: cached blocks (a dirty one too) from the cache, each run
+ * of the others as one device request, nothing new cached. */
+static void test_read_direct(void)
+{
+	struct bcache *c = fresh(16);
+	static uint8_t out[10 * 1024];
+	struct bcache_stats st;
+
+	put_byte(c, 104, 'D'); /* dirty, not on the disk */
+	long reads = hd.nreads;
+	CHECK(bcache_read_direct(c, 100, 10, out) == 0);
+	/* 100..103 and 105..109: two requests */
+	CHECK(hd.nreads == reads + 2);
+	CHECK(out[0] == 200 && out[4 * 1024] == 'D' && out[4 * 1024 + 1] == 208);
+	CHECK(out[9 * 1024 + 1023] == 219);
+	bcache_stats_get(c, &st);
+	CHECK(bcache_read_direct(c, 100, 10, out) == 0 && hd.nreads == reads + 4);
+	CHECK(bcache_read_direct(c, NSECT / 2 - 2, 3, out) == -EINVAL);
+	hd.fail_reads = 0;
+	CHECK(bcache_read_direct(c, 100, 2, out) == -EIO);
+	hd.fail_reads = -1;
+	bcache_destroy(c);
+}
+
 static void test_read_error(void)
 {
 	struct bcache *c = fresh(4);
@@ -149,6 +222,8 @@ int main(void)
 	t_quiet = 1;
 	run("bcache.get_put", test_get_put);
 	run("bcache.write_back", test_write_back);
+	run("bcache.order", test_order);
+	run("bcache.read_direct", test_read_direct);
 	run("bcache.read_error", test_read_error);
 	run("bcache.threads", test_threads);
 	return t_nfail != 0;

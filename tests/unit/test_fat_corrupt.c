@@ -1,4 +1,4 @@
-// unit-sources: fs/bcache.c fs/fat/*.c tests/unit/fat_hostdev.c tests/unit/kmutex_host.c
+// unit-sources: fs/bcache.c fs/fat/*.c tests/unit/fat_hostdev.c tests/unit/kmutex_host.c tests/unit/fat_mm_host.c
 /* Damaged FAT volumes: a boot sector with bad values or a truncated image
  * is refused at mount with a logged reason; damaged chains, entries and
  * long names make the one operation fail (or fall back to the short

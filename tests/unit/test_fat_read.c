@@ -1,4 +1,4 @@
-// unit-sources: fs/bcache.c fs/fat/*.c tests/unit/fat_hostdev.c tests/unit/kmutex_host.c
+// unit-sources: fs/bcache.c fs/fat/*.c tests/unit/fat_hostdev.c tests/unit/kmutex_host.c tests/unit/fat_mm_host.c
 /* The FAT driver reads what mkfs.fat and mtools wrote: FAT12, FAT16 and
  * FAT32 images with nested directories, long and non-ASCII names, empty
  * and multi-megabyte files, a directory of 1000 entries and fragmented

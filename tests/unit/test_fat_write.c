@@ -1,4 +1,4 @@
-// unit-sources: fs/bcache.c fs/fat/*.c tests/unit/fat_hostdev.c tests/unit/kmutex_host.c
+// unit-sources: fs/bcache.c fs/fat/*.c tests/unit/fat_hostdev.c tests/unit/kmutex_host.c tests/unit/fat_mm_host.c
 /* The FAT driver writes, renames, removes and truncates on FAT12, FAT16
  * and FAT32 images; the host checks the result with mtools and
  * `fsck.fat -n` (which must find nothing to repair). */

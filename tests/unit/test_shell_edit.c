@@ -197,9 +197,13 @@ static void test_overlong(void)
 	CHECK(le.len == SHELL_LINE_MAX && vt.bells == 49);
 	CHECK(vt_shows(&vt, le.buf, SHELL_LINE_MAX));
 	type(LEFT "\xe2\x98\xbb" "\x01" "y\x7f\r");
+	/* bytes were lost: the line is refused, never run cut */
+	CHECK(ngot == 0 && vt.bells == 51 && le.len == 0);
+	/* a full line that lost nothing runs, and still takes editing keys */
+	type(big + 49);
+	CHECK(le.len == SHELL_LINE_MAX && vt.bells == 51);
+	type("\r");
 	CHECK(ngot == 1 && strlen(got[0]) == SHELL_LINE_MAX);
-	CHECK(vt.bells == 51);
-	/* a full line still takes editing keys */
 	type(UP "\x7f\x7f" "\xe2\x98\xbb");
 	CHECK(le.len == SHELL_LINE_MAX - 2 && vt.bells == 52);
 	type("\x7f" "\xe2\x98\xbb");

@@ -39,7 +39,7 @@ static const char *const pieces[] = {
 	"\xe2\x98\xbb", "\xc3", "\x80", "\xff", "1", "2", "3", "42", "-1", "99999999999999999999",
 };
 
-static char str[1024];
+static char str[SHELL_LINE_MAX * 2 + 1024];
 
 /* One test string: up to ~600 bytes, half random bytes, half pieces. One
  * in four has no line end (nor ^C, ^K, ^U) and mostly printable bytes, so
@@ -47,11 +47,11 @@ static char str[1024];
 static size_t make_string(void)
 {
 	int long_line = !rnd(4);
-	size_t n = 0, want = long_line || !rnd(4) ? rnd(600) : rnd(64);
+	size_t n = 0, want = long_line ? rnd(SHELL_LINE_MAX * 2 + 400) : !rnd(4) ? rnd(600) : rnd(64);
 
 	while (n < want) {
 		size_t from = n;
-		if (long_line && rnd(4)) {
+		if (long_line && rnd(64)) {
 			str[n++] = (char)(' ' + rnd(95)); /* mostly printable: the line grows */
 		} else if (rnd(2)) {
 			str[n++] = (char)rnd(256);

@@ -6,6 +6,7 @@
  *   fs_test errors        error cases: [PASS]/[FAIL] lines
  *   fs_test stress N      write files until killed, syncing every N files
  *   fs_test verify        check the files "stress" reported as synced
+ *   fs_test cutprep|cut|cutcheck KIND ...   power-cut workloads (cut.c)
  * Ends with "fs_test: <mode> ok" and status 0, or status 1. */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "cut.h"
 
 static int failures;
 
@@ -244,6 +247,9 @@ static void do_verify(int upto)
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "list";
+
+	if (!strncmp(mode, "cut", 3))
+		return cut_main(argc, argv);
 
 	if (!strcmp(mode, "list"))
 		list("/");
