@@ -20,7 +20,6 @@
 #include <kernel/uaccess.h>
 
 #define COUNT_MAX (UINT64_MAX - 1)
-#define FUTEX_WAIT_PRIVATE 128
 
 struct eventfd {
 	spinlock_t lock;
@@ -29,12 +28,6 @@ struct eventfd {
 	int seq;
 };
 
-static int wait_change(struct eventfd *e, int seq)
-{
-	long r = syscall(SYS_futex, &e->seq, FUTEX_WAIT_PRIVATE, seq, NULL, 0, 0);
-
-	return r < 0 && errno == EINTR ? -EINTR : 0;
-}
 
 static void changed(struct eventfd *e)
 {
@@ -64,7 +57,7 @@ static long efd_read(struct file *f, void *buf, size_t len)
 		}
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		if (wait_change(e, seq))
+		if (futex_wait_addr(&e->seq, seq))
 			return -EINTR;
 	}
 }
@@ -94,7 +87,7 @@ static long efd_write(struct file *f, const void *buf, size_t len)
 		}
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		if (wait_change(e, seq))
+		if (futex_wait_addr(&e->seq, seq))
 			return -EINTR;
 	}
 }

@@ -27,8 +27,6 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
-#define FUTEX_WAIT_PRIVATE 128
-
 struct flock_entry {
 	dev_t dev;
 	ino_t ino;
@@ -175,7 +173,7 @@ static long sys_flock(long fd, long op)
 		r = try_lock(f, dev, ino, exclusive, &spare);
 		if (r != -EWOULDBLOCK || (op & LOCK_NB))
 			break;
-		if (syscall(SYS_futex, &seq, FUTEX_WAIT_PRIVATE, s, NULL, 0, 0) < 0 && errno == EINTR) {
+		if (futex_wait_addr(&seq, s)) {
 			r = -EINTR;
 			break;
 		}

@@ -30,7 +30,6 @@
 #include <kernel/uaccess.h>
 
 #define PIPE_SIZE (64u << 10)
-#define FUTEX_WAIT_PRIVATE 128
 
 struct pipe {
 	pthread_mutex_t lock;
@@ -64,13 +63,6 @@ static void wake(struct pipe *p)
 	file_poll_notify();
 }
 
-/* Sleep until the pipe changes from @seq. @retval 0, -EINTR (killed) */
-static int wait_change(struct pipe *p, int seq)
-{
-	long r = syscall(SYS_futex, &p->seq, FUTEX_WAIT_PRIVATE, seq, NULL, 0, 0);
-
-	return r < 0 && errno == EINTR ? -EINTR : 0;
-}
 
 long pipe_read(struct pipe *p, void *buf, size_t len, int nonblock)
 {
@@ -98,7 +90,7 @@ long pipe_read(struct pipe *p, void *buf, size_t len, int nonblock)
 			return 0;
 		if (nonblock)
 			return -EAGAIN;
-		if (wait_change(p, seq))
+		if (futex_wait_addr(&p->seq, seq))
 			return -EINTR;
 	}
 }
@@ -141,7 +133,7 @@ long pipe_write(struct pipe *p, const void *buf, size_t len, int nonblock)
 		}
 		if (nonblock)
 			return done ? (long)done : -EAGAIN;
-		if (wait_change(p, seq))
+		if (futex_wait_addr(&p->seq, seq))
 			return done ? (long)done : -EINTR;
 	}
 	return (long)done;

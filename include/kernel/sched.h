@@ -229,6 +229,10 @@ void thread_register(struct thread *t);
 /* ---- futexes (kernel/sched/futex.c) */
 
 int futex_wake_addr(int *addr, int count);
+/* Kernel code waiting for a word to move: sleep while *@addr == @val, until
+ * a futex_wake_addr() on it. @retval 0 woken or already moved: look again;
+ * -EINTR the thread was interrupted (a kill, a signal) */
+int futex_wait_addr(int *addr, int val);
 /* The thread is dying: release the robust and PI mutexes it holds. */
 void futex_exit_release(struct thread *t);
 

@@ -208,6 +208,13 @@ int futex_wake_addr(int *addr, int count)
 	return futex_wake(addr, count, FUTEX_BITSET_MATCH_ANY);
 }
 
+int futex_wait_addr(int *addr, int val)
+{
+	int r = (int)futex_wait(addr, val, 0, FUTEX_BITSET_MATCH_ANY);
+
+	return r == -EINTR ? -EINTR : 0;
+}
+
 /* Wake up to @nwake waiters on @a1 and move up to @nmove of the rest to
  * @a2 (a condition variable's broadcast moves them to the mutex). */
 static long futex_requeue(int *a1, int nwake, int nmove, int *a2, const int *cmp)
