@@ -39,7 +39,8 @@ static void add_region(void *start, size_t len, void *arg)
 
 /* What the C library's start expects on a process stack: argv, envp and the
  * auxiliary vector, laid out one after the other. */
-static char *start_vector[CMDLINE_MAX_ARGS + 2 + 16];
+static char *start_vector[CMDLINE_MAX_ARGS + 1 + CMDLINE_MAX_ENV + 1 + 12];
+static char env_words[CMDLINE_MAX_LEN];
 static unsigned char aux_random[16];
 static char cmdline_words[CMDLINE_MAX_LEN];
 
@@ -50,7 +51,8 @@ static int build_start_vector(void)
 	size_t i = argc + 1; /* argv[argc] = NULL */
 	uint64_t seed = plat_cycles();
 
-	start_vector[i++] = NULL; /* empty environment */
+	i += (size_t)cmdline_env(plat_cmdline(), env_words, sizeof(env_words), &start_vector[i],
+				 CMDLINE_MAX_ENV) + 1; /* envp, NULL-terminated */
 	for (size_t k = 0; k < sizeof(aux_random); k++) {
 		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 		aux_random[k] = seed >> 56;

@@ -96,3 +96,47 @@ int kernel_option(const char *name, char *out, size_t len)
 	}
 	return -ENOENT; /* without "--" every word is the application's */
 }
+
+/* Put NAME=VALUE in envp[0..*n), replacing an entry of the same name. */
+static void env_set(char **envp, int *n, int max, char *word)
+{
+	size_t name_len = strcspn(word, "=");
+
+	if (!word[name_len] || !name_len)
+		return; /* not NAME=VALUE */
+	for (int i = 0; i < *n; i++)
+		if (!strncmp(envp[i], word, name_len + 1)) {
+			envp[i] = word;
+			return;
+		}
+	if (*n < max)
+		envp[(*n)++] = word;
+}
+
+int cmdline_env(const char *cmdline, char *buf, size_t buflen, char **envp, int max)
+{
+	char *p = buf, *word, *found[CMDLINE_MAX_ENV];
+	int n = 0, nfound = 0;
+	size_t used;
+
+	/* Kconfig's words first, then the command line's (copied after). */
+	strncpy(buf, CONFIG_ENV, buflen - 1);
+	buf[buflen - 1] = '\0';
+	used = strlen(buf) + 1;
+	while ((word = next_word(&p)))
+		env_set(envp, &n, max, word);
+	if (used < buflen && cmdline) {
+		p = buf + used;
+		strncpy(p, cmdline, buflen - used - 1);
+		buf[buflen - 1] = '\0';
+		/* Only words before a lone "--" are the kernel's: without one,
+		 * every word is the application's and none is taken. */
+		while ((word = next_word(&p)) && strcmp(word, "--"))
+			if (!strncmp(word, "env=", 4) && nfound < CMDLINE_MAX_ENV)
+				found[nfound++] = word + 4;
+		for (int i = 0; word && i < nfound; i++)
+			env_set(envp, &n, max, found[i]);
+	}
+	envp[n] = NULL;
+	return n;
+}

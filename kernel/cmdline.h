@@ -15,4 +15,12 @@
  * @retval argc (at least 1) */
 int cmdline_split(const char *cmdline, char *buf, size_t buflen, char **argv, int max_args);
 
+/* The application's environment: the words of CONFIG_ENV, then each
+ * env=NAME=VALUE among the kernel's options (before "--"); a later
+ * NAME replaces an earlier one. Strings are copied into buf; envp has room
+ * for max + 1 pointers and ends with NULL.
+ * @retval the number of variables */
+#define CMDLINE_MAX_ENV 16
+int cmdline_env(const char *cmdline, char *buf, size_t buflen, char **envp, int max);
+
 #endif

@@ -13,6 +13,11 @@ for plat in linuxu microvm; do
 		'^\[PASS\] posix\.flock_waits_for_the_close$' '^posix_test: ok$'
 	log=$LOGDIR/boot-$plat-posix.log.txt
 	[ -f "$log" ] && count_lines "$plat: " "$log"
+	boot_case "$plat-posix-env" $plat posix_test 0 "env=GREETING=hello world" env=HOME=/home \
+		@-- env HOME GREETING NONE -- '^env HOME=</home>$' '^env GREETING=<hello world>$' \
+		'^env NONE=<\(unset\)>$'
+	boot_case "$plat-posix-env-default" $plat posix_test 0 env HOME env=X=1 -- \
+		'^env HOME=</>$' '^env env=X=1=<\(unset\)>$'
 	DISK=$posix_disk boot_case "$plat-posix-sigterm" $plat posix_test 125 term -- \
 		'^terminated by signal 15 \(Terminated\)$'
 done

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <grp.h>
 #include <sys/file.h>
@@ -84,6 +85,12 @@ static void credentials(void)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "env")) {
+		/* The environment from Kconfig and the kernel's env= options. */
+		for (int i = 2; i < argc; i++)
+			printf("env %s=<%s>\n", argv[i], getenv(argv[i]) ? getenv(argv[i]) : "(unset)");
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "term")) {
 		/* The default action of SIGTERM ends the system, saying so. */
 		raise(SIGTERM);
