@@ -284,14 +284,11 @@ static long sys_epoll_create1(long flags)
 		return -ENOMEM;
 	memset(ep, 0, sizeof(*ep));
 	pthread_mutex_init(&ep->lock, NULL);
-	struct file *f = file_alloc(&epoll_ops, O_RDWR, ep);
-	if (!f) {
+	int fd = fd_open_new(&epoll_ops, O_RDWR, ep, flags & EPOLL_CLOEXEC);
+	if (fd == -ENOMEM) {
+		pthread_mutex_destroy(&ep->lock);
 		mm_free(ep);
-		return -ENOMEM;
 	}
-	int fd = fd_install(f, 0, flags & EPOLL_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
 	return fd;
 }
 

@@ -131,14 +131,10 @@ static long sys_eventfd2(long initval, long flags)
 		return -ENOMEM;
 	*e = (struct eventfd){.lock = SPINLOCK_INIT, .count = (uint32_t)initval,
 			      .semaphore = !!(flags & EFD_SEMAPHORE)};
-	struct file *f = file_alloc(&eventfd_ops, O_RDWR | (flags & EFD_NONBLOCK ? O_NONBLOCK : 0), e);
-	if (!f) {
+	int fd = fd_open_new(&eventfd_ops, O_RDWR | (flags & EFD_NONBLOCK ? O_NONBLOCK : 0), e,
+			     flags & EFD_CLOEXEC);
+	if (fd == -ENOMEM)
 		mm_free(e);
-		return -ENOMEM;
-	}
-	int fd = fd_install(f, 0, flags & EFD_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
 	return fd;
 }
 

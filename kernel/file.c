@@ -76,6 +76,18 @@ int fd_install(struct file *f, int min, int cloexec)
 	return -EMFILE;
 }
 
+int fd_open_new(const struct file_ops *ops, int flags, void *priv, int cloexec)
+{
+	struct file *f = file_alloc(ops, flags, priv);
+
+	if (!f)
+		return -ENOMEM;
+	int fd = fd_install(f, 0, cloexec);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
 struct file *fd_get(int fd)
 {
 	struct file *f = NULL;

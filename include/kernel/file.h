@@ -70,6 +70,11 @@ void file_put(struct file *f);
  * the caller's reference.
  * @retval the descriptor; -EMFILE none free */
 int fd_install(struct file *f, int min, int cloexec);
+/* A new file of @ops over @priv in the lowest free descriptor: when no
+ * file can be made, nothing is done (the caller still owns @priv); once
+ * made, its release op owns @priv, even if no descriptor is free.
+ * @retval the descriptor; -ENOMEM; -EMFILE */
+int fd_open_new(const struct file_ops *ops, int flags, void *priv, int cloexec);
 /* The file behind @fd with a new reference (file_put it), or NULL. */
 struct file *fd_get(int fd);
 /* Close every descriptor whose file thread @tid opened (it crashed). A
