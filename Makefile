@@ -161,7 +161,11 @@ $(KERNEL): $(OBJS) $(plat-ldscript) $(MUSL)/lib/libc.a
 	$(Q)$(CC) $(LDFLAGS) $(OBJS) $(LIBS) -o $@
 endif
 
-$(IMAGE): $(KERNEL)
+# With zones, no PKRU write outside the gates and no kernel call without one
+# (tools/zone_scan.py): otherwise no image.
+APP_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(app-srcs-y))
+$(IMAGE): $(KERNEL) tools/zone_scan.py
+	$(Q)$(if $(CONFIG_ZONE),$(PYTHON) tools/zone_scan.py $(KERNEL) $(APP_OBJS) $(MUSL)/lib/libc.a)
 	$(Q)strip -o $@ $<
 	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes)"
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/boot.h>
+#include <kernel/zone_gate.h>
 #include <kernel/initcall.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
@@ -77,6 +78,8 @@ static int kernel_main(int argc, char **argv, char **envp)
 	uint64_t now = plat_cycles();
 	log_info("boot: %llu us to main",
 		 (unsigned long long)(time_cycles_to_ns(now - boot_cycles_start) / NSEC_PER_USEC));
+	if (!IS_ENABLED(CONFIG_KTEST))
+		zone_main_enter(); /* the kernel tests stay in the kernel's zone */
 	int status = main(argc, argv, envp);
 	/* With a shell, main() is one thread among others: the system runs
 	 * on until the shell powers it off. */
@@ -106,6 +109,7 @@ void kernel_start(uint64_t boot_cycles)
 	sched_early_init();
 	syscall_init();
 	plat_memory_foreach(add_region, NULL);
+	zone_init();
 	void *top = thread_init_boot(CONFIG_MAIN_STACK_SIZE);
 	if (top)
 		arch_context_switch(&boot_sp, arch_context_init(top, start_libc), current_thread());

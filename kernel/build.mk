@@ -28,3 +28,7 @@ srcs-$(CONFIG_FS) += kernel/flock.c kernel/mmap_file.c
 # Kernel sleeping locks, for the modules that have shared state behind one.
 srcs-$(if $(CONFIG_FS)$(CONFIG_PIPE)$(CONFIG_POLL),y) += kernel/kmutex.c
 srcs-$(CONFIG_SIGNALS) += kernel/signal.c kernel/itimer.c
+srcs-$(CONFIG_ZONE) += kernel/zone.c
+ifneq ($(CONFIG_ZONE),y)
+srcs-y += kernel/zone_none.c
+endif

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <musl_offsets.h>
 #include <kernel/fault.h>
+#include <kernel/zone_gate.h>
 #include <kernel/file.h>
 #include <kernel/ksyms.h>
 #include <kernel/log.h>
@@ -58,6 +59,7 @@ uint64_t fault_count(void)
 
 int fault_log_get(struct fault_record *out, int max)
 {
+	KERNEL_ENTRY();
 	unsigned long flags = spin_lock_irqsave(&ring_lock);
 	uint64_t n = nrecords < FAULT_LOG_SIZE ? nrecords : FAULT_LOG_SIZE;
 	int k = 0;
@@ -325,7 +327,7 @@ int fault_thread(const struct fault_info *info, uintptr_t *resume_pc, uintptr_t 
 		return 0;
 	}
 	int loud = fault_should_print();
-	struct fault_record *r = record(c, info, NULL);
+	struct fault_record *r = record(c, info, info->message);
 	if (loud)
 		print_record(r);
 	c->current->fault_rec = r;

@@ -88,7 +88,7 @@ static long sys_setitimer(long which, const struct itimerval *unew, struct itime
 		return -EINVAL;
 	if (!__atomic_exchange_n(&started, 1, __ATOMIC_ACQ_REL)) {
 		struct thread_attr a = {.name = "itimer", .priority = THREAD_PRIO_MAX,
-					.detached = 1, .flags = THREAD_F_PROTECTED};
+					.detached = 1, .flags = THREAD_F_PROTECTED | THREAD_F_KERNEL};
 		if (thread_spawn(&a, timer_thread, NULL) < 0) {
 			started = 0;
 			return -EAGAIN;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <kernel/ksyms.h>
+#include <kernel/zone_gate.h>
 #include <kernel/fault.h>
 #include <kernel/log.h>
 #include <kernel/panic.h>
@@ -80,6 +81,7 @@ static __attribute__((noreturn)) void panic_va(uintptr_t pc, uintptr_t ret, void
 
 void panic(const char *fmt, ...)
 {
+	KERNEL_ENTRY();
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -88,6 +90,7 @@ void panic(const char *fmt, ...)
 
 void panic_at(uintptr_t pc, uintptr_t ret, void *fp, const char *fmt, ...)
 {
+	KERNEL_ENTRY();
 	va_list ap;
 
 	va_start(ap, fmt);

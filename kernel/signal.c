@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <kernel/boot.h>
+#include <kernel/zone_gate.h>
 #include <kernel/log.h>
 #include <kernel/panic.h>
 #include <kernel/sched.h>
@@ -128,14 +129,18 @@ struct call {
 	ucontext_t uc;
 };
 
+/* The handler is the application's code: it runs with its thread's
+ * rights (zones), and the kernel's come back after it. */
 static void call_handler(void *p)
 {
 	struct call *c = p;
 
+	zone_enter_app();
 	if (c->a.flags & SA_SIGINFO)
 		((handler_info_t)c->a.handler)(c->sig, &c->info, &c->uc);
 	else
 		((void (*)(int))c->a.handler)(c->sig);
+	zone_enter_kernel();
 }
 
 static int on_altstack(const struct thread *t)

@@ -15,6 +15,8 @@
 #include <kernel/mmap_file.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <kernel/zone.h>
+#include <kernel/zone_gate.h>
 #include <platform.h>
 
 #define PAGE_SIZE 4096ul
@@ -139,6 +141,18 @@ static long sys_mmap(void *addr, size_t len, long prot, long flags, long fd, lon
 	return (long)p;
 }
 
+/* Zones: a thread may change only memory it may write, or a mapping
+ * still closed (a stack in the making), never the kernel's. */
+static bool caller_owns(char *start, char *end)
+{
+	if (!zone_on)
+		return true;
+	for (char *p = start; p < end; p += PAGE_SIZE)
+		if (!mem_is_closed((uintptr_t)p) && !zone_user_writable(p, PAGE_SIZE))
+			return false;
+	return true;
+}
+
 /* The memory of a whole mapping goes back to the heap; the C library never
  * unmaps part of its own. Also called for a detached thread that ended. */
 long sys_munmap_region(void *addr, size_t len, int reap_threads)
@@ -148,10 +162,13 @@ long sys_munmap_region(void *addr, size_t len, int reap_threads)
 	size_t size = mm_usable_size(addr);
 	if (size < len)
 		size = len;
+	if (reap_threads && !caller_owns(addr, (char *)addr + ALIGN_UP(size, PAGE_SIZE)))
+		return -EACCES;
 	if (open_range(addr, (char *)addr + ALIGN_UP(size, PAGE_SIZE)) < 0) {
 		log_warn("munmap: %p stays reserved: its pages cannot be opened", addr);
 		return 0;
 	}
+	zone_tag(addr, ALIGN_UP(size, PAGE_SIZE), 0); /* the kernel's again */
 	mm_pages_free(addr);
 	if (reap_threads)
 		thread_region_unmapped(addr, size);
@@ -176,11 +193,16 @@ static long sys_mprotect(void *addr, size_t len, long prot)
 		return -EINVAL;
 	if (!len)
 		return 0;
+	if (!caller_owns(start, end))
+		return -EACCES;
 	if (prot == PROT_NONE)
 		return close_range(start, end);
 	/* Anything readable is also writable and executable: one privilege
 	 * level, and the kernel's own pages need all three. */
-	return open_range(start, end);
+	int r = open_range(start, end);
+	if (!r)
+		zone_tag(start, (size_t)(end - start), zone_self() ? ZONE_SHARED : ZONE_KERNEL);
+	return r;
 }
 
 static long sys_brk(void)

@@ -9,6 +9,7 @@
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/syscall.h>
+#include <kernel/zone_gate.h>
 
 #define SYSCALL_TABLE_SIZE 512
 
@@ -57,6 +58,7 @@ static int leaving_kernel(long r)
 
 long syscall_dispatch(long n, long a1, long a2, long a3, long a4, long a5, long a6)
 {
+	KERNEL_ENTRY();
 	struct cpu *c = this_cpu();
 	struct thread *t = c && !c->in_irq ? c->current : NULL;
 	long r;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <kernel/uaccess.h>
+#include <kernel/zone_gate.h>
 
 #define USER_NULL_END 4096ul
 /* The lower half of the 48-bit address space: nothing above it is ever an
@@ -57,9 +58,14 @@ int user_check_read(const void *p, size_t len)
 	return probe_range(p, len, 0);
 }
 
+/* With zones a system call runs with the kernel's rights, so it must not
+ * write for the caller where the caller could not (a read() into the run
+ * queue): the destination's keys are checked against the thread's. */
 int user_check_write(void *p, size_t len)
 {
-	return probe_range(p, len, 1);
+	int r = probe_range(p, len, 1);
+
+	return r ? r : zone_user_writable(p, len) ? 0 : -EFAULT;
 }
 
 int copy_from_user(void *dst, const void *usrc, size_t len)
@@ -71,7 +77,7 @@ int copy_from_user(void *dst, const void *usrc, size_t len)
 
 int copy_to_user(void *udst, const void *src, size_t len)
 {
-	if (user_range_ok(udst, len))
+	if (user_range_ok(udst, len) || !zone_user_writable(udst, len))
 		return -EFAULT;
 	return arch_user_copy(udst, src, len) ? -EFAULT : 0;
 }

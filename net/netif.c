@@ -154,7 +154,7 @@ static err_t netif_setup(struct netif *netif)
 
 int net_if_add(struct netdev *d, const struct net_addr_config *cfg)
 {
-	struct thread_attr attr = {.priority = 20, .flags = THREAD_F_PROTECTED, .detached = 1};
+	struct thread_attr attr = {.priority = 20, .flags = THREAD_F_PROTECTED | THREAD_F_KERNEL, .detached = 1};
 	char name[16];
 	struct net_if *nif = net_mem_calloc(1, sizeof(*nif));
 

@@ -390,7 +390,7 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int 
 		.priority = prio,
 		.stack_size = stacksize > 0 ? (size_t)stacksize : 0,
 		.detached = 1,
-		.flags = THREAD_F_PROTECTED,
+		.flags = THREAD_F_PROTECTED | THREAD_F_KERNEL,
 	};
 	int tid = thread_spawn(&attr, thread_entry, s);
 	if (tid < 0)

@@ -82,7 +82,7 @@ static int shell_start(void)
 {
 	const struct thread_attr attr = {
 		.name = "terminal",
-		.flags = THREAD_F_PROTECTED,
+		.flags = THREAD_F_PROTECTED | THREAD_F_KERNEL,
 		.detached = 1,
 	};
 	int tid = thread_spawn(&attr, terminal_thread, NULL);

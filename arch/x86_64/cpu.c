@@ -2,6 +2,7 @@
 #include <string.h>
 #include <arch/cpu.h>
 #include <arch/x86.h>
+#include <kernel/compiler.h>
 
 struct x86_features x86_cpu;
 
@@ -37,9 +38,20 @@ void x86_cpu_enable(void)
 {
 	uint64_t cr4;
 
+	if (IS_ENABLED(CONFIG_ZONE) && x86_cpu.pku)
+		x86_pku_enable(); /* PKRU is 0 until a zone is entered */
 	if (!x86_cpu.fsgsbase)
 		return;
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	cr4 |= 1ul << 16; /* CR4.FSGSBASE */
+	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
+}
+
+void x86_pku_enable(void)
+{
+	uint64_t cr4;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= 1ul << 22; /* CR4.PKE */
 	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
 }

@@ -3,12 +3,14 @@
  * panics with a backtrace from the faulting frame. */
 #include <stdint.h>
 #include <arch/trap.h>
+#include <kernel/compiler.h>
 #include <kernel/ksyms.h>
 #include <kernel/log.h>
 #include <kernel/fault.h>
 #include <kernel/panic.h>
 #include <kernel/sched.h>
 #include <kernel/uaccess.h>
+#include <kernel/zone_gate.h>
 
 static fault_hook_t fault_hook;
 
@@ -44,7 +46,8 @@ void arch_dump_frame(const struct trap_frame *f, uint64_t fault_addr)
 	if (f->vector == TRAP_PAGE_FAULT)
 		kprintf("  fault address 0x%016lx: %s access, %s\n", fault_addr,
 			f->error & 2 ? "write" : (f->error & 16 ? "instruction" : "read"),
-			f->error & 1 ? "protection violation" : "page not present");
+			f->error & 32 ? "protection key (zone)"
+				      : f->error & 1 ? "protection violation" : "page not present");
 	kprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
 	kprintf("  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", f->rsi, f->rdi, f->rbp, f->rsp);
 	kprintf("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f->r8, f->r9, f->r10, f->r11);
@@ -87,6 +90,8 @@ static uintptr_t leaf_return_address(const struct trap_frame *f)
 static const char *fault_kind(const struct trap_frame *f)
 {
 	if (f->vector == TRAP_PAGE_FAULT && (f->error & 1)) {
+		if (f->error & 32)
+			return "zone violation";
 		if (f->error & 16)
 			return "execute of no-exec page";
 		if (f->error & 2)
@@ -109,9 +114,17 @@ static int recover_thread(struct trap_frame *f, uint64_t fault_addr)
 		.irqs_were_on = (f->rflags >> 9) & 1,
 	};
 	uintptr_t pc, sp;
+	char why[80];
 
+	if (IS_ENABLED(CONFIG_ZONE) && f->vector == TRAP_PAGE_FAULT && (f->error & 32) &&
+	    this_cpu() && this_cpu()->current) {
+		zone_describe_violation(this_cpu()->current, fault_addr, f->error & 2, why,
+					sizeof(why));
+		info.message = why;
+	}
 	if (!fault_thread(&info, &pc, &sp))
 		return 0;
+	f->pkru = 0; /* the exit path is the kernel's */
 	f->rip = pc;
 	f->rsp = sp;
 	f->rbp = 0;

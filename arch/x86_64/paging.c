@@ -17,12 +17,20 @@
 
 #define PTE_P 0x1ull
 #define PTE_W 0x2ull
+#define PTE_U 0x4ull
 #define PTE_PS 0x80ull
 #define PTE_PAT_4K 0x80ull	/* in a 4 KiB entry, PAT is where PS is above */
 #define PTE_PAT_LARGE 0x1000ull /* in a 2 MiB or 1 GiB entry */
 #define PTE_G 0x100ull
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
+#define PTE_PKEY_SHIFT 59
+#define PTE_PKEY (0xfull << PTE_PKEY_SHIFT)
+
+/* With zones every page is a "user" page (U set at every level): protection
+ * keys apply to user pages only, in ring 0 too. Nothing else changes, since
+ * neither SMEP nor SMAP is on. */
+#define PTE_LINK (PTE_P | PTE_W | (IS_ENABLED(CONFIG_ZONE) ? PTE_U : 0))
 
 #define PAGE_4K 0x1000ull
 #define PAGE_2M 0x200000ull
@@ -152,7 +160,7 @@ static void split(uint64_t *e, int level)
 		attrs = (attrs & ~PTE_PS) | (old & PTE_PAT_LARGE ? PTE_PAT_4K : 0);
 	for (uint64_t i = 0; i < 512; i++)
 		t[i] = (base + i * size) | attrs;
-	__atomic_store_n(e, (uintptr_t)t | PTE_P | PTE_W, __ATOMIC_RELEASE);
+	__atomic_store_n(e, (uintptr_t)t | PTE_LINK, __ATOMIC_RELEASE);
 }
 
 static uint64_t *split_to_4k(uintptr_t va)
@@ -249,6 +257,8 @@ static void wx_set(uint64_t *e, enum wx_kind k)
 {
 	uint64_t v = *e & ~(PTE_W | PTE_NX);
 
+	if (IS_ENABLED(CONFIG_ZONE))
+		v |= PTE_U;
 	if (k == WX_DATA)
 		v |= PTE_W | PTE_NX;
 	else if (k == WX_RODATA)
@@ -276,6 +286,7 @@ static void wx_table(uint64_t *table, uint64_t base, uint64_t size)
 				panic("paging: no page table for the image's rights");
 			split(e, size == PAGE_1G ? 3 : 2);
 		}
+		*e |= PTE_LINK;
 		wx_table(table_of(*e), va, size / 512);
 	}
 }
@@ -287,6 +298,7 @@ void x86_paging_protect_image(uintptr_t text, uintptr_t text_end, uintptr_t roda
 	wx_text = text;
 	wx_text_end = text_end;
 	wx_ro_end = rodata_end;
+	boot_pml4[0] |= PTE_LINK;
 	wx_table(table_of(boot_pml4[0]), 0, PAGE_1G);
 	x86_tlb_flush_all();
 	spin_unlock(&lock);
@@ -321,4 +333,70 @@ out:
 	spin_unlock(&lock);
 	irq_restore(flags);
 	return ret;
+}
+
+/* ------------------------------------------------------- protection keys */
+
+/* Every page of [start, end) mapped by its own 4 KiB entry, so that keys
+ * can be given page by page later without allocating (a key changes while
+ * the allocator's lock may be held). */
+int x86_paging_split_4k(uintptr_t start, uintptr_t end)
+{
+	start = ALIGN_DOWN(start, PAGE_4K);
+	end = ALIGN_UP(end, PAGE_4K);
+	if (start < PAGE_4K || end > VA_LIMIT || end <= start)
+		return -EINVAL;
+	unsigned long flags = paging_lock();
+	long need = tables_needed(start, end);
+	int ret = need < 0 ? (int)need : spares_get(need);
+	for (uintptr_t va = start; !ret && va < end; va += PAGE_2M - va % PAGE_2M)
+		split_to_4k(va);
+	x86_tlb_flush_all();
+	x86_tlb_shootdown();
+	spin_unlock(&lock);
+	irq_restore(flags);
+	return ret;
+}
+
+/* Give [va, va + len) protection key @key (0..15), or make it a supervisor
+ * page, where keys do not apply (X86_KEY_SUPERVISOR). The pages must have
+ * been split (x86_paging_split_4k). Every CPU drops the old entries: a key
+ * is cached with the translation. */
+int x86_paging_set_key(uintptr_t va, size_t len, int key)
+{
+	uintptr_t end = va + len;
+	int ret = 0;
+
+	if ((va | len) % PAGE_4K || end < va || va < PAGE_4K || end > VA_LIMIT || key > 15)
+		return -EINVAL;
+	unsigned long flags = paging_lock();
+	for (uintptr_t p = va; p < end; p += PAGE_4K) {
+		int level;
+		uint64_t *e = walk(p, &level);
+		if (!e || level != 1) {
+			ret = -EINVAL;
+			break;
+		}
+		uint64_t v = *e & ~PTE_PKEY;
+		v = key < 0 ? v & ~PTE_U : (v | PTE_U) | (uint64_t)key << PTE_PKEY_SHIFT;
+		__atomic_store_n(e, v, __ATOMIC_RELEASE);
+	}
+	if (len / PAGE_4K > INVLPG_MAX)
+		x86_tlb_flush_all();
+	else
+		for (uintptr_t p = va; p < end; p += PAGE_4K)
+			__asm__ volatile("invlpg (%0)" ::"r"(p) : "memory");
+	x86_tlb_shootdown();
+	spin_unlock(&lock);
+	irq_restore(flags);
+	return ret;
+}
+
+int x86_paging_key_of(uintptr_t va)
+{
+	uint64_t size, e = x86_pte_get(va, &size);
+
+	if (!(e & PTE_P))
+		return -1;
+	return e & PTE_U ? (int)(e >> PTE_PKEY_SHIFT & 15) : X86_KEY_SUPERVISOR;
 }

@@ -141,6 +141,8 @@ int x86_cpu_boot(unsigned cpu, uintptr_t page, void (*entry)(unsigned), void *st
 	void *ist = mm_pages_alloc(mm_kernel_heap(), IST_PAGES);
 	if (!ist)
 		return -ENOMEM;
+	if (IS_ENABLED(CONFIG_ZONE))
+		arch_zone_supervisor_stack(ist, IST_PAGES * 4096);
 
 	spin_lock(&boot_lock);
 	arch_irq_register(IRQ_VECTOR_TLB, tlb_irq);
@@ -165,6 +167,8 @@ int x86_cpu_boot(unsigned cpu, uintptr_t page, void (*entry)(unsigned), void *st
 		 * stack its caller has taken back. */
 		lapic_send_init(cpu_apic_id[cpu]);
 		__atomic_and_fetch(&x86_cpus_online, ~(1ull << cpu), __ATOMIC_SEQ_CST);
+		if (IS_ENABLED(CONFIG_ZONE))
+			x86_paging_set_key((uintptr_t)ist, IST_PAGES * 4096, 0);
 		mm_pages_free(ist);
 		log_warn("smp: CPU %u (APIC id %u) did not start", cpu, cpu_apic_id[cpu]);
 	}

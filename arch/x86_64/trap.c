@@ -23,7 +23,7 @@ static struct idt_entry idt[256] __attribute__((aligned(16)));
 /* Double faults (a stack overflow among them), NMIs and machine checks get a
  * known-good stack of their own: this one on the boot CPU, one given by
  * arch_trap_init_ap() on the others. */
-static uint8_t ist_stack[16384] __attribute__((aligned(16)));
+uint8_t x86_ist_stack0[X86_IST_STACK_SIZE] __attribute__((aligned(4096)));
 static irq_handler_t irq_handlers[256];
 
 static void idt_set(unsigned vec, uint64_t handler, unsigned ist)
@@ -55,7 +55,7 @@ void arch_trap_init(void)
 	idt_set(TRAP_NMI, trap_stubs[TRAP_NMI], 1);
 	idt_set(TRAP_DOUBLE_FAULT, trap_stubs[TRAP_DOUBLE_FAULT], 1);
 	idt_set(18, trap_stubs[18], 1);
-	x86_gdt_load(0, ist_stack + sizeof(ist_stack));
+	x86_gdt_load(0, x86_ist_stack0 + sizeof(x86_ist_stack0));
 	idt_load();
 }
 

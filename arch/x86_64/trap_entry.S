@@ -44,20 +44,56 @@ trap_common:
 	pushq %r13
 	pushq %r14
 	pushq %r15
+	pushq $0			/* frame->pkru */
+#ifdef CONFIG_ZONE
+	/* Zones: the kernel runs with every key usable. The interrupted
+	 * code's rights are kept in the frame (include/arch/pkru.h). */
+	cmpb $0, zone_on(%rip)
+	je 1f
+	xorl %ecx, %ecx
+	rdpkru
+	movl %eax, (%rsp)
+	testl %eax, %eax
+	je 1f
+	xorl %eax, %eax
+	xorl %edx, %edx
+	wrpkru
+	testl %eax, %eax
+	je 1f
+	ud2
+1:
+#endif
 	cld
 	movq %rsp, %r12			/* the frame, kept in a callee-saved reg */
 	andq $-16, %rsp
 	subq $512, %rsp
 	fxsave64 (%rsp)
 	/* Make the interrupted code look like the caller for backtraces. */
-	pushq 120+16(%r12)		/* frame->rip */
-	pushq 64(%r12)			/* frame->rbp */
+	pushq 128+16(%r12)		/* frame->rip */
+	pushq 72(%r12)			/* frame->rbp */
 	movq %rsp, %rbp
 	movq %r12, %rdi
 	call trap_handler
 	leaq 16(%rsp), %rsp
 	fxrstor64 (%rsp)
 	movq %r12, %rsp
+#ifdef CONFIG_ZONE
+	/* Back to the interrupted code's rights, which must be its thread's
+	 * (a frame rewritten to resume elsewhere in the kernel says 0). */
+	movl (%rsp), %eax
+	testl %eax, %eax
+	je 2f
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	wrpkru
+	movq %gs:0, %rcx
+	movq 24(%rcx), %rcx
+	cmpl 16(%rcx), %eax
+	je 2f
+	ud2
+2:
+#endif
+	addq $8, %rsp
 	popq %r15
 	popq %r14
 	popq %r13

@@ -24,6 +24,7 @@ struct fault_info {
 	uintptr_t addr;	  /* the faulting data address (page faults) */
 	uintptr_t pc, sp, fp;
 	int irqs_were_on; /* interrupts enabled where it happened */
+	const char *message; /* more about it (a zone violation), or NULL */
 };
 
 struct fault_record {

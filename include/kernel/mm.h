@@ -34,6 +34,7 @@ struct mm_heap {
 	struct mm_slab *cur[MM_NCLASSES];
 	int shared; /* nonzero for the kernel heap: operations take ->lock */
 	int owner_id;
+	int key; /* zones: the protection key of its memory (0: the kernel's) */
 	spinlock_t lock;
 	/* Owner-private: slabs with free objects, and slabs found full. */
 	struct mm_slab *partial[MM_NCLASSES];

@@ -35,6 +35,8 @@ struct sched_timer {
 struct thread {
 	void *sp;	    /* saved stack pointer while switched out */
 	void *tls;	    /* the thread pointer: musl's struct pthread */
+	uint32_t pkru;	    /* its code's key rights (zones; 0: all, the kernel's) */
+	int zone;	    /* include/kernel/zone.h */
 	volatile int state; /* enum thread_state */
 	int tid;
 	int prio;	/* effective: base_prio raised by priority inheritance */

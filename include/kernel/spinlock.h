@@ -19,7 +19,7 @@ static inline void spin_lock(spinlock_t *l)
 {
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			__builtin_ia32_pause();
+			plat_spin_wait();
 }
 
 static inline int spin_trylock(spinlock_t *l)

@@ -37,6 +37,7 @@ enum thread_state {
 #define THREAD_F_DETACHED 0x4
 #define THREAD_F_PTHREAD 0x8 /* made by pthread_create(): restarted in place */
 #define THREAD_F_C11 0x10    /* made by thrd_create() */
+#define THREAD_F_KERNEL 0x20 /* the kernel's own thread: kernel zone (from kernel code only) */
 
 /* Restart policy after a crash (a CPU exception, panic, assert or abort in
  * the thread). The default, as the original design's thread wrapper:
@@ -69,6 +70,7 @@ struct thread_attr {
 	int restart_max;       /* 0: THREAD_RESTART_DEFAULT; _NEVER; _ALWAYS; or N */
 	unsigned restart_window_ms; /* count restarts within this window (0: ever) */
 	unsigned restart_backoff_ms; /* wait before a restart, doubling each time (max 1 s) */
+	int zone; /* include/kernel/zone.h: 0 the creator's zone */
 };
 
 /* A snapshot of one thread, for ps and the tests. */
@@ -83,6 +85,7 @@ struct thread_info {
 	unsigned restarts; /* times this thread (by name and function) was restarted */
 	unsigned flags;
 	size_t heap_used; /* bytes of its live heap allocations */
+	int zone;	  /* include/kernel/zone.h */
 };
 
 /* Start fn(arg) in a new thread.

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/compiler.h>
+#include <kernel/zone_gate.h>
 #include "mm_internal.h"
 
 #define MM_NO_SLABS                                                                                \
@@ -238,6 +239,7 @@ static bool guard_holds(void *p)
 
 void *mm_heap_alloc(struct mm_heap *h, size_t size)
 {
+	KERNEL_ENTRY();
 	if (!IS_ENABLED(CONFIG_HEAP_CHECK))
 		return alloc_raw(h, size);
 	if (size > MM_ALLOC_MAX)
@@ -248,6 +250,7 @@ void *mm_heap_alloc(struct mm_heap *h, size_t size)
 
 void *mm_heap_memalign(struct mm_heap *h, size_t align, size_t size)
 {
+	KERNEL_ENTRY();
 	if (!IS_ENABLED(CONFIG_HEAP_CHECK))
 		return memalign_raw(h, align, size);
 	if (size > MM_ALLOC_MAX)
@@ -258,6 +261,7 @@ void *mm_heap_memalign(struct mm_heap *h, size_t align, size_t size)
 
 void mm_free(void *p)
 {
+	KERNEL_ENTRY();
 	if (IS_ENABLED(CONFIG_HEAP_CHECK) && p && !guard_holds(p))
 		return;
 	free_raw(p);
@@ -265,6 +269,7 @@ void mm_free(void *p)
 
 size_t mm_usable_size(const void *p)
 {
+	KERNEL_ENTRY();
 	size_t u, n;
 
 	if (!p)
@@ -282,6 +287,7 @@ size_t mm_usable_size(const void *p)
 
 int mm_owner_of(const void *p)
 {
+	KERNEL_ENTRY();
 	const struct mm_slab *s;
 
 	if (!mm_map_is_slab(p))
@@ -322,6 +328,7 @@ static void *realloc_checked(void *p, size_t size)
 
 void *mm_realloc(void *p, size_t size)
 {
+	KERNEL_ENTRY();
 	struct mm_heap *h = mm_current_heap();
 	size_t old;
 	void *n;
@@ -352,6 +359,7 @@ void *mm_realloc(void *p, size_t size)
 
 void *mm_kernel_zalloc(size_t size)
 {
+	KERNEL_ENTRY();
 	void *p = mm_heap_alloc(&kernel_heap, size);
 
 	if (p)
@@ -361,11 +369,13 @@ void *mm_kernel_zalloc(size_t size)
 
 void *mm_shared_alloc(size_t size)
 {
+	KERNEL_ENTRY();
 	return mm_heap_alloc(&shared_heap, size);
 }
 
 void *mm_share(void *p)
 {
+	KERNEL_ENTRY();
 	size_t n;
 	void *q;
 
@@ -382,6 +392,7 @@ void *mm_share(void *p)
 
 void mm_heap_collect(struct mm_heap *h)
 {
+	KERNEL_ENTRY();
 	unsigned long flags;
 
 	if (!h->shared) {
@@ -440,13 +451,16 @@ void mm_heap_abandon(struct mm_heap *h)
 		mm_corruption("abandon of a shared heap", h);
 		return;
 	}
-	flags = spin_lock_irqsave(&kernel_heap.lock);
+	/* What is left goes to the heap of the same key (zones): the kernel's,
+	 * or the zone's, whose threads may still use it. */
+	struct mm_heap *to = h->key ? zone_heap_of(h->key) : &kernel_heap;
+	flags = spin_lock_irqsave(&to->lock);
 	spin_lock(&mm_lock);
 	/* A thread may damage its heap and still exit normally: what it
 	 * leaves is then not handed on but taken back as after a crash. */
 	if (!heap_sound(h)) {
 		spin_unlock(&mm_lock);
-		spin_unlock_irqrestore(&kernel_heap.lock, flags);
+		spin_unlock_irqrestore(&to->lock, flags);
 		mm_heap_release_all(h);
 		return;
 	}
@@ -456,12 +470,14 @@ void mm_heap_abandon(struct mm_heap *h)
 		if (s->nused == 0)
 			mm_slab_release(s);
 		else
-			mm_slab_adopt(&kernel_heap, s);
+			mm_slab_adopt(to, s);
 	}
-	adopt_large(&kernel_heap, h);
-	mm_heap_hold(&kernel_heap, h->held, true);
+	adopt_large(to, h);
+	mm_heap_hold(to, h->held, true);
 	mm_heap_unregister(h);
 	spin_unlock(&mm_lock);
-	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+	spin_unlock_irqrestore(&to->lock, flags);
+	int key = h->key;
 	mm_heap_reset(h, h->owner_id);
+	h->key = key;
 }

@@ -4,6 +4,8 @@
  * addresses. Everything here runs under mm_lock, since any thread may free
  * a block and so unlink it from another heap's list.
  */
+#include <kernel/compiler.h>
+#include <kernel/zone_gate.h>
 #include "mm_internal.h"
 
 #define LARGE_HDR sizeof(struct mm_large)
@@ -41,6 +43,13 @@ static struct mm_large *large_of(const void *p)
 	return l;
 }
 
+/* Zones: a block of a heap with a key has whole pages of its own, which
+ * get the key; its header stays on the page before, the kernel's. */
+static size_t zone_pages(const struct mm_large *l)
+{
+	return ALIGN_DOWN(mm_tlsf_usable(l) - LARGE_HDR, MM_PAGE_SIZE);
+}
+
 void *mm_large_alloc(struct mm_heap *h, size_t size, size_t align)
 {
 	unsigned long flags;
@@ -48,8 +57,14 @@ void *mm_large_alloc(struct mm_heap *h, size_t size, size_t align)
 
 	if (size > MM_ALLOC_MAX)
 		return NULL;
+	if (h->key) {
+		size = ALIGN_UP(size, MM_PAGE_SIZE);
+		align = align > MM_PAGE_SIZE ? align : MM_PAGE_SIZE;
+	}
 	flags = spin_lock_irqsave(&mm_lock);
 	l = mm_tlsf_alloc(size + LARGE_HDR, align, LARGE_HDR);
+	if (l && h->key)
+		zone_tag(l + 1, zone_pages(l), h->key);
 	if (l) {
 		l->heap = h;
 		l->magic = large_magic(l);
@@ -87,6 +102,8 @@ void mm_large_free(void *p)
 		h->large_bytes -= mm_tlsf_usable(l) - LARGE_HDR;
 		mm_heap_hold(h, mm_tlsf_span(l), false);
 		l->magic = large_freed_magic(l);
+		if (h->key)
+			zone_tag(l + 1, zone_pages(l), 0);
 		mm_tlsf_free(l);
 	} else {
 		why = large_misuse(p, "invalid free");
@@ -105,6 +122,8 @@ void mm_large_drop(struct mm_heap *h, struct mm_large *l)
 {
 	mm_heap_hold(h, mm_tlsf_span(l), false);
 	l->magic = large_freed_magic(l);
+	if (h->key)
+		zone_tag(l + 1, zone_pages(l), 0);
 	mm_tlsf_free(l);
 }
 
@@ -127,7 +146,8 @@ bool mm_large_resize(void *p, size_t size)
 	size_t usable, span;
 	bool done = false;
 
-	if (l && size <= MM_ALLOC_MAX) {
+	/* A block with a key keeps its pages: it moves instead. */
+	if (l && size <= MM_ALLOC_MAX && !l->heap->key) {
 		usable = mm_tlsf_usable(l);
 		span = mm_tlsf_span(l);
 		done = mm_tlsf_resize(l, size + LARGE_HDR);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <kernel/compiler.h>
 #include <kernel/mm.h>
+#include <kernel/zone_gate.h>
 
 void *memalign(size_t align, size_t size);
 void *valloc(size_t size);
@@ -61,11 +62,13 @@ static void *counted_realloc(void *p, size_t size)
 
 void *malloc(size_t size)
 {
+	KERNEL_ENTRY();
 	return counted_malloc(size);
 }
 
 void free(void *p)
 {
+	KERNEL_ENTRY();
 	mm_free(p);
 }
 
@@ -86,11 +89,13 @@ static void *zeroed(size_t n, size_t size)
 
 void *calloc(size_t n, size_t size)
 {
+	KERNEL_ENTRY();
 	return zeroed(n, size);
 }
 
 void *realloc(void *p, size_t size)
 {
+	KERNEL_ENTRY();
 	return counted_realloc(p, size);
 }
 
@@ -107,16 +112,19 @@ static void *aligned(size_t align, size_t size)
 
 void *aligned_alloc(size_t align, size_t size)
 {
+	KERNEL_ENTRY();
 	return aligned(align, size);
 }
 
 void *memalign(size_t align, size_t size)
 {
+	KERNEL_ENTRY();
 	return aligned(align, size);
 }
 
 int posix_memalign(void **res, size_t align, size_t size)
 {
+	KERNEL_ENTRY();
 	void *p;
 
 	if (align < sizeof(void *) || (align & (align - 1)))
@@ -132,11 +140,13 @@ int posix_memalign(void **res, size_t align, size_t size)
 
 void *valloc(size_t size)
 {
+	KERNEL_ENTRY();
 	return aligned(MM_PAGE_SIZE, size);
 }
 
 void *pvalloc(size_t size)
 {
+	KERNEL_ENTRY();
 	if (size > SIZE_MAX - (MM_PAGE_SIZE - 1)) {
 		errno = ENOMEM;
 		return NULL;
@@ -147,36 +157,43 @@ void *pvalloc(size_t size)
 
 size_t malloc_usable_size(void *p)
 {
+	KERNEL_ENTRY();
 	return mm_usable_size(p);
 }
 
 void *__libc_malloc(size_t size)
 {
+	KERNEL_ENTRY();
 	return counted_malloc(size);
 }
 
 void *__libc_malloc_impl(size_t size)
 {
+	KERNEL_ENTRY();
 	return counted_malloc(size);
 }
 
 void *__libc_calloc(size_t n, size_t size)
 {
+	KERNEL_ENTRY();
 	return zeroed(n, size);
 }
 
 void *__libc_realloc(void *p, size_t size)
 {
+	KERNEL_ENTRY();
 	return counted_realloc(p, size);
 }
 
 void __libc_free(void *p)
 {
+	KERNEL_ENTRY();
 	mm_free(p);
 }
 
 void __malloc_donate(char *start, char *end)
 {
+	KERNEL_ENTRY();
 	if (end > start && (size_t)(end - start) >= DONATE_MIN)
 		mm_add_region(start, end - start);
 }

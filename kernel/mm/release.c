@@ -164,5 +164,7 @@ void mm_heap_release_all(struct mm_heap *h)
 	spin_unlock_irqrestore(&mm_lock, flags);
 	if (damage || lost || over)
 		mm_heap_damaged(h->owner_id, lost, over);
+	int key = h->key;
 	mm_heap_reset(h, h->owner_id);
+	h->key = key;
 }

@@ -10,6 +10,7 @@
  * heap.
  */
 #include <string.h>
+#include <kernel/zone_gate.h>
 #include "mm_internal.h"
 
 /* 16 bytes apart up to 128, then four steps per power of two. */
@@ -119,6 +120,8 @@ static struct mm_slab *slab_new(struct mm_heap *h, unsigned int cls)
 		s = NULL;
 	}
 	if (s) {
+		if (h->key)
+			zone_tag(s, MM_SLAB_SIZE, h->key);
 		slab_init(s, h, cls);
 		/* Link only once the slab is whole: a release after a
 		 * crash walks this list.
@@ -151,6 +154,8 @@ void mm_slab_release(struct mm_slab *s)
 	mm_heap_hold(h, mm_tlsf_span(s), false);
 	s->magic = 0;
 	mm_map_set(s, false);
+	if (h->key)
+		zone_tag(s, MM_SLAB_SIZE, 0);
 	mm_tlsf_free(s);
 }
 
@@ -165,6 +170,8 @@ void mm_slab_drop(struct mm_heap *h, struct mm_slab *s)
 	mm_heap_hold(h, mm_tlsf_span(s), false);
 	s->magic = 0;
 	mm_map_set(s, false);
+	if (h->key)
+		zone_tag(s, MM_SLAB_SIZE, 0);
 	mm_tlsf_free(s);
 }
 

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include "mm_internal.h"
+#include <kernel/zone_gate.h>
 
 /* Under mm_lock: add @h's live bytes, and per-class counts if @st. The
  * heap may be one a thread damaged before it crashed, not yet taken back:
@@ -41,6 +42,7 @@ static size_t heap_used(struct mm_heap *h, struct mm_stats *st)
 
 void mm_stats_get(struct mm_stats *st)
 {
+	KERNEL_ENTRY();
 	unsigned long flags;
 	struct mm_heap *h;
 	unsigned int c;
@@ -61,6 +63,7 @@ void mm_stats_get(struct mm_stats *st)
 
 size_t mm_heap_used(struct mm_heap *h)
 {
+	KERNEL_ENTRY();
 	unsigned long flags = spin_lock_irqsave(&mm_lock);
 	size_t used = heap_used(h, NULL);
 
@@ -70,5 +73,6 @@ size_t mm_heap_used(struct mm_heap *h)
 
 size_t mm_heap_peak(struct mm_heap *h)
 {
+	KERNEL_ENTRY();
 	return __atomic_load_n(&h->held_peak, __ATOMIC_RELAXED);
 }

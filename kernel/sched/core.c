@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <string.h>
 #include <kernel/initcall.h>
+#include <kernel/zone_gate.h>
 #include <kernel/log.h>
 #include <kernel/panic.h>
 #include <kernel/sched.h>
@@ -134,6 +135,7 @@ static void thread_entry(struct thread *prev)
 	finish_switch(c, prev);
 	irq_enable();
 	int (*fn)(void *) = (int (*)(void *))(void *)self->start_fn;
+	zone_enter_app(); /* the C library's thread start is application code */
 	fn(self->start_arg);
 	/* musl's thread start never returns (it calls pthread_exit). */
 	irq_disable();
@@ -332,6 +334,7 @@ void sched_preempt_point(void)
 
 void thread_yield(void)
 {
+	KERNEL_ENTRY();
 	irq_disable();
 	schedule();
 	irq_enable();

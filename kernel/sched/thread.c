@@ -14,11 +14,15 @@
 #include <string.h>
 #include <musl_offsets.h>
 #include <kernel/fault.h>
+#include <kernel/zone.h>
+#include <kernel/zone_gate.h>
 #include <kernel/file.h>
 #include <kernel/log.h>
 #include <kernel/panic.h>
 #include <kernel/sched.h>
 #include <platform.h>
+
+extern size_t __pthread_tsd_size; /* the C library's: 0 without pthread_key_create */
 
 #define HASH_SIZE 64
 #define BACKOFF_MAX_MS 1000
@@ -179,6 +183,36 @@ static void note_pthread_start(struct thread *t, const struct musl_start_args *s
 	t->restart_window_start_ns = plat_time_ns();
 }
 
+/* Zones: the zone a new thread runs in (its attributes', else its
+ * creator's; the kernel's threads the kernel's). Stacks and thread blocks
+ * are the shared zone's: the C library's threads write each other's
+ * (the thread list, joins, condition-variable waiters). A kernel thread's
+ * stack is the kernel's below the page that holds its thread block. */
+static int new_thread_zone(struct thread *self, const struct thread_attr *a,
+			   const struct musl_start_args *sa)
+{
+	int asked = 0;
+
+	if (!IS_ENABLED(CONFIG_ZONE))
+		return 0;
+	if (a)
+		asked = a->zone;
+	else if (sa && sa->attr)
+		pthread_attr_getzone_np(sa->attr, &asked);
+	return zone_for_new_thread(self, asked, a && (a->flags & THREAD_F_KERNEL));
+}
+
+static void *kernel_thread_stack(struct thread *t, void *stack)
+{
+	if (!zone_on || t->zone != ZONE_KERNEL || !t->tls)
+		return stack;
+	uintptr_t lo = ALIGN_DOWN((uintptr_t)stack, MM_PAGE_SIZE);
+	uintptr_t hi = ALIGN_UP((uintptr_t)t->tls + MUSL_PTHREAD_SIZE + __pthread_tsd_size,
+				MM_PAGE_SIZE);
+	zone_tag((void *)lo, hi - lo, ZONE_SHARED);
+	return (void *)lo;
+}
+
 /*
  * The C library's thread creation (pthread_create): run fn(arg) on @stack
  * with thread pointer @tls. The attributes of a thread_spawn() in progress
@@ -187,6 +221,7 @@ static void note_pthread_start(struct thread *t, const struct musl_start_args *s
  */
 int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 {
+	KERNEL_ENTRY();
 	struct thread *self = current_thread();
 	const struct thread_attr *a = self->spawn_attr;
 	va_list ap;
@@ -224,8 +259,10 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	t->start_fn = (void *(*)(void *))(void *)fn;
 	t->start_arg = arg;
 	t->cpu = a && a->affinity ? (unsigned)__builtin_ctzll(a->affinity) : self->cpu;
-	t->sp = sched_thread_context(t, stack);
+	zone_thread_set(t, new_thread_zone(self, a, (flags & CLONE_THREAD) ? arg : NULL));
+	t->sp = sched_thread_context(t, kernel_thread_stack(t, stack));
 	thread_register(t);
+	zone_thread_set(t, t->zone); /* its heap, registered above */
 	if (flags & CLONE_PARENT_SETTID)
 		*ptid = t->tid;
 	self->spawn_tid = t->tid;
@@ -251,6 +288,8 @@ static int spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg,
 	void *stack = sched_stack_alloc(size);
 	if (!stack)
 		return -EAGAIN;
+	/* An application thread's stack is shared (see new_thread_zone). */
+	zone_tag(stack, size, attr->flags & THREAD_F_KERNEL ? ZONE_KERNEL : ZONE_SHARED);
 	pthread_attr_init(&pa);
 	pthread_attr_setstack(&pa, stack, size);
 	if (attr->detached)
@@ -277,6 +316,7 @@ static int spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg,
 
 int thread_spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg)
 {
+	KERNEL_ENTRY();
 	struct thread_attr a = attr ? *attr : (struct thread_attr){0};
 
 	if (!a.priority)
@@ -285,7 +325,8 @@ int thread_spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg)
 		return -EINVAL;
 	if (a.affinity && !(a.affinity & sched_online_mask()))
 		return -EINVAL;
-	a.flags &= THREAD_F_PROTECTED;
+	/* The kernel's own threads are only the kernel's to make. */
+	a.flags &= THREAD_F_PROTECTED | (KERNEL_CALLER_IS_KERNEL() ? THREAD_F_KERNEL : 0);
 	if (a.detached)
 		a.flags |= THREAD_F_DETACHED;
 	if (!a.restart_max)
@@ -302,7 +343,7 @@ int thread_spawn_idle(unsigned cpu, int (*fn)(void *))
 		.stack_size = 16384,
 		.affinity = 1ull << cpu,
 		.detached = 1,
-		.flags = THREAD_F_IDLE | THREAD_F_PROTECTED | THREAD_F_DETACHED,
+		.flags = THREAD_F_IDLE | THREAD_F_PROTECTED | THREAD_F_DETACHED | THREAD_F_KERNEL,
 	};
 
 	if (cpu)
@@ -327,6 +368,7 @@ __attribute__((noreturn)) void thread_exit_kernel(void)
  * holds its stack) and exit. The freeing waits until it is off that stack. */
 __attribute__((noreturn)) void __unmapself(void *base, size_t size)
 {
+	KERNEL_ENTRY();
 	struct thread *t = current_thread();
 
 	t->unmap_base = base;
@@ -388,6 +430,7 @@ void thread_region_unmapped(void *addr, size_t len)
 
 int thread_join(int tid, void **value)
 {
+	KERNEL_ENTRY();
 	unsigned long flags = spin_lock_irqsave(&threads_lock);
 	struct thread *t = thread_lookup(tid);
 	void *pt = t ? t->tls : NULL;
@@ -412,6 +455,7 @@ int thread_join(int tid, void **value)
 
 int thread_detach(int tid)
 {
+	KERNEL_ENTRY();
 	unsigned long flags = spin_lock_irqsave(&threads_lock);
 	struct thread *t = thread_lookup(tid);
 	void *pt = t ? t->tls : NULL;
@@ -442,6 +486,7 @@ int thread_detach(int tid)
 
 __attribute__((noreturn)) void thread_exit(void *value)
 {
+	KERNEL_ENTRY();
 	pthread_exit(value);
 }
 
@@ -460,6 +505,7 @@ __attribute__((noreturn)) void thread_die_killed(void)
 
 int thread_snapshot(struct thread_info *out, int max)
 {
+	KERNEL_ENTRY();
 	int n = 0;
 	unsigned long flags = spin_lock_irqsave(&threads_lock);
 
@@ -513,7 +559,6 @@ int fault_thread_start_replacement(struct thread *t, int *new_tid)
 	return 1;
 }
 
-extern size_t __pthread_tsd_size; /* the C library's: 0 without pthread_key_create */
 
 /* The thread block as a new thread has it: the TLS image copied afresh
  * (.tdata) and zeroed (.tbss), no cleanup handlers (their frames are gone),
@@ -552,12 +597,14 @@ __attribute__((noreturn)) void thread_restart_in_place(struct thread *t)
 {
 	mm_heap_release_all(&t->heap);
 	mm_heap_init(&t->heap, t->tid);
+	zone_thread_set(t, t->zone);
 	reset_thread_block(t);
 	t->restarts++;
 	t->fault_rec = NULL;
 	t->crashed = 0;
 	t->crashing = 0;
 	void *ret;
+	zone_enter_app();
 	if (t->flags & THREAD_F_C11)
 		ret = (void *)(uintptr_t)((int (*)(void *))(void *)t->user_fn)(t->user_arg);
 	else

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <kernel/sched.h>
+#include <kernel/zone_gate.h>
 #include <kernel/time.h>
 #include <platform.h>
 
@@ -20,6 +21,7 @@ static struct thread *find(int tid)
 
 int thread_set_priority(int tid, int priority)
 {
+	KERNEL_ENTRY();
 	struct thread *t = find(tid);
 
 	if (!t || t->state == THREAD_EXITED)
@@ -35,6 +37,7 @@ int thread_set_priority(int tid, int priority)
 
 int thread_set_affinity(int tid, uint64_t cpus)
 {
+	KERNEL_ENTRY();
 	struct thread *t = find(tid);
 
 	if (!t || t->state == THREAD_EXITED)
@@ -57,6 +60,7 @@ int thread_set_affinity(int tid, uint64_t cpus)
 
 int thread_set_name(int tid, const char *name)
 {
+	KERNEL_ENTRY();
 	struct thread *t = find(tid);
 
 	if (!t)
@@ -95,6 +99,7 @@ int time_sleep_until(uint64_t deadline_ns)
 
 void thread_sleep_ns(uint64_t ns)
 {
+	KERNEL_ENTRY();
 	time_sleep_until(plat_time_ns() + ns);
 }
 
@@ -118,6 +123,7 @@ void thread_fill_info(const struct thread *t, struct thread_info *out)
 
 int thread_info_get(int tid, struct thread_info *out)
 {
+	KERNEL_ENTRY();
 	struct thread *t = find(tid);
 
 	if (!t)
@@ -128,6 +134,7 @@ int thread_info_get(int tid, struct thread_info *out)
 
 int thread_kill(int tid)
 {
+	KERNEL_ENTRY();
 	struct thread *t = find(tid);
 
 	if (!t || t->state == THREAD_EXITED || t->kill_pending)
@@ -144,6 +151,7 @@ int thread_kill(int tid)
 
 int thread_wake(int tid)
 {
+	KERNEL_ENTRY();
 	struct thread *t = find(tid);
 
 	if (!t || t->state == THREAD_EXITED)

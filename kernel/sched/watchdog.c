@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <kernel/boot.h>
+#include <kernel/zone_gate.h>
 #include <kernel/fault.h>
 #include <kernel/initcall.h>
 #include <kernel/log.h>
@@ -114,6 +115,7 @@ void watchdog_fire(void)
 
 void watchdog_heartbeat(void)
 {
+	KERNEL_ENTRY();
 	unsigned long flags = irq_save();
 	struct thread *t = current_thread();
 
@@ -126,6 +128,7 @@ void watchdog_heartbeat(void)
 
 int watchdog_set_budget(int tid, unsigned ms)
 {
+	KERNEL_ENTRY();
 	struct thread *t = tid ? thread_lookup(tid) : current_thread();
 
 	if (!t || t->state == THREAD_EXITED)

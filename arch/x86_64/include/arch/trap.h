@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 struct trap_frame {
+	uint64_t pkru; /* the interrupted code's (zones), restored on the way out */
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t vector, error;

@@ -38,6 +38,23 @@ void x86_paging_protect_image(uintptr_t text, uintptr_t text_end, uintptr_t roda
 #define X86_PAGE_EXEC 2
 int x86_paging_set_rights(uintptr_t va, size_t len, int rights);
 
+/* Protection keys (CONFIG_ZONE): map [start, end) with 4 KiB pages so that
+ * keys can be set page by page without allocating; give pages a key (0..15)
+ * or make them supervisor pages, where keys do not apply; read a page's key
+ * (-1 not mapped).
+ * @retval -EINVAL unaligned, outside the map, or not split; -ENOMEM */
+#define X86_KEY_SUPERVISOR (-2)
+int x86_paging_split_4k(uintptr_t start, uintptr_t end);
+int x86_paging_set_key(uintptr_t va, size_t len, int key);
+int x86_paging_key_of(uintptr_t va);
+/* The boot CPU's double-fault stack; arch_zone_supervisor_stack() puts an
+ * IST stack out of reach of keys. */
+#define X86_IST_STACK_SIZE 16384
+extern uint8_t x86_ist_stack0[X86_IST_STACK_SIZE];
+void arch_zone_supervisor_stack(void *base, size_t len);
+/* Set CR4.PKE on this CPU (x86_cpu.pku): PKRU starts at 0, all allowed. */
+void x86_pku_enable(void);
+
 /* TSC frequency in Hz, found without waiting where the hypervisor tells it
  * (kvmclock, CPUID 0x15/0x16), by measuring against the PIT otherwise. */
 uint64_t x86_tsc_calibrate(void);

@@ -45,4 +45,10 @@ static inline int irq_enabled(void)
 	return linuxu_irq_on;
 }
 
+/* One round of waiting for a spinlock. */
+static inline void plat_spin_wait(void)
+{
+	__builtin_ia32_pause();
+}
+
 #endif

@@ -34,4 +34,17 @@ static inline int irq_enabled(void)
 	return (flags >> 9) & 1;
 }
 
+void x86_tlb_service(void);
+
+/* One round of waiting for a spinlock with interrupts off. With zones, a
+ * CPU changes protection keys while it may hold a spinlock and waits for
+ * every other CPU to flush its TLB: a CPU spinning here answers. */
+static inline void plat_spin_wait(void)
+{
+	__builtin_ia32_pause();
+#ifdef CONFIG_ZONE
+	x86_tlb_service();
+#endif
+}
+
 #endif

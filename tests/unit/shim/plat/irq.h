@@ -20,4 +20,10 @@ static inline void irq_disable(void)
 {
 }
 
+/* One round of waiting for a spinlock. */
+static inline void plat_spin_wait(void)
+{
+	__builtin_ia32_pause();
+}
+
 #endif
