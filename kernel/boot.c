@@ -40,10 +40,10 @@ static void add_region(void *start, size_t len, void *arg)
 
 /* What the C library's start expects on a process stack: argv, envp and the
  * auxiliary vector, laid out one after the other. */
-static char *start_vector[CMDLINE_MAX_ARGS + 1 + CMDLINE_MAX_ENV + 1 + 12];
-static char env_words[CMDLINE_MAX_LEN];
-static unsigned char aux_random[16];
-static char cmdline_words[CMDLINE_MAX_LEN];
+static char *start_vector[CMDLINE_MAX_ARGS + 1 + CMDLINE_MAX_ENV + 1 + 12] APP_SHARED;
+static char env_words[CMDLINE_MAX_LEN] APP_SHARED;
+static unsigned char aux_random[16] APP_SHARED;
+static char cmdline_words[CMDLINE_MAX_LEN] APP_SHARED;
 
 static int build_start_vector(void)
 {

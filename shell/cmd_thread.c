@@ -6,6 +6,7 @@
 #include <string.h>
 #include <kernel/shell.h>
 #include <kernel/thread.h>
+#include <kernel/zone.h>
 
 #define PS_MAX 256 /* threads listed at most */
 
@@ -16,13 +17,16 @@ static const char *flag_names(unsigned flags)
 	return flags & THREAD_F_PROTECTED ? "  protected" : "";
 }
 
-static void ps_row(const struct thread_info *t)
+/* With zones, a column names each thread's zone. */
+static void ps_row(const struct thread_info *t, bool zones)
 {
 	const char *state = thread_state_name(t->state);
 
-	printf("%5d %-15.15s %-9s %4d %3d %11llu %8u%s\n", t->tid, t->name, state ? state : "?",
-	       t->priority, t->cpu, (unsigned long long)(t->runtime_ns / 1000000), t->restarts,
-	       flag_names(t->flags));
+	printf("%5d %-15.15s %-9s %4d %3d %11llu %8u", t->tid, t->name, state ? state : "?",
+	       t->priority, t->cpu, (unsigned long long)(t->runtime_ns / 1000000), t->restarts);
+	if (zones)
+		printf("  %2d %-10.10s", t->zone, zone_name(t->zone));
+	printf("%s\n", flag_names(t->flags));
 }
 
 static int cmd_ps(int argc, char **argv)
@@ -40,10 +44,14 @@ static int cmd_ps(int argc, char **argv)
 		return 1;
 	}
 	int n = thread_snapshot(t, PS_MAX);
-	printf("%5s %-15s %-9s %4s %3s %11s %8s  %s\n", "TID", "NAME", "STATE", "PRIO", "CPU",
-	       "RUNTIME(ms)", "RESTARTS", "FLAGS");
+	bool zones = zone_available();
+	printf("%5s %-15s %-9s %4s %3s %11s %8s", "TID", "NAME", "STATE", "PRIO", "CPU",
+	       "RUNTIME(ms)", "RESTARTS");
+	if (zones)
+		printf("  %-13s", "ZONE");
+	printf("  %s\n", "FLAGS");
 	for (int i = 0; i < n; i++)
-		ps_row(&t[i]);
+		ps_row(&t[i], zones);
 	if (n == PS_MAX)
 		printf("(the first %d threads only)\n", PS_MAX);
 	free(t);

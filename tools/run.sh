@@ -9,7 +9,8 @@
 # that no power-off can produce (0 after a reset or triple fault with
 # -no-reboot, an even number, QEMU's own errors) becomes 126.
 # Environment: TIMEOUT=seconds (exit 124 when reached), MEM (default 256M),
-# SMP (default 1), QEMU_EXTRA (more QEMU options), ACCEL=kvm|tcg,
+# SMP (default 1), QEMU_EXTRA (more QEMU options), ACCEL=kvm|tcg (an image
+# with zones runs under TCG when the host CPU has no protection keys),
 # DISK=path (a raw disk image: a virtio-blk device on microvm, the host file
 # UNISHYPER_DISK on linuxu; empty or unset: no disk), DISK_RO=1 (that disk
 # read-only: QEMU readonly=on, UNISHYPER_DISK_READONLY=1 on linuxu).
@@ -129,6 +130,12 @@ kvm_usable() {
 	exec 3>&-
 	[ "${ACCEL:-}" = kvm ] && return 0
 	[ -d /sys/module/kvm_pvm ] && return 1
+	# An image with zones needs protection keys: KVM guests get them only
+	# from a host CPU that has them; TCG's -cpu max always has them.
+	if nm "$elf" 2>/dev/null | grep -q ' zone_on$' && ! grep -qw pku /proc/cpuinfo; then
+		echo "run: zones need protection keys, which this CPU lacks: emulating (TCG)" >&2
+		return 1
+	fi
 	return 0
 }
 

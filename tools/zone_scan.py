@@ -31,7 +31,7 @@ READ_ONLY = {
     "pthread_attr_getzone_np", "pthread_attr_setrestart_np", "pthread_attr_getrestart_np",
     "fault_count", "thread_self", "plat_cycles_hz", "plat_cycles", "plat_time_ns",
     "watchdog_budget_ms", "mm_kernel_heap", "mm_shared_heap", "mm_current_heap", "sched_cpu_count", "thread_state_name",
-    "__syscall_cp_asm", "__cp_begin", "__cp_end", "__cp_cancel",
+    "__synccall", "__syscall_cp_asm", "__cp_begin", "__cp_end", "__cp_cancel",
     "__init_array_start", "__init_array_end", "__fini_array_start", "__fini_array_end",
     "_DYNAMIC", "__muldc3", "__mulsc3", "__mulxc3",
 }

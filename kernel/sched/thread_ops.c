@@ -118,6 +118,7 @@ void thread_fill_info(const struct thread *t, struct thread_info *out)
 	out->runtime_ns = time_cycles_to_ns(cycles);
 	out->restarts = t->restarts;
 	out->flags = t->flags;
+	out->zone = t->zone;
 	out->heap_used = t->state == THREAD_EXITED ? 0 : mm_heap_used((struct mm_heap *)&t->heap);
 }
 

@@ -46,3 +46,9 @@ elif grep -q 'WRPKRU outside a gate' "$LOGDIR/zone-stray.log" && [ ! -e "$stray/
 else
 	fail "zone: the stray-WRPKRU build failed for another reason" "see $LOGDIR/zone-stray.log"
 fi
+if build zone-demo MACHINE=qemu APP=zone_demo; then
+	ACCEL=tcg boot_case microvm-zone-demo microvm zone_demo 0 -- \
+		'^zone_demo: zones on$' \
+		'^fault #1: thread [0-9]+ \(sensor-a\) on CPU 0: zone violation: zone [0-9]+ \(sensor-a\) wrote 0x[0-9a-f]+ in zone [0-9]+ \(sensor-b\)' \
+		'^sensor-a: life 2 in zone' '^sensor-b: calibration table intact$' '^zone_demo: ok$'
+fi
