@@ -149,7 +149,7 @@ static bool caller_owns(char *start, char *end)
 		return true;
 	for (char *p = start; p < end; p += PAGE_SIZE)
 		if (!mem_is_closed((uintptr_t)p) && !zone_user_writable(p, PAGE_SIZE))
-			return false;
+			return thread_region_exited(start, (size_t)(end - start));
 	return true;
 }
 

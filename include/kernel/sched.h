@@ -253,6 +253,7 @@ int thread_spawn_idle(unsigned cpu, int (*fn)(void *));
 __attribute__((noreturn)) void thread_exit_kernel(void); /* SYS_exit */
 __attribute__((noreturn)) void thread_die_killed(void);
 void thread_region_unmapped(void *addr, size_t len);
+_Bool thread_region_exited(void *addr, size_t len);
 void thread_fill_info(const struct thread *t, struct thread_info *out);
 /* For fault reports: name the running thread, and say so when @fault_addr
  * is the guard page under its stack. */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <kernel/log.h>
 #include <kernel/sched.h>
+#include <kernel/zone_gate.h>
 #include <platform.h>
 
 #define GUARD MM_PAGE_SIZE
@@ -61,6 +62,7 @@ void sched_stack_free(void *stack, size_t size)
 	}
 	spin_unlock_irqrestore(&cache_lock, flags);
 	int r = plat_mem_protect(base, GUARD, 1);
+	zone_tag(stack, size, 0); /* the kernel's heap's again (zones) */
 	if (r == 0 || r == -ENOSYS)
 		mm_pages_free(base);
 	else /* cannot give an inaccessible page back to the heap */

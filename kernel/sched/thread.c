@@ -184,10 +184,7 @@ static void note_pthread_start(struct thread *t, const struct musl_start_args *s
 }
 
 /* Zones: the zone a new thread runs in (its attributes', else its
- * creator's; the kernel's threads the kernel's). Stacks and thread blocks
- * are the shared zone's: the C library's threads write each other's
- * (the thread list, joins, condition-variable waiters). A kernel thread's
- * stack is the kernel's below the page that holds its thread block. */
+ * creator's; the kernel's threads the kernel's). */
 static int new_thread_zone(struct thread *self, const struct thread_attr *a,
 			   const struct musl_start_args *sa)
 {
@@ -202,13 +199,30 @@ static int new_thread_zone(struct thread *self, const struct thread_attr *a,
 	return zone_for_new_thread(self, asked, a && (a->flags & THREAD_F_KERNEL));
 }
 
-static void *kernel_thread_stack(struct thread *t, void *stack)
+/* Zones: a thread's stack is its zone's, but the pages at its top that
+ * hold its thread block (the C library's struct pthread, TLS, thread-
+ * specific values, and the start arguments below them) are the shared
+ * zone's, since the C library's threads write each other's blocks (the
+ * thread list, joins). The thread's own frames start below those pages.
+ * Only stacks known to be whole pages are re-keyed: thread_spawn()'s and
+ * those the C library mapped (a closed guard page below). @stack is where
+ * its frames would start; returns where they do. */
+static void *thread_stack_zones(struct thread *t, void *stack)
 {
-	if (!zone_on || t->zone != ZONE_KERNEL || !t->tls)
+	if (!zone_on || !t->tls)
 		return stack;
+	char *tp = t->tls;
 	uintptr_t lo = ALIGN_DOWN((uintptr_t)stack, MM_PAGE_SIZE);
-	uintptr_t hi = ALIGN_UP((uintptr_t)t->tls + MUSL_PTHREAD_SIZE + __pthread_tsd_size,
-				MM_PAGE_SIZE);
+	uintptr_t hi = ALIGN_UP((uintptr_t)tp + MUSL_PTHREAD_SIZE + __pthread_tsd_size, MM_PAGE_SIZE);
+	uintptr_t bottom = (uintptr_t) * (char **)(tp + MUSL_PTHREAD_STACK) -
+			   *(size_t *)(tp + MUSL_PTHREAD_STACK_SIZE);
+	bool whole = t->stack ? bottom == (uintptr_t)t->stack
+			      : bottom % MM_PAGE_SIZE == 0 && mem_is_closed(bottom - 1);
+	if (!whole || bottom >= lo || hi - bottom > (64u << 20)) {
+		log_warn("zone: thread %d's stack is not its own pages: left as it is", t->tid);
+		return stack;
+	}
+	zone_tag((void *)bottom, lo - bottom, t->zone);
 	zone_tag((void *)lo, hi - lo, ZONE_SHARED);
 	return (void *)lo;
 }
@@ -260,7 +274,7 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	t->start_arg = arg;
 	t->cpu = a && a->affinity ? (unsigned)__builtin_ctzll(a->affinity) : self->cpu;
 	zone_thread_set(t, new_thread_zone(self, a, (flags & CLONE_THREAD) ? arg : NULL));
-	t->sp = sched_thread_context(t, kernel_thread_stack(t, stack));
+	t->sp = sched_thread_context(t, thread_stack_zones(t, stack));
 	thread_register(t);
 	zone_thread_set(t, t->zone); /* its heap, registered above */
 	if (flags & CLONE_PARENT_SETTID)
@@ -288,8 +302,6 @@ static int spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg,
 	void *stack = sched_stack_alloc(size);
 	if (!stack)
 		return -EAGAIN;
-	/* An application thread's stack is shared (see new_thread_zone). */
-	zone_tag(stack, size, attr->flags & THREAD_F_KERNEL ? ZONE_KERNEL : ZONE_SHARED);
 	pthread_attr_init(&pa);
 	pthread_attr_setstack(&pa, stack, size);
 	if (attr->detached)
@@ -424,6 +436,20 @@ void thread_region_unmapped(void *addr, size_t len)
 	spin_unlock_irqrestore(&threads_lock, flags);
 	while (n)
 		thread_free(dead[--n]);
+}
+
+/* Whether [addr, addr + len) holds the thread block of a thread that has
+ * exited: the C library's stack mapping, which its joiner unmaps. */
+bool thread_region_exited(void *addr, size_t len)
+{
+	bool hit = false;
+	unsigned long flags = spin_lock_irqsave(&threads_lock);
+
+	for (struct thread *t = all_head; t && !hit; t = t->all_next)
+		hit = t->exit_done && (char *)t->tls >= (char *)addr &&
+		      (char *)t->tls < (char *)addr + len;
+	spin_unlock_irqrestore(&threads_lock, flags);
+	return hit;
 }
 
 /* ---------------------------------------------------------------- join */

@@ -128,12 +128,15 @@ static void mode_kernel(void)
 
 #define BUF 4096
 static char *b_buf;	       /* zone B's, published through the shared zone */
+static volatile int *b_stack;  /* a word on zone B's stack */
 static char *shared_buf;       /* zone_alloc(ZONE_SHARED) */
 static volatile int b_ready, b_done;
 
 static void *zone_b(void *arg)
 {
 	(void)arg;
+	volatile int local = 42;
+	b_stack = &local;
 	b_buf = malloc(BUF);
 	memset(b_buf, 'B', BUF);
 	shared_buf[1] = 'b';
@@ -144,6 +147,7 @@ static void *zone_b(void *arg)
 	for (int i = 0; i < BUF; i++)
 		intact &= b_buf[i] == 'B';
 	free(b_buf);
+	intact &= local == 42;
 	return (void *)(long)intact;
 }
 
@@ -152,6 +156,13 @@ static void *zone_a_write(void *arg)
 	(void)arg;
 	shared_buf[0] = 'a';
 	b_buf[100] = 'A'; /* the stale pointer */
+	return NULL;
+}
+
+static void *zone_a_write_stack(void *arg)
+{
+	(void)arg;
+	*b_stack = 0;
 	return NULL;
 }
 
@@ -186,6 +197,11 @@ static void mode_zones(void)
 	CHECK(fault_count() == before + 2 && strstr(r.message, "read"), "A reading B: %s",
 	      r.message);
 	printf("recovery_zone: A read B: %s: %s\n", r.kind, r.message);
+	run_in(a, zone_a_write_stack, NULL);
+	r = last_fault();
+	CHECK(fault_count() == before + 3 && strstr(r.message, "sensor-b"), "A writing B's stack: %s",
+	      r.message);
+	printf("recovery_zone: A wrote B's stack: %s: %s\n", r.kind, r.message);
 	__atomic_store_n(&b_done, 1, __ATOMIC_RELEASE);
 	void *intact = NULL;
 	thread_join(tb, &intact);
@@ -197,7 +213,7 @@ static void mode_zones(void)
 	for (int i = 0; i < n; i++)
 		if (zi[i].id == a)
 			viol = (int)zi[i].violations;
-	CHECK(viol == 2, "zone A's violations: %d", viol);
+	CHECK(viol == 3, "zone A's violations: %d", viol);
 	free(shared_buf);
 }
 
@@ -240,6 +256,14 @@ static void *calls(void *arg)
 	return (void *)(long)ok;
 }
 
+static void *nothing(void *arg)
+{
+	char *p = malloc(1000);
+	p[999] = 1;
+	free(p);
+	return arg;
+}
+
 static void mode_calls(void)
 {
 	int z = zone_create("caller");
@@ -253,6 +277,23 @@ static void mode_calls(void)
 	tid = thread_spawn(&a, calls, (void *)(long)ZONE_SHARED);
 	thread_join(tid, &ok);
 	CHECK(ok == (void *)1, "system calls from the shared zone");
+	/* pthread_create() into another zone, joined from the shared one:
+	 * its stack is its zone's, and the joiner still unmaps it. */
+	struct mm_stats s0, s1;
+	pthread_attr_t pa;
+	pthread_attr_init(&pa);
+	pthread_attr_setzone_np(&pa, z);
+	for (int i = 0; i < 21; i++) {
+		if (i == 1)
+			mm_stats_get(&s0);
+		pthread_t pt;
+		void *r = NULL;
+		CHECK(pthread_create(&pt, &pa, nothing, (void *)5) == 0 &&
+			      pthread_join(pt, &r) == 0 && r == (void *)5,
+		      "pthread in zone %d", z);
+	}
+	mm_stats_get(&s1);
+	CHECK(s1.used == s0.used, "pthreads in a zone: heap used %zu -> %zu", s0.used, s1.used);
 }
 
 /* -------------------------------------------------------------- loop */
