@@ -303,3 +303,20 @@ int zone_snapshot(struct zone_info *out, int max)
 	}
 	return n;
 }
+
+/* For make bench: one leave and one enter gate from kernel code, the
+ * instructions of a gate pair with nothing around them, in TSC cycles. */
+uint64_t zone_gate_pair_cycles(void)
+{
+	KERNEL_ENTRY();
+	struct thread *t = current_thread();
+	uint32_t lo, hi, lo2, hi2;
+
+	if (!zone_on || !t->pkru)
+		return 0;
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi)::"memory");
+	arch_pkru_leave(t->pkru);
+	arch_pkru_enter();
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo2), "=d"(hi2)::"memory");
+	return ((uint64_t)hi2 << 32 | lo2) - ((uint64_t)hi << 32 | lo);
+}

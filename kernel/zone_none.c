@@ -54,3 +54,8 @@ const char *zone_name(int id)
 {
 	return id == ZONE_SHARED ? "shared" : id == ZONE_KERNEL ? "kernel" : "?";
 }
+
+uint64_t zone_gate_pair_cycles(void)
+{
+	return 0;
+}

@@ -67,6 +67,10 @@ struct zone_info {
  * the shared one included). @retval the number filled */
 int zone_snapshot(struct zone_info *out, int max);
 
+/* For benchmarks: TSC cycles of one gate pair (leave, enter) with
+ * nothing around it, measured in the kernel; 0 without zones. */
+uint64_t zone_gate_pair_cycles(void);
+
 /* The name of zone @id ("kernel", "shared", ...), or "?". */
 const char *zone_name(int id);
 
