@@ -1,7 +1,7 @@
 # Zones (CONFIG_ZONE): on microvm under TCG (-cpu max has protection keys)
 # an application thread that writes kernel memory, or another zone's, is a
 # recorded fault and the rest runs on; system calls work from inside zones;
-# 200 violations leave memory and keys where they were; a stray WRPKRU
+# 1,000 violations leave memory and keys where they were; a stray WRPKRU
 # stops the build. Where there are no keys (linuxu on this host, KVM guests
 # without PKU) the zone calls still work. Sourced by tests/run.sh (tier
 # recovery).
@@ -13,14 +13,17 @@ rm -f "$zone_disk"
 mkfs.fat -C -F 16 "$zone_disk" 16384 >/dev/null
 if build zone-microvm MACHINE=qemu APP=recovery_zone; then
 	for what in "kernel code" "run queue" "timer list" "kernel heap header" \
-		"kernel heap object" "thread flags" "zone switch"; do
+		"kernel heap object" "thread flags" "zone switch" "fault log"; do
 		zone_res+=("^recovery_zone: $what: zone violation: zone 15 \(shared\) wrote 0x[0-9a-f]+ in zone 0 \(kernel\)")
 	done
 	ACCEL=tcg DISK=$zone_disk boot_case microvm-zone-kernel microvm recovery_zone 0 kernel -- \
 		'zone: protection keys on' "${zone_res[@]}" '^recovery_zone: ok$'
 	ACCEL=tcg DISK=$zone_disk boot_case microvm-zone-zones microvm recovery_zone 0 zones -- \
 		'^recovery_zone: A wrote B: zone violation: zone [0-9]+ \(sensor-a\) wrote 0x[0-9a-f]+ in zone [0-9]+ \(sensor-b\)' \
-		'^recovery_zone: A read B: zone violation: zone [0-9]+ \(sensor-a\) read' '^recovery_zone: ok$'
+		'^recovery_zone: A read B: zone violation: zone [0-9]+ \(sensor-a\) read' \
+		"^recovery_zone: A wrote B's stack: zone violation: zone [0-9]+ \(sensor-a\) wrote" \
+		'^recovery_zone: 14 application zones, then the shared one$' \
+		'zone: all keys in use: "more" and later zones share key 15' '^recovery_zone: ok$'
 	ACCEL=tcg DISK=$zone_disk boot_case microvm-zone-calls microvm recovery_zone 0 calls -- \
 		'^recovery_zone: hello from zone 1$' '^recovery_zone: hello from zone 15$' \
 		'^recovery_zone: ok$'
@@ -28,8 +31,8 @@ if build zone-microvm MACHINE=qemu APP=recovery_zone; then
 		calls -- '^recovery_zone: hello from zone 1$' '^recovery_zone: ok$'
 	ACCEL=tcg DISK=$zone_disk SMP=2 boot_case microvm-zone-zones-smp2 microvm recovery_zone 0 \
 		zones -- '^recovery_zone: ok$'
-	ACCEL=tcg DISK=$zone_disk boot_case microvm-zone-loop microvm recovery_zone 0 loop 200 -- \
-		'^recovery_zone: 200 violations, 200 lives, heap used ([0-9]+) -> \1 .*zones ([0-9]+) -> \2$' \
+	ACCEL=tcg DISK=$zone_disk boot_case microvm-zone-loop microvm recovery_zone 0 loop 1000 -- \
+		'^recovery_zone: 1000 violations, 1000 lives, heap used ([0-9]+) -> \1 .*zones ([0-9]+) -> \2$' \
 		'^recovery_zone: ok$'
 fi
 if build zone-linuxu MACHINE=linuxu APP=recovery_zone; then

@@ -21,6 +21,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <kernel/fault.h>
 #include <kernel/mm.h>
 #include <kernel/sched.h>
@@ -115,6 +118,17 @@ static void mode_kernel(void)
 			 "zone violation");
 #ifdef CONFIG_ZONE
 	expect_violation("zone switch", (volatile char *)&zone_on, "zone violation");
+	/* The fault log: the latest record, found by its contents among the
+	 * kernel's variables (reading them is allowed). */
+	extern char __kbss_start[], __kbss_end[];
+	struct fault_record last = last_fault();
+	char *log = NULL;
+	for (char *p = __kbss_start; !log && p + sizeof(last) <= __kbss_end; p += 8)
+		if (!memcmp(p, &last, sizeof(last)))
+			log = p;
+	CHECK(log != NULL, "the fault log not found");
+	if (log)
+		expect_violation("fault log", (volatile char *)log + 24, "zone violation");
 #endif
 	mm_free(kobj);
 	void *v = NULL;
@@ -215,6 +229,12 @@ static void mode_zones(void)
 			viol = (int)zi[i].violations;
 	CHECK(viol == 3, "zone A's violations: %d", viol);
 	free(shared_buf);
+	/* Keys run out: the shared zone, said once. */
+	int made = 2, z;
+	while ((z = zone_create("more")) != ZONE_SHARED && made < 20)
+		made++;
+	CHECK(made == 14 && zone_create("again") == ZONE_SHARED, "%d zones made", made);
+	printf("recovery_zone: %d application zones, then the shared one\n", made);
 }
 
 /* ------------------------------------------------------------- calls */
@@ -241,6 +261,12 @@ static void *calls(void *arg)
 	int fd = open("/zone.txt", O_CREAT | O_RDWR | O_TRUNC, 0644);
 	ok &= fd >= 0 && write(fd, "zoned", 5) == 5 && lseek(fd, 0, SEEK_SET) == 0 &&
 	      read(fd, buf, sizeof(buf)) == 5 && !memcmp(buf, "zoned", 5) && close(fd) == 0;
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(5555)};
+	socklen_t sl = sizeof(sin);
+	ok &= s >= 0 && bind(s, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	      getsockname(s, (struct sockaddr *)&sin, &sl) == 0 && ntohs(sin.sin_port) == 5555 &&
+	      close(s) == 0;
 	int p[2];
 	ok &= pipe(p) == 0 && write(p[1], "x", 1) == 1 && read(p[0], buf, 1) == 1 &&
 	      close(p[0]) == 0 && close(p[1]) == 0;
