@@ -162,10 +162,11 @@ $(KERNEL): $(OBJS) $(plat-ldscript) $(MUSL)/lib/libc.a
 endif
 
 # With zones, no PKRU write outside the gates and no kernel call without one
-# (tools/zone_scan.py): otherwise no image.
-APP_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(app-srcs-y))
+# (tools/zone_scan.py): otherwise no image. The kernel tests' main() runs
+# with the kernel's rights: only the PKRU writes are checked there.
+APP_OBJS := $(if $(CONFIG_KTEST),,$(patsubst %,$(BUILD)/obj/%.o,$(app-srcs-y)) $(MUSL)/lib/libc.a)
 $(IMAGE): $(KERNEL) tools/zone_scan.py
-	$(Q)$(if $(CONFIG_ZONE),$(PYTHON) tools/zone_scan.py $(KERNEL) $(APP_OBJS) $(MUSL)/lib/libc.a)
+	$(Q)$(if $(CONFIG_ZONE),$(PYTHON) tools/zone_scan.py $(KERNEL) $(APP_OBJS))
 	$(Q)strip -o $@ $<
 	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes)"
 

@@ -80,6 +80,10 @@ run_ktest() {
 		run_ktest_on microvm "" 2
 		run_ktest_on microvm "" 4
 	fi
+	# With zones (under TCG, whose CPU has protection keys): every page
+	# mapped 4 KiB, user pages, keys on.
+	build ktest-microvm-zone MACHINE=qemu APP=ktest VARIANT=zone CONFIG_EXTRA="ZONE=y" &&
+		ACCEL=tcg run_ktest_on microvm zone 2
 }
 
 # ---------------------------------------------------------------- boot
