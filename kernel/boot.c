@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arch.h>
 #include <kernel/boot.h>
 #include <kernel/zone_gate.h>
 #include <kernel/initcall.h>

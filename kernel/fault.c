@@ -30,8 +30,6 @@
 #include <kernel/time.h>
 #include <platform.h>
 
-#define TRAP_DOUBLE_FAULT 8
-
 static struct fault_record ring[FAULT_LOG_SIZE];
 static uint64_t nrecords;
 static spinlock_t ring_lock = SPINLOCK_INIT;
@@ -114,11 +112,11 @@ static const char *classify(const struct thread *t, const struct fault_info *i)
 	int guard = t->stack && i->addr >= (uintptr_t)t->stack - MM_PAGE_SIZE &&
 		    i->addr < (uintptr_t)t->stack;
 
-	if (guard || (i->vector == TRAP_DOUBLE_FAULT && mem_is_closed(i->addr)) ||
-	    (i->vector == 14 && mem_is_closed(i->addr) && i->addr + 4096 > i->sp &&
+	if (guard || (i->class == ARCH_FAULT_STACK && mem_is_closed(i->addr)) ||
+	    (i->class == ARCH_FAULT_PAGE && mem_is_closed(i->addr) && i->addr + 4096 > i->sp &&
 	     i->addr < i->sp + 4096))
 		return "stack overflow";
-	if (i->vector == 14 && i->addr < 4096)
+	if (i->class == ARCH_FAULT_PAGE && i->addr < 4096)
 		return "null pointer";
 	return i->kind;
 }
@@ -341,7 +339,7 @@ void fault_panic_in_thread(const char *message, void *fp)
 	struct cpu *c = this_cpu();
 	struct fault_info info = {
 		.kind = "panic",
-		.vector = ~0u,
+		.class = ARCH_FAULT_NONE,
 		.fp = (uintptr_t)fp,
 		.irqs_were_on = 1,
 	};
@@ -367,7 +365,7 @@ void fault_thread_runaway(unsigned long ran_ms, uint64_t pause_ns, void *fp)
 {
 	struct cpu *c = this_cpu();
 	struct thread *t = c->current;
-	struct fault_info info = {.kind = "runaway", .vector = ~0u, .fp = (uintptr_t)fp};
+	struct fault_info info = {.kind = "runaway", .class = ARCH_FAULT_NONE, .fp = (uintptr_t)fp};
 	char msg[48];
 
 	snprintf(msg, sizeof(msg), "ran %lu ms without waiting", ran_ms);

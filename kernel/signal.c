@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
+#include <arch.h>
 #include <kernel/boot.h>
 #include <kernel/zone_gate.h>
 #include <kernel/log.h>
@@ -120,7 +121,6 @@ static void default_action(int sig)
 }
 
 typedef void (*handler_info_t)(int, siginfo_t *, void *);
-void arch_call_on_stack(void *stack_top, void (*fn)(void *), void *arg);
 
 struct call {
 	struct k_sigaction a;

@@ -1,6 +1,7 @@
 /* Checked access to application memory (include/kernel/uaccess.h). */
 #include <errno.h>
 #include <stdint.h>
+#include <arch.h>
 #include <kernel/uaccess.h>
 #include <kernel/zone_gate.h>
 

@@ -1,6 +1,7 @@
 /* The first stack frame of a new thread, as arch_context_switch() expects to
  * find it (switch.S). */
 #include <stdint.h>
+#include <arch.h>
 #include <kernel/sched.h>
 
 extern const char arch_thread_trampoline[];

@@ -86,6 +86,24 @@ static uintptr_t leaf_return_address(const struct trap_frame *f)
 	return ret;
 }
 
+static enum arch_fault_class fault_class(uint64_t vector)
+{
+	switch (vector) {
+	case TRAP_PAGE_FAULT:
+		return ARCH_FAULT_PAGE;
+	case TRAP_DOUBLE_FAULT:
+		return ARCH_FAULT_STACK; /* on the IST stack: an overflow, mostly */
+	case TRAP_INVALID_OPCODE:
+		return ARCH_FAULT_INVALID_OPCODE;
+	case TRAP_DIVIDE:
+		return ARCH_FAULT_DIVIDE;
+	case TRAP_GP:
+		return ARCH_FAULT_PROTECTION;
+	default:
+		return ARCH_FAULT_OTHER;
+	}
+}
+
 /* A page fault on a present page broke the page's rights (W^X). */
 static const char *fault_kind(const struct trap_frame *f)
 {
@@ -106,7 +124,7 @@ static int recover_thread(struct trap_frame *f, uint64_t fault_addr)
 {
 	struct fault_info info = {
 		.kind = fault_kind(f),
-		.vector = (unsigned)f->vector,
+		.class = fault_class(f->vector),
 		.addr = f->vector == TRAP_PAGE_FAULT || f->vector == TRAP_DOUBLE_FAULT ? fault_addr : 0,
 		.pc = f->rip,
 		.sp = f->rsp,

@@ -1,7 +1,7 @@
 /* Refinements of the static identity map that entry code switched on: the
  * page at address 0 is left unmapped so that a NULL dereference faults; the
  * image's code is read-only and everything else no-execute (W^X,
- * x86_paging_protect_image); plat_mem_protect() takes single pages away
+ * x86_paging_protect_image); x86_paging_protect() takes single pages away
  * (stack guards), splitting the 1 GiB and 2 MiB pages around them on
  * demand. All CPUs share these tables. Tables live in pages of their own
  * (.bss.pagetables, then the heap). */
@@ -193,7 +193,7 @@ static unsigned long paging_lock(void)
  * CPU. Giving them back needs no flush anywhere: x86 caches no translation
  * from a non-present entry (SDM 4.10.4.3), so the next access walks the
  * tables and finds the page. Split tables are kept when pages come back. */
-int plat_mem_protect(void *addr, size_t len, int prot)
+int x86_paging_protect(void *addr, size_t len, int prot)
 {
 	uintptr_t start = (uintptr_t)addr, end = start + len;
 
@@ -307,7 +307,7 @@ void x86_paging_protect_image(uintptr_t text, uintptr_t text_end, uintptr_t roda
 
 /* The rights of pages outside the image, changed at run time (the AP
  * trampoline, code that is written and then run): always a step that takes
- * rights away from every CPU's TLB, as plat_mem_protect() does. */
+ * rights away from every CPU's TLB, as x86_paging_protect() does. */
 int x86_paging_set_rights(uintptr_t va, size_t len, int rights)
 {
 	uintptr_t end = va + len;

@@ -75,24 +75,17 @@ void arch_irq_register(unsigned vector, irq_handler_t handler)
 void trap_handler(struct trap_frame *f)
 {
 	if (f->vector >= IRQ_VECTOR_BASE) {
-		struct cpu *c = this_cpu();
 		irq_handler_t h = irq_handlers[f->vector];
-		if (c)
-			c->in_irq++;
+		sched_irq_enter();
 		if (h)
 			h(f);
-		if (f->vector == IRQ_VECTOR_SPURIOUS) {
-			if (c)
-				c->in_irq--;
+		sched_irq_leave();
+		if (f->vector == IRQ_VECTOR_SPURIOUS)
 			return;
-		}
 		lapic_eoi();
-		if (c) {
-			c->in_irq--;
-			/* Preempt here, on the interrupted thread's stack: its
-			 * registers are in *f until it is switched back. */
-			sched_irq_exit();
-		}
+		/* Preempt here, on the interrupted thread's stack: its registers
+		 * are in *f until it is switched back. */
+		sched_irq_exit();
 		return;
 	}
 	uint64_t cr2;

@@ -4,6 +4,7 @@
  * without allocating page tables; the double-fault stacks become
  * supervisor pages, where keys do not apply, so that the CPU can push a
  * frame there whatever PKRU the faulting code had. */
+#include <arch.h>
 #include <kernel/compiler.h>
 #include <kernel/log.h>
 #include <kernel/zone_gate.h>

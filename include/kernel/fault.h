@@ -12,6 +12,7 @@
 #define KERNEL_FAULT_H
 
 #include <stdint.h>
+#include <arch.h>
 #include <kernel/thread.h>
 
 #define FAULT_LOG_SIZE 16
@@ -20,7 +21,7 @@
 /* What the architecture tells about a CPU exception. */
 struct fault_info {
 	const char *kind; /* "page fault", "divide error", "panic", ... */
-	unsigned vector;  /* the CPU's exception number; ~0u for a panic */
+	enum arch_fault_class class; /* ARCH_FAULT_NONE for a panic */
 	uintptr_t addr;	  /* the faulting data address (page faults) */
 	uintptr_t pc, sp, fp;
 	int irqs_were_on; /* interrupts enabled where it happened */

@@ -45,7 +45,7 @@ struct thread {
 	uint64_t affinity;
 	volatile int on_cpu; /* still executing (even while switching out) */
 	volatile int kill_pending;
-	unsigned irq_frames;   /* linuxu: interrupt signal frames on its stack */
+	unsigned long plat_word; /* the platform's own, per thread (linuxu: interrupt frames) */
 	unsigned flags;	       /* THREAD_F_* */
 	unsigned restarts;
 	struct thread *rq_next, *rq_prev; /* run queue links */
@@ -179,6 +179,10 @@ void sched_set_prio(struct thread *t, int prio);
  * finishes it (clears its tid word, frees its stack) once off its stack. */
 __attribute__((noreturn)) void sched_exit_current(void);
 
+/* Interrupt context, as the platform's (or the arch's) interrupt entry
+ * sees it: enter before the handlers run, leave once they have. */
+void sched_irq_enter(void);
+void sched_irq_leave(void);
 /* Interrupt exit: switch if a wake-up or the time slice asked for it. The
  * platform calls it after acknowledging the interrupt, interrupts off. */
 void sched_irq_exit(void);
@@ -261,15 +265,5 @@ void thread_fault_report(uintptr_t fault_addr);
 long sys_munmap_region(void *addr, size_t len, int reap_threads);
 /* Is @addr in a page made inaccessible with mmap/mprotect (a guard)? */
 int mem_is_closed(uintptr_t addr);
-
-/* ---- architecture */
-
-/* Save callee-saved state on the current stack, store the stack pointer in
- * *save_sp, load @new_sp and restore. Returns the thread switched from. */
-struct thread *arch_context_switch(void **save_sp, void *new_sp, struct thread *prev);
-/* Lay out a fresh stack so that switching to it calls entry(prev) with
- * interrupts off, prev being the thread switched from; returns the stack
- * pointer to switch to. */
-void *arch_context_init(void *stack_top, void (*entry)(struct thread *prev));
 
 #endif

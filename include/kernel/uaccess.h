@@ -42,11 +42,6 @@ long strncpy_from_user(char *dst, const char *usrc, size_t size);
 int user_cmpxchg32(int *uaddr, int *old, int new_value);
 int user_load32(const int *uaddr, int *value);
 
-/* The architecture's accessors (arch/<isa>/uaccess.S); use the calls above. */
-size_t arch_user_copy(void *dst, const void *src, size_t len);
-long arch_user_strnlen(const char *s, size_t max);
-int arch_user_probe(const void *p, int write);
-int arch_user_cmpxchg32(int *p, int *old, int new_value);
 
 /* The fault path: if @pc is an accessor's instruction, where it resumes.
  * @retval the fixup address, or 0 */

@@ -22,6 +22,7 @@ struct thread;
 struct mm_heap;
 
 #ifdef CONFIG_ZONE
+#include <arch.h>
 #include <arch/pkru.h>
 
 extern bool zone_on;
@@ -49,12 +50,6 @@ static inline __attribute__((always_inline)) void zone_gate_out(const uint32_t *
 /* In a function that began with KERNEL_ENTRY(): called from kernel code. */
 #define KERNEL_CALLER_IS_KERNEL() (zone_caller_pkru == 0)
 
-/* The architecture: whether the CPU has protection keys (and, if so, the
- * memory map made ready for per-page keys); a range's key; a page's key
- * (-1 unmapped, -2 a page where keys do not apply). */
-bool arch_zone_init(void);
-int arch_zone_set_key(void *addr, size_t len, int key);
-int arch_zone_key_of(const void *addr);
 
 void zone_init(void);
 void zone_main_enter(void);

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <arch.h>
 #include <kernel/initcall.h>
 #include <kernel/zone_gate.h>
 #include <kernel/log.h>
@@ -286,6 +287,22 @@ void sched_check_killed(void)
 	if (__builtin_expect(t->kill_pending, 0) && !(t->flags & THREAD_F_PROTECTED) &&
 	    t->state == THREAD_RUNNING)
 		thread_die_killed();
+}
+
+void sched_irq_enter(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (c)
+		c->in_irq++;
+}
+
+void sched_irq_leave(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (c)
+		c->in_irq--;
 }
 
 void sched_irq_exit(void)

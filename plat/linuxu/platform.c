@@ -199,18 +199,14 @@ static unsigned device_irq_count;
  * descriptor is ready, so every device handler runs (a shared line). */
 static void irq_run(int which)
 {
-	struct cpu *c = this_cpu();
-
 	linuxu_irq_on = 0;
-	if (c)
-		c->in_irq++;
+	sched_irq_enter();
 	if ((which & IRQ_TIMER) && timer_handler)
 		timer_handler();
 	if (HAVE_DEVICE_IRQS && (which & IRQ_DEVICE))
 		for (unsigned i = 0; i < device_irq_count; i++)
 			device_irqs[i].fn(device_irqs[i].arg);
-	if (c)
-		c->in_irq--;
+	sched_irq_leave();
 }
 
 /* The end of an interrupt: the scheduler may switch threads right here,
@@ -308,7 +304,7 @@ static void irq_signal(int which)
 	struct cpu *c = this_cpu();
 	struct thread *t = c ? c->current : NULL;
 
-	if (!linuxu_irq_on || (t && t->irq_frames >= IRQ_FRAMES_MAX) ||
+	if (!linuxu_irq_on || (t && t->plat_word >= IRQ_FRAMES_MAX) ||
 	    (t && !irq_stack_room(t))) {
 		__atomic_fetch_or(&linuxu_irq_pending, which, __ATOMIC_RELAXED);
 		if (linuxu_irq_on)
@@ -316,14 +312,14 @@ static void irq_signal(int which)
 		return;
 	}
 	if (t)
-		t->irq_frames++;
+		t->plat_word++;
 	irq_run(which);
 	host_sigmask(SIG_UNBLOCK, IRQ_SIGNALS);
 	irq_exit(); /* may switch threads: t is the one whose stack this is */
 	if (linuxu_irq_pending)
 		linuxu_irq_replay();
 	if (t)
-		t->irq_frames--;
+		t->plat_word--;
 }
 
 static void on_sigalrm(int sig, siginfo_t *info, void *uc)

@@ -7,6 +7,7 @@
 #include <kernel/boot.h>
 #include <kernel/compiler.h>
 #include <kernel/panic.h>
+#include <platform.h>
 
 #include "microvm.h"
 #include "pvh.h"

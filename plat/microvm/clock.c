@@ -54,13 +54,6 @@ void plat_timer_arm(uint64_t deadline_ns)
 	lapic_timer_arm_tsc(boot_tsc_start + ticks + 1);
 }
 
-void plat_idle(void)
-{
-	/* sti takes effect after the next instruction, so no interrupt can
-	 * slip in between the check the caller made and the halt. */
-	__asm__ volatile("sti; hlt; cli" ::: "memory");
-}
-
 void microvm_time_init(uint64_t hz)
 {
 	tsc_hz = hz;
@@ -105,9 +98,4 @@ uint64_t plat_realtime_ns(void)
 		offset_ns = secs * NSEC_PER_SEC - plat_time_ns();
 	}
 	return offset_ns + plat_time_ns();
-}
-
-void plat_set_thread_pointer(void *tp)
-{
-	x86_set_fs_base(tp);
 }

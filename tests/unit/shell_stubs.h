@@ -8,6 +8,7 @@
 #include <string.h>
 #include <kernel/mm.h>
 #include <kernel/thread.h>
+#include <kernel/zone.h>
 
 static const struct thread_info stub_threads[] = {
 	{.tid = 1, .name = "main", .state = THREAD_RUNNING, .priority = 10, .cpu = 0,
@@ -17,6 +18,16 @@ static const struct thread_info stub_threads[] = {
 	{.tid = 3, .name = "terminal", .state = THREAD_BLOCKED, .priority = 10, .cpu = 0,
 	 .flags = THREAD_F_PROTECTED},
 };
+
+bool zone_available(void)
+{
+	return false;
+}
+
+const char *zone_name(int id)
+{
+	return id ? "shared" : "kernel";
+}
 
 int thread_snapshot(struct thread_info *out, int max)
 {

@@ -29,6 +29,11 @@ void x86_paging_init(void);
  * and no-execute. Page-aligned bounds. */
 void x86_paging_protect_image(uintptr_t text, uintptr_t text_end, uintptr_t rodata_end);
 
+/* Take pages away (@prot 0) or give them back (1), splitting large pages
+ * around them (plat_mem_protect on bare metal).
+ * @retval -EINVAL unaligned, page 0 or beyond the map; -ENOMEM */
+int x86_paging_protect(void *addr, size_t len, int prot);
+
 /* Change the rights of pages outside the image (X86_PAGE_WRITE,
  * X86_PAGE_EXEC; both only for a short time, such as while the AP
  * trampoline runs). Flushes every CPU's TLB.
