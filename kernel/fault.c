@@ -278,6 +278,12 @@ void release_stdio_locks(int tid)
 	drop_files_of(tid, t->crashed);
 }
 
+void thread_release_held(struct thread *t)
+{
+	release_stdio_locks(t->tid);
+	fd_close_owned(t->tid);
+}
+
 /* Where a crashed thread continues, on a clean stack, interrupts on. A
  * pthread_create() thread that its policy restarts goes on here, in place
  * (same thread, same pthread_t); a thread_spawn() one is replaced by a new
@@ -291,8 +297,7 @@ static __attribute__((noreturn, used)) void fault_thread_exit(void)
 
 	t->crashing = 1;
 	t->crashed = 1;
-	release_stdio_locks(t->tid);
-	fd_close_owned(t->tid);
+	thread_release_held(t);
 	futex_exit_release(t);
 	int r2 = fault_thread_start_replacement(t, &new_tid);
 	if (r2 == 2)

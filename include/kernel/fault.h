@@ -68,6 +68,12 @@ __attribute__((noreturn)) void fault_thread_runaway(unsigned long ran_ms, uint64
  * the C library's FILE locks it holds. */
 void release_stdio_locks(int tid);
 
+/* What a dying thread (crashed or killed) held that others may wait for:
+ * the C library's stdio locks and FILEs, its descriptors. One path for
+ * both ends. */
+struct thread;
+void thread_release_held(struct thread *t);
+
 /* Add a note to the latest record of thread @tid (found while its
  * resources were taken back, e.g. "heap damaged: 16384 bytes
  * quarantined"), printed when that record was. Any context.

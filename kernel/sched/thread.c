@@ -524,8 +524,7 @@ __attribute__((noreturn)) void thread_die_killed(void)
 	t->kill_pending = 0;
 	irq_enable();
 	log_debug("thread %d (%s) killed", t->tid, t->name);
-	release_stdio_locks(t->tid);
-	fd_close_owned(t->tid);
+	thread_release_held(t); /* its mutexes go at its exit (futex_exit_release) */
 	pthread_exit((void *)-1l);
 }
 
