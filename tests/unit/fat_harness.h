@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include "harness.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,37 +17,16 @@
 #include "fat_hostdev.h"
 #include "../../fs/fat/fat.h"
 
-static int t_failed, t_nfail, t_warnings, t_quiet;
-static char t_why[512];
+static int t_warnings, t_quiet;
 static char t_dir[256];
 static struct vfs_fs_type *t_fat;
 
-#define CHECK(e)                                                                                   \
-	do {                                                                                       \
-		if (!(e)) {                                                                        \
-			t_fail(__FILE__, __LINE__, #e);                                            \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-
-static inline void t_fail(const char *file, int line, const char *expr)
-{
-	if (!t_failed)
-		snprintf(t_why, sizeof(t_why), "%s:%d: %s", file, line, expr);
-	t_failed = 1;
-}
 
 static inline void run(const char *name, void (*fn)(void))
 {
 	t_failed = 0;
 	fn();
-	if (t_failed) {
-		printf("[FAIL] fat.%s (%s)\n", name, t_why);
-		t_nfail++;
-	} else {
-		printf("[PASS] fat.%s\n", name);
-	}
-	fflush(stdout);
+	t_report("fat", name);
 }
 
 void log_printf(enum log_level level, const char *fmt, ...)

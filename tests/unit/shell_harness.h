@@ -6,38 +6,16 @@
 #define SHELL_HARNESS_H
 
 #include <stdio.h>
+#include "harness.h"
 #include <stdlib.h>
 #include <string.h>
 
-static int t_failed, t_nfail;
-static char t_why[512];
-
-#define CHECK(e)                                                                                   \
-	do {                                                                                       \
-		if (!(e)) {                                                                        \
-			t_fail(__FILE__, __LINE__, #e);                                            \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-
-static inline void t_fail(const char *file, int line, const char *expr)
-{
-	if (!t_failed)
-		snprintf(t_why, sizeof(t_why), "%s:%d: %s", file, line, expr);
-	t_failed = 1;
-}
 
 static inline void run(const char *name, void (*fn)(void))
 {
 	t_failed = 0;
 	fn();
-	if (t_failed) {
-		printf("[FAIL] shell.%s (%s)\n", name, t_why);
-		t_nfail++;
-	} else {
-		printf("[PASS] shell.%s\n", name);
-	}
-	fflush(stdout);
+	t_report("shell", name);
 }
 
 /* ---------------------------------------------------------------- stdout */

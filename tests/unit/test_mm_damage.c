@@ -5,29 +5,15 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include "harness.h"
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/mm.h>
 #include "../../kernel/mm/mm_internal.h"
 
-static int t_failed, t_nfail, t_corruptions, t_damaged;
+static int t_corruptions, t_damaged;
 static size_t t_damaged_bytes;
-static char t_why[256], t_what[64];
-
-#define CHECK(e)                                                                                   \
-	do {                                                                                       \
-		if (!(e)) {                                                                        \
-			t_fail(__FILE__, __LINE__, #e);                                            \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-
-static void t_fail(const char *file, int line, const char *expr)
-{
-	if (!t_failed)
-		snprintf(t_why, sizeof(t_why), "%s:%d: %s", file, line, expr);
-	t_failed = 1;
-}
+static char t_what[64];
 
 void mm_corruption(const char *what, const void *p)
 {
@@ -81,12 +67,7 @@ static void run(const char *name, void (*fn)(void))
 	mm_heap_init(&heap_b, 2);
 	running = &heap_a;
 	fn();
-	if (t_failed) {
-		printf("[FAIL] mm.%s (%s)\n", name, t_why);
-		t_nfail++;
-	} else {
-		printf("[PASS] mm.%s\n", name);
-	}
+	t_report("mm", name);
 }
 
 /* Two large blocks of heap_a, the second right after the first. */

@@ -2,28 +2,13 @@
 /* Attribution: per-heap accounting, release after a crash, abandon on exit. */
 #include <stdint.h>
 #include <stdio.h>
+#include "harness.h"
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/mm.h>
 #include "../../kernel/mm/mm_internal.h"
 
-static int t_failed, t_nfail, t_corruptions;
-static char t_why[256];
-
-#define CHECK(e)                                                                                   \
-	do {                                                                                       \
-		if (!(e)) {                                                                        \
-			t_fail(__FILE__, __LINE__, #e);                                            \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-
-static void t_fail(const char *file, int line, const char *expr)
-{
-	if (!t_failed)
-		snprintf(t_why, sizeof(t_why), "%s:%d: %s", file, line, expr);
-	t_failed = 1;
-}
+static int t_corruptions;
 
 void mm_corruption(const char *what, const void *p)
 {
@@ -72,12 +57,7 @@ static void run(const char *name, void (*fn)(void))
 	if (!t_failed && t_corruptions)
 		snprintf(t_why, sizeof(t_why), "unexpected mm_corruption calls: %d", t_corruptions),
 		    t_failed = 1;
-	if (t_failed) {
-		printf("[FAIL] mm.%s (%s)\n", name, t_why);
-		t_nfail++;
-	} else {
-		printf("[PASS] mm.%s\n", name);
-	}
+	t_report("mm", name);
 }
 
 static size_t pick_size(int i)

@@ -9,28 +9,13 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include "harness.h"
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/mm.h>
 #include "../../kernel/mm/mm_internal.h"
 
-static int t_failed, t_corruptions;
-static char t_why[256];
-
-#define CHECK(e)                                                                                   \
-	do {                                                                                       \
-		if (!(e)) {                                                                        \
-			t_fail(__FILE__, __LINE__, #e);                                            \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-
-static void t_fail(const char *file, int line, const char *expr)
-{
-	if (!t_failed)
-		snprintf(t_why, sizeof(t_why), "%s:%d: %s", file, line, expr);
-	t_failed = 1;
-}
+static int t_corruptions;
 
 void mm_corruption(const char *what, const void *p)
 {
@@ -299,10 +284,7 @@ int main(void)
 		mm_heap_init(heaps[i], i);
 	}
 	test_stress(ops, &base);
-	if (t_failed)
-		printf("[FAIL] mm.stress_random (%s)\n", t_why);
-	else
-		printf("[PASS] mm.stress_random\n");
+	t_report("mm", "stress_random");
 	free(region);
 	return t_failed;
 }
