@@ -109,6 +109,19 @@ static void slab_init(struct mm_slab *s, struct mm_heap *h, unsigned int cls)
 	s->magic = slab_magic(s);
 }
 
+/* Under mm_lock: put @s at the head of @h's list of slabs, and count it. */
+static void slab_list_push(struct mm_heap *h, struct mm_slab *s)
+{
+	s->prev = NULL;
+	s->next = h->slabs;
+	if (h->slabs)
+		h->slabs->prev = s;
+	else
+		h->slabs_tail = s;
+	h->slabs = s;
+	mm_heap_hold(h, mm_tlsf_span(s), true);
+}
+
 /* A new slab for class @cls of @h, linked into @h's slab list, or NULL. */
 static struct mm_slab *slab_new(struct mm_heap *h, unsigned int cls)
 {
@@ -126,14 +139,7 @@ static struct mm_slab *slab_new(struct mm_heap *h, unsigned int cls)
 		/* Link only once the slab is whole: a release after a
 		 * crash walks this list.
 		 */
-		s->prev = NULL;
-		s->next = h->slabs;
-		if (h->slabs)
-			h->slabs->prev = s;
-		else
-			h->slabs_tail = s;
-		h->slabs = s;
-		mm_heap_hold(h, mm_tlsf_span(s), true);
+		slab_list_push(h, s);
 	}
 	spin_unlock_irqrestore(&mm_lock, flags);
 	return s;
@@ -472,14 +478,7 @@ void mm_slab_adopt(struct mm_heap *to, struct mm_slab *s)
 	else
 		from->slabs_tail = s->prev;
 	mm_heap_hold(from, span, false);
-	s->prev = NULL;
-	s->next = to->slabs;
-	if (to->slabs)
-		to->slabs->prev = s;
-	else
-		to->slabs_tail = s;
-	to->slabs = s;
-	mm_heap_hold(to, span, true);
+	slab_list_push(to, s);
 	__atomic_store_n(&s->heap, to, __ATOMIC_RELEASE);
 	mm_slab_file(to, s);
 }

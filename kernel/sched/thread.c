@@ -454,21 +454,35 @@ bool thread_region_exited(void *addr, size_t len)
 
 /* ---------------------------------------------------------------- join */
 
-int thread_join(int tid, void **value)
+/* Thread @tid for a join or detach: its record and thread pointer.
+ * @retval 0; -ESRCH none; -EINVAL detached or idle */
+static int joinable(int tid, struct thread **tp, void **ptp)
 {
-	KERNEL_ENTRY();
 	unsigned long flags = spin_lock_irqsave(&threads_lock);
 	struct thread *t = thread_lookup(tid);
-	void *pt = t ? t->tls : NULL;
 	unsigned tflags = t ? t->flags : 0;
 
+	*tp = t;
+	*ptp = t ? t->tls : NULL;
 	spin_unlock_irqrestore(&threads_lock, flags);
 	if (!t)
 		return -ESRCH;
+	return tflags & (THREAD_F_DETACHED | THREAD_F_IDLE) ? -EINVAL : 0;
+}
+
+int thread_join(int tid, void **value)
+{
+	KERNEL_ENTRY();
+	struct thread *t;
+	void *pt;
+	int e = joinable(tid, &t, &pt);
+
+	if (e == -ESRCH)
+		return e;
 	if (t == current_thread())
 		return -EDEADLK;
-	if (tflags & (THREAD_F_DETACHED | THREAD_F_IDLE))
-		return -EINVAL;
+	if (e)
+		return e;
 	int r = pthread_join((pthread_t)pt, value);
 	if (r)
 		return -r;
@@ -482,21 +496,17 @@ int thread_join(int tid, void **value)
 int thread_detach(int tid)
 {
 	KERNEL_ENTRY();
-	unsigned long flags = spin_lock_irqsave(&threads_lock);
-	struct thread *t = thread_lookup(tid);
-	void *pt = t ? t->tls : NULL;
-	unsigned tflags = t ? t->flags : 0;
+	struct thread *t;
+	void *pt;
+	int e = joinable(tid, &t, &pt);
 
-	spin_unlock_irqrestore(&threads_lock, flags);
-	if (!t)
-		return -ESRCH;
-	if (tflags & (THREAD_F_DETACHED | THREAD_F_IDLE))
-		return -EINVAL;
+	if (e)
+		return e;
 	/* If it had already ended, this joins it. */
 	int r = pthread_detach((pthread_t)pt);
 	if (r)
 		return -r;
-	flags = spin_lock_irqsave(&threads_lock);
+	unsigned long flags = spin_lock_irqsave(&threads_lock);
 	int reap = thread_lookup(tid) == t;
 	if (reap) {
 		t->flags |= THREAD_F_DETACHED;
