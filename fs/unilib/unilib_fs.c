@@ -1,0 +1,501 @@
+/*
+ * Unilib-fs node operations: each VFS call becomes one or a few 9P2000.L
+ * requests to the host, which does the work on its own file system.
+ *
+ * A node is not cached: every lookup walks a new fid, and sizes and
+ * attributes come from the host each time, so several nodes of one file
+ * always agree (the host holds the one truth). Lookups walk one name at a
+ * time and refuse symbolic links (-ELOOP): the guest cannot follow a link
+ * out of the shared directory, and the VFS resolves ".." itself, so no
+ * ".." reaches the server. Files that are neither regular nor directories
+ * are left out of listings and refused too.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <kernel/kmutex.h>
+#include <kernel/mm.h>
+
+#include "unilib_fs.h"
+
+#define DIR_BATCH 8192u
+#define L_O_RDONLY 0
+#define L_O_RDWR 2
+
+static struct un_node *un(struct vfs_node *n)
+{
+	return n->priv;
+}
+
+/* Is @n's fid still known to the server? The root's fid is attached again
+ * with each session; others die with theirs. */
+static int stale(struct un_node *n)
+{
+	return n->fid != P9_ROOT_FID && n->session != p9_session();
+}
+
+struct un_node *un_node_new(uint32_t fid, uint32_t session, uint8_t qtype)
+{
+	struct un_node *n = mm_heap_alloc(mm_kernel_heap(), sizeof(*n));
+
+	if (!n)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->vn.ops = &un_ops;
+	n->vn.refs = 1;
+	n->vn.mode = (qtype & P9_QTDIR) ? S_IFDIR | 0755 : S_IFREG | 0644;
+	n->vn.priv = n;
+	n->fid = fid;
+	n->session = session;
+	n->iofid = P9_NOFID;
+	pthread_mutex_init(&n->lock, NULL);
+	return n;
+}
+
+/* Twalk from @dir's fid to a new fid: @nnames names (0 or 1).
+ * @retval 0 and *fid, *q; negative errno (no fid made) */
+static int walk(struct un_node *dir, const char *name, size_t len, uint32_t *fid,
+		struct p9_qid *q)
+{
+	struct p9_call c;
+	uint32_t nfid = p9_fid_new();
+	int r;
+
+	if ((r = p9_call_begin(&c, P9_TWALK)))
+		goto out;
+	p9_put32(&c.out, dir->fid);
+	p9_put32(&c.out, nfid);
+	p9_put16(&c.out, name ? 1 : 0);
+	if (name)
+		p9_putstr(&c.out, name, len);
+	if (!(r = p9_call_do(&c, P9_TWALK + 1))) {
+		uint16_t nq = p9_get16(&c.in);
+		if (nq == 1)
+			p9_getqid(&c.in, q);
+		if (c.in.err || nq != (name ? 1 : 0))
+			r = nq == 0 && !c.in.err ? -ENOENT : -EIO;
+	}
+	p9_call_end(&c);
+out:
+	if (r)
+		p9_fid_gone();
+	else
+		*fid = nfid;
+	return r;
+}
+
+static int un_lookup(struct vfs_node *d, const char *name, size_t len, struct vfs_node **out)
+{
+	struct un_node *dir = un(d), *n;
+	struct p9_qid q;
+	uint32_t fid, session = p9_session();
+	int r;
+
+	if (stale(dir))
+		return -EIO;
+	if ((r = walk(dir, name, len, &fid, &q)))
+		return r;
+	if (q.type & P9_QTSYMLINK) {
+		p9_clunk(fid, session);
+		return -ELOOP;
+	}
+	if (!(n = un_node_new(fid, session, q.type))) {
+		p9_clunk(fid, session);
+		return -ENOMEM;
+	}
+	n->vn.mnt = d->mnt;
+	*out = &n->vn;
+	return 0;
+}
+
+/* A request on @fid with no reply body to read. */
+static int simple(uint8_t type, uint32_t fid, const char *name, size_t len, uint32_t arg)
+{
+	struct p9_call c;
+	int r;
+
+	if ((r = p9_call_begin(&c, type)))
+		return r;
+	p9_put32(&c.out, fid);
+	if (type == P9_TMKDIR || type == P9_TUNLINKAT)
+		p9_putstr(&c.out, name, len);
+	if (type != P9_TCLUNK)
+		p9_put32(&c.out, arg);
+	if (type == P9_TMKDIR)
+		p9_put32(&c.out, 0); /* gid */
+	r = p9_call_do(&c, type + 1);
+	p9_call_end(&c);
+	return r;
+}
+
+static int un_create(struct vfs_node *d, const char *name, size_t len, struct vfs_node **out)
+{
+	struct un_node *dir = un(d), *n;
+	struct p9_qid q;
+	struct p9_call c;
+	uint32_t fid, session = p9_session();
+	int r;
+
+	if (stale(dir))
+		return -EIO;
+	if ((r = walk(dir, NULL, 0, &fid, &q)))
+		return r;
+	if ((r = p9_call_begin(&c, P9_TLCREATE)))
+		goto out;
+	p9_put32(&c.out, fid);
+	p9_putstr(&c.out, name, len);
+	p9_put32(&c.out, O_RDWR | O_CREAT | O_EXCL);
+	p9_put32(&c.out, 0644);
+	p9_put32(&c.out, 0); /* gid */
+	if (!(r = p9_call_do(&c, P9_TLCREATE + 1))) {
+		p9_getqid(&c.in, &q);
+		if (c.in.err)
+			r = -EIO;
+	}
+	p9_call_end(&c);
+	if (!r && !(n = un_node_new(fid, session, q.type)))
+		r = -ENOMEM;
+out:
+	if (r) {
+		p9_clunk(fid, session);
+		return r;
+	}
+	n->iofid = fid; /* Tlcreate opened the fid itself */
+	n->io_session = session;
+	n->io_rw = 1;
+	n->vn.mnt = d->mnt;
+	*out = &n->vn;
+	return 0;
+}
+
+static int un_mkdir(struct vfs_node *d, const char *name, size_t len)
+{
+	return stale(un(d)) ? -EIO : simple(P9_TMKDIR, un(d)->fid, name, len, 0755);
+}
+
+static int un_unlink(struct vfs_node *d, const char *name, size_t len)
+{
+	return stale(un(d)) ? -EIO : simple(P9_TUNLINKAT, un(d)->fid, name, len, 0);
+}
+
+static int un_rmdir(struct vfs_node *d, const char *name, size_t len)
+{
+	return stale(un(d)) ? -EIO : simple(P9_TUNLINKAT, un(d)->fid, name, len, P9_AT_REMOVEDIR);
+}
+
+static int un_rename(struct vfs_node *od, const char *oname, size_t olen, struct vfs_node *nd,
+		     const char *nname, size_t nlen)
+{
+	struct p9_call c;
+	int r;
+
+	if (stale(un(od)) || stale(un(nd)))
+		return -EIO;
+	if ((r = p9_call_begin(&c, P9_TRENAMEAT)))
+		return r;
+	p9_put32(&c.out, un(od)->fid);
+	p9_putstr(&c.out, oname, olen);
+	p9_put32(&c.out, un(nd)->fid);
+	p9_putstr(&c.out, nname, nlen);
+	r = p9_call_do(&c, P9_TRENAMEAT + 1);
+	p9_call_end(&c);
+	return r;
+}
+
+/* Open @n for I/O once (read-write, else read-only), under n->lock.
+ * @retval 0; negative errno */
+static int open_io(struct un_node *n, int write)
+{
+	struct p9_call c;
+	struct p9_qid q;
+	uint32_t fid;
+	int r, dir = S_ISDIR(n->vn.mode);
+
+	if (n->iofid != P9_NOFID && n->io_session != p9_session()) {
+		p9_fid_gone(); /* the root's, from a session that is over */
+		n->iofid = P9_NOFID;
+	}
+	if (n->iofid != P9_NOFID && (n->io_rw || !write))
+		return 0;
+	if (n->iofid != P9_NOFID)
+		return -EACCES; /* the host let us read it only */
+	if ((r = walk(n, NULL, 0, &fid, &q)))
+		return r;
+	int modes[2] = {dir ? L_O_RDONLY | O_DIRECTORY : L_O_RDWR, L_O_RDONLY}, i;
+	for (i = 0; i < 2; i++) {
+		if ((r = p9_call_begin(&c, P9_TLOPEN)))
+			break;
+		p9_put32(&c.out, fid);
+		p9_put32(&c.out, (uint32_t)modes[i]);
+		r = p9_call_do(&c, P9_TLOPEN + 1);
+		p9_call_end(&c);
+		if (!r || dir || (r != -EACCES && r != -EROFS && r != -EPERM))
+			break;
+	}
+	if (r) {
+		p9_clunk(fid, n->session);
+		return r;
+	}
+	n->iofid = fid;
+	n->io_session = p9_session();
+	n->io_rw = i == 0 && !dir;
+	return (write && !n->io_rw) ? -EACCES : 0;
+}
+
+static int io_fid(struct un_node *n, int write, uint32_t *fid)
+{
+	if (stale(n))
+		return -EIO;
+	kmutex_lock(&n->lock);
+	int r = open_io(n, write);
+	*fid = n->iofid;
+	kmutex_unlock(&n->lock);
+	return r;
+}
+
+/* Tread or Twrite of at most one message's data at @off.
+ * @retval bytes moved; negative errno */
+static long io_once(uint32_t fid, int write, void *buf, size_t len, uint64_t off)
+{
+	struct p9_call c;
+	uint32_t max = p9_iosize(), got;
+	long r;
+
+	if (len > max)
+		len = max;
+	if ((r = p9_call_begin(&c, write ? P9_TWRITE : P9_TREAD)))
+		return r;
+	p9_put32(&c.out, fid);
+	p9_put64(&c.out, off);
+	p9_put32(&c.out, (uint32_t)len);
+	if (write)
+		p9_putbytes(&c.out, buf, len);
+	if (!(r = p9_call_do(&c, (write ? P9_TWRITE : P9_TREAD) + 1))) {
+		got = p9_get32(&c.in);
+		const void *data = write ? NULL : p9_getbytes(&c.in, got);
+		if (c.in.err || got > len || (write && !got && len))
+			r = -EIO;
+		else if (data)
+			memcpy(buf, data, got);
+		if (!r)
+			r = got;
+	}
+	p9_call_end(&c);
+	return r;
+}
+
+static long io(struct vfs_node *vn, int write, void *buf, size_t len, uint64_t off)
+{
+	uint32_t fid;
+	size_t done = 0;
+	int r;
+
+	if (S_ISDIR(vn->mode))
+		return -EISDIR;
+	if ((r = io_fid(un(vn), write, &fid)))
+		return r;
+	while (done < len) {
+		long n = io_once(fid, write, (char *)buf + done, len - done, off + done);
+		if (n < 0)
+			return done ? (long)done : n;
+		if (n == 0)
+			break; /* end of file */
+		done += (size_t)n;
+	}
+	return (long)done;
+}
+
+static long un_read(struct vfs_node *n, void *buf, size_t len, uint64_t off)
+{
+	return io(n, 0, buf, len, off);
+}
+
+static long un_write(struct vfs_node *n, const void *buf, size_t len, uint64_t off)
+{
+	return io(n, 1, (void *)buf, len, off);
+}
+
+static int un_truncate(struct vfs_node *vn, uint64_t size)
+{
+	struct p9_call c;
+	int r;
+
+	if (stale(un(vn)))
+		return -EIO;
+	if ((r = p9_call_begin(&c, P9_TSETATTR)))
+		return r;
+	p9_put32(&c.out, un(vn)->fid);
+	p9_put32(&c.out, P9_SETATTR_SIZE);
+	p9_put32(&c.out, 0); /* mode, uid, gid */
+	p9_put32(&c.out, 0);
+	p9_put32(&c.out, 0);
+	p9_put64(&c.out, size);
+	for (int i = 0; i < 4; i++)
+		p9_put64(&c.out, 0); /* atime, mtime */
+	r = p9_call_do(&c, P9_TSETATTR + 1);
+	p9_call_end(&c);
+	return r;
+}
+
+static int un_getattr(struct vfs_node *vn, struct stat *st)
+{
+	struct p9_call c;
+	struct p9_qid q;
+	int r;
+
+	if (stale(un(vn)))
+		return -EIO;
+	if ((r = p9_call_begin(&c, P9_TGETATTR)))
+		return r;
+	p9_put32(&c.out, un(vn)->fid);
+	p9_put64(&c.out, P9_GETATTR_BASIC);
+	if (!(r = p9_call_do(&c, P9_TGETATTR + 1))) {
+		memset(st, 0, sizeof(*st));
+		p9_get64(&c.in); /* valid */
+		p9_getqid(&c.in, &q);
+		uint32_t mode = p9_get32(&c.in);
+		st->st_uid = p9_get32(&c.in);
+		st->st_gid = p9_get32(&c.in);
+		st->st_nlink = p9_get64(&c.in);
+		st->st_rdev = p9_get64(&c.in);
+		st->st_size = (off_t)p9_get64(&c.in);
+		st->st_blksize = (blksize_t)p9_get64(&c.in);
+		st->st_blocks = (blkcnt_t)p9_get64(&c.in);
+		st->st_atim.tv_sec = (time_t)p9_get64(&c.in);
+		st->st_atim.tv_nsec = (long)p9_get64(&c.in);
+		st->st_mtim.tv_sec = (time_t)p9_get64(&c.in);
+		st->st_mtim.tv_nsec = (long)p9_get64(&c.in);
+		st->st_ctim.tv_sec = (time_t)p9_get64(&c.in);
+		st->st_ctim.tv_nsec = (long)p9_get64(&c.in);
+		st->st_ino = q.path;
+		/* The node's kind stays what the walk saw; the bits are the host's. */
+		st->st_mode = (vn->mode & S_IFMT) | (mode & 07777);
+		if (c.in.err || st->st_size < 0)
+			r = -EIO;
+	}
+	p9_call_end(&c);
+	return r;
+}
+
+/* The entry after offset @pos in n's batch, or -ENOENT if the batch does
+ * not hold it. Entries other than files and directories, "." and ".."
+ * are passed over. @retval 1; 0 the end (an empty batch); negative */
+static int dir_pick(struct un_node *n, uint64_t *pos, struct vfs_dirent *out)
+{
+	struct p9_in in = {n->dir_buf, n->dir_buf + n->dir_len, 0};
+	uint64_t prev = n->dir_start, off;
+	struct p9_qid q;
+	uint8_t type;
+	const char *name;
+	uint16_t len;
+	int r, found = prev == *pos;
+
+	if (!n->dir_len && found)
+		return 0;
+	while ((r = p9_dirent(&in, &q, &off, &type, &name, &len)) == 1) {
+		if (!found) {
+			found = prev == *pos;
+			prev = off;
+			if (!found)
+				continue;
+		}
+		*pos = off;
+		int dot = (len == 1 && name[0] == '.') || (len == 2 && !memcmp(name, "..", 2));
+		if (dot || (type != DT_REG && type != DT_DIR) || len > 255 || !len)
+			continue;
+		out->ino = q.path;
+		out->type = type;
+		memcpy(out->name, name, len);
+		out->name[len] = '\0';
+		return 1;
+	}
+	return r < 0 ? r : found ? -EAGAIN : -ENOENT;
+}
+
+/* Fetch the batch that starts at offset @pos into n's buffer. */
+static int dir_fetch(struct un_node *n, uint32_t fid, uint64_t pos)
+{
+	struct p9_call c;
+	int r;
+
+	if (!n->dir_buf && !(n->dir_buf = mm_heap_alloc(mm_kernel_heap(), DIR_BATCH)))
+		return -ENOMEM;
+	n->dir_len = 0;
+	n->dir_start = ~0ull; /* no batch, until this one arrives */
+	if ((r = p9_call_begin(&c, P9_TREADDIR)))
+		return r;
+	p9_put32(&c.out, fid);
+	p9_put64(&c.out, pos);
+	p9_put32(&c.out, DIR_BATCH);
+	if (!(r = p9_call_do(&c, P9_TREADDIR + 1))) {
+		uint32_t len = p9_get32(&c.in);
+		const void *data = p9_getbytes(&c.in, len);
+		if (!data || len > DIR_BATCH)
+			r = -EIO;
+		else {
+			memcpy(n->dir_buf, data, len);
+			n->dir_len = len;
+			n->dir_start = pos;
+		}
+	}
+	p9_call_end(&c);
+	return r;
+}
+
+/* The batch is kept between calls, so listing a directory costs a request
+ * per batch, not per entry. -EAGAIN from dir_pick(): the batch ended past
+ * *pos without a usable entry: fetch the next one from there. */
+static int un_readdir(struct vfs_node *vn, uint64_t *pos, struct vfs_dirent *out)
+{
+	struct un_node *n = un(vn);
+	uint32_t fid;
+	int r = io_fid(n, 0, &fid), tries = 0;
+
+	if (r)
+		return r;
+	kmutex_lock(&n->lock);
+	r = n->dir_buf ? dir_pick(n, pos, out) : -ENOENT;
+	while ((r == -ENOENT || r == -EAGAIN) && tries++ < 1000) {
+		if ((r = dir_fetch(n, fid, *pos)) == 0)
+			r = dir_pick(n, pos, out);
+	}
+	kmutex_unlock(&n->lock);
+	return r == -ENOENT || r == -EAGAIN ? -EIO : r;
+}
+
+static int un_fsync(struct vfs_node *vn)
+{
+	uint32_t fid;
+	int r = io_fid(un(vn), 0, &fid);
+
+	return r ? r : simple(P9_TFSYNC, fid, NULL, 0, 0);
+}
+
+static void un_release(struct vfs_node *vn)
+{
+	struct un_node *n = un(vn);
+
+	if (n->iofid != P9_NOFID && n->iofid != n->fid)
+		p9_clunk(n->iofid, n->io_session);
+	p9_clunk(n->fid, n->fid == P9_ROOT_FID ? p9_session() : n->session);
+	pthread_mutex_destroy(&n->lock);
+	mm_free(n->dir_buf);
+	mm_free(n);
+}
+
+const struct vfs_node_ops un_ops = {
+    .lookup = un_lookup,
+    .create = un_create,
+    .mkdir = un_mkdir,
+    .unlink = un_unlink,
+    .rmdir = un_rmdir,
+    .rename = un_rename,
+    .read = un_read,
+    .write = un_write,
+    .truncate = un_truncate,
+    .getattr = un_getattr,
+    .readdir = un_readdir,
+    .fsync = un_fsync,
+    .release = un_release,
+};
