@@ -28,6 +28,7 @@ enum {
 	P9_TSTATFS = 8,
 	P9_TLOPEN = 12,
 	P9_TLCREATE = 14,
+	P9_TRENAME = 20,
 	P9_TGETATTR = 24,
 	P9_TSETATTR = 26,
 	P9_TREADDIR = 40,
@@ -42,6 +43,7 @@ enum {
 	P9_TREAD = 116,
 	P9_TWRITE = 118,
 	P9_TCLUNK = 120,
+	P9_TREMOVE = 122,
 };
 
 #define P9_QTDIR 0x80

@@ -120,7 +120,7 @@ static int simple(uint8_t type, uint32_t fid, const char *name, size_t len, uint
 	p9_put32(&c.out, fid);
 	if (type == P9_TMKDIR || type == P9_TUNLINKAT)
 		p9_putstr(&c.out, name, len);
-	if (type != P9_TCLUNK)
+	if (type != P9_TCLUNK && type != P9_TREMOVE)
 		p9_put32(&c.out, arg);
 	if (type == P9_TMKDIR)
 		p9_put32(&c.out, 0); /* gid */
@@ -174,14 +174,78 @@ static int un_mkdir(struct vfs_node *d, const char *name, size_t len)
 	return stale(un(d)) ? -EIO : simple(P9_TMKDIR, un(d)->fid, name, len, 0755);
 }
 
+/* Servers of the older 9P2000.L (diod) have no Tunlinkat and Trenameat:
+ * they remove through a fid walked to the name (Tremove, which clunks it)
+ * and rename one (Trename). Seen once, remembered. */
+static int no_at;
+
+/* Tremove of @name in @dir, after checking its kind as unlinkat would. */
+static int remove_walked(struct un_node *dir, const char *name, size_t len, int rmdir)
+{
+	struct p9_qid q;
+	uint32_t fid, session = p9_session();
+	int r = walk(dir, name, len, &fid, &q);
+
+	if (r)
+		return r;
+	if (!rmdir && (q.type & P9_QTDIR)) {
+		p9_clunk(fid, session);
+		return -EISDIR;
+	}
+	if (rmdir && !(q.type & P9_QTDIR)) {
+		p9_clunk(fid, session);
+		return -ENOTDIR;
+	}
+	r = simple(P9_TREMOVE, fid, NULL, 0, 0);
+	p9_fid_gone(); /* Tremove clunks, whatever its answer */
+	return r;
+}
+
+static int unlinkat(struct vfs_node *d, const char *name, size_t len, int rmdir)
+{
+	int r;
+
+	if (stale(un(d)))
+		return -EIO;
+	if (!no_at) {
+		r = simple(P9_TUNLINKAT, un(d)->fid, name, len, rmdir ? P9_AT_REMOVEDIR : 0);
+		if (r != -EOPNOTSUPP)
+			return r;
+		no_at = 1;
+	}
+	return remove_walked(un(d), name, len, rmdir);
+}
+
 static int un_unlink(struct vfs_node *d, const char *name, size_t len)
 {
-	return stale(un(d)) ? -EIO : simple(P9_TUNLINKAT, un(d)->fid, name, len, 0);
+	return unlinkat(d, name, len, 0);
 }
 
 static int un_rmdir(struct vfs_node *d, const char *name, size_t len)
 {
-	return stale(un(d)) ? -EIO : simple(P9_TUNLINKAT, un(d)->fid, name, len, P9_AT_REMOVEDIR);
+	return unlinkat(d, name, len, 1);
+}
+
+/* Trename of a fid walked to @oname. */
+static int rename_walked(struct un_node *od, const char *oname, size_t olen, struct un_node *nd,
+			 const char *nname, size_t nlen)
+{
+	struct p9_qid q;
+	struct p9_call c;
+	uint32_t fid, session = p9_session();
+	int r = walk(od, oname, olen, &fid, &q);
+
+	if (r)
+		return r;
+	if (!(r = p9_call_begin(&c, P9_TRENAME))) {
+		p9_put32(&c.out, fid);
+		p9_put32(&c.out, nd->fid);
+		p9_putstr(&c.out, nname, nlen);
+		r = p9_call_do(&c, P9_TRENAME + 1);
+		p9_call_end(&c);
+	}
+	p9_clunk(fid, session);
+	return r;
 }
 
 static int un_rename(struct vfs_node *od, const char *oname, size_t olen, struct vfs_node *nd,
@@ -192,6 +256,8 @@ static int un_rename(struct vfs_node *od, const char *oname, size_t olen, struct
 
 	if (stale(un(od)) || stale(un(nd)))
 		return -EIO;
+	if (no_at)
+		return rename_walked(un(od), oname, olen, un(nd), nname, nlen);
 	if ((r = p9_call_begin(&c, P9_TRENAMEAT)))
 		return r;
 	p9_put32(&c.out, un(od)->fid);
@@ -200,6 +266,10 @@ static int un_rename(struct vfs_node *od, const char *oname, size_t olen, struct
 	p9_putstr(&c.out, nname, nlen);
 	r = p9_call_do(&c, P9_TRENAMEAT + 1);
 	p9_call_end(&c);
+	if (r == -EOPNOTSUPP) {
+		no_at = 1;
+		return rename_walked(un(od), oname, olen, un(nd), nname, nlen);
+	}
 	return r;
 }
 
