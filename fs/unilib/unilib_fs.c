@@ -289,7 +289,7 @@ static int open_io(struct un_node *n, int write)
 	if (n->iofid != P9_NOFID && (n->io_rw || !write))
 		return 0;
 	if (n->iofid != P9_NOFID)
-		return -EACCES; /* the host let us read it only */
+		return n->rw_err; /* the host let us read it only */
 	if ((r = walk(n, NULL, 0, &fid, &q)))
 		return r;
 	int modes[2] = {dir ? L_O_RDONLY | O_DIRECTORY : L_O_RDWR, L_O_RDONLY}, i;
@@ -302,6 +302,7 @@ static int open_io(struct un_node *n, int write)
 		p9_call_end(&c);
 		if (!r || dir || (r != -EACCES && r != -EROFS && r != -EPERM))
 			break;
+		n->rw_err = r;
 	}
 	if (r) {
 		p9_clunk(fid, n->session);
@@ -310,7 +311,7 @@ static int open_io(struct un_node *n, int write)
 	n->iofid = fid;
 	n->io_session = p9_session();
 	n->io_rw = i == 0 && !dir;
-	return (write && !n->io_rw) ? -EACCES : 0;
+	return (write && !n->io_rw) ? n->rw_err : 0;
 }
 
 static int io_fid(struct un_node *n, int write, uint32_t *fid)

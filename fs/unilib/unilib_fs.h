@@ -19,6 +19,7 @@ struct un_node {
 	uint32_t iofid;	      /* P9_NOFID until opened */
 	uint32_t io_session;
 	int io_rw;	      /* iofid is open for writing too */
+	int rw_err;	      /* if not: why the host refused writing */
 	/* A directory's last Treaddir batch: the entries after offset
 	 * dir_start (dir_len bytes). */
 	uint8_t *dir_buf;

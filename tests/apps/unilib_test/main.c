@@ -10,6 +10,8 @@
  *   unilib_test loss          write and read until the server goes
  *                             ("lost" at the first error, which must be
  *                             EIO), then until it is back ("back")
+ *   unilib_test readonly      the host shares the directory read-only:
+ *                             reads work, changes fail with EROFS
  *   unilib_test hostile       calls against a server that breaks the
  *                             protocol: each fails with EIO
  * Ends with "unilib_test: <mode> ok" and status 0, or status 1. */
@@ -223,6 +225,32 @@ static void do_loss(void)
 	printf("unilib_test: back after %d tries\n", i);
 }
 
+static void expect_erofs(const char *what, int r)
+{
+	if (r < 0 && errno == EROFS) {
+		printf("[PASS] %s: EROFS\n", what);
+	} else {
+		printf("[FAIL] %s: %d (%s), want EROFS\n", what, r, strerror(errno));
+		failures++;
+	}
+}
+
+static void do_readonly(void)
+{
+	char buf[64];
+	int fd = open("/from_host.txt", O_RDONLY);
+
+	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) > 0);
+	close(fd);
+	expect_erofs("create", open("/new.txt", O_WRONLY | O_CREAT, 0644));
+	/* The VFS opens nothing on the host until the first transfer. */
+	fd = open("/from_host.txt", O_WRONLY);
+	expect_erofs("write", fd < 0 ? fd : (int)write(fd, "x", 1));
+	close(fd);
+	expect_erofs("mkdir", mkdir("/newdir", 0755));
+	expect_erofs("unlink", unlink("/from_host.txt"));
+}
+
 static void do_hostile(int n)
 {
 	struct stat st;
@@ -248,6 +276,8 @@ int main(int argc, char **argv)
 		do_fids();
 	else if (!strcmp(mode, "loss"))
 		do_loss();
+	else if (!strcmp(mode, "readonly"))
+		do_readonly();
 	else if (!strcmp(mode, "hostile"))
 		do_hostile(argc > 2 ? atoi(argv[2]) : 1);
 	else {
