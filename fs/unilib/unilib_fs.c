@@ -431,8 +431,8 @@ static int un_getattr(struct vfs_node *vn, struct stat *st)
 		st->st_nlink = p9_get64(&c.in);
 		st->st_rdev = p9_get64(&c.in);
 		st->st_size = (off_t)p9_get64(&c.in);
-		st->st_blksize = (blksize_t)p9_get64(&c.in);
-		st->st_blocks = (blkcnt_t)p9_get64(&c.in);
+		st->st_blksize = (__typeof__(st->st_blksize))p9_get64(&c.in);
+		st->st_blocks = (__typeof__(st->st_blocks))p9_get64(&c.in);
 		st->st_atim.tv_sec = (time_t)p9_get64(&c.in);
 		st->st_atim.tv_nsec = (long)p9_get64(&c.in);
 		st->st_mtim.tv_sec = (time_t)p9_get64(&c.in);
