@@ -25,16 +25,25 @@ int unilib_transport_register(struct unilib_transport *t)
 	return 0;
 }
 
-/* @retval 0; -ENODEV no transport; the session's error */
+/* The host's directory, mounted once; never a disk (-EINVAL: the VFS
+ * then asks the next file system type about it).
+ * @retval 0; -EINVAL a disk; -ENODEV no transport; -EBUSY already
+ *         mounted; the session's error */
 static int un_mount(struct vfs_mount *m)
 {
+	static int mounted;
 	struct un_node *root;
 	int r;
 
+	if (m->dev)
+		return -EINVAL;
 	if (!transport)
 		return -ENODEV;
+	if (mounted)
+		return -EBUSY;
 	if ((r = p9_client_start(transport)))
 		return r;
+	mounted = 1;
 	if (!(root = un_node_new(P9_ROOT_FID, p9_session(), P9_QTDIR)))
 		return -ENOMEM;
 	root->vn.mnt = m;

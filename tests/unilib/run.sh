@@ -189,6 +189,50 @@ check_readonly() {
 		fail "microvm read-only share" "status $st, see $log"
 }
 
+# The shell's file commands on the share, typed in.
+check_shell() {
+	local plat=$1 d=$W/$1-shell log=$W/$1-shell.log ok=1 re
+	fresh "$d"
+	printf 'made on the host\n' >"$d/from_host.txt"
+	printf '%s\n' "ls /" "cat /from_host.txt" "mkdir /dir_from_shell" \
+		"write /dir_from_shell/note.txt hello from the shell" \
+		"mv /dir_from_shell/note.txt /note.txt" "stat /note.txt" "df /" "cat /nothing" \
+		"rmdir /dir_from_shell" "unilib" "poweroff" >"$W/shell.in"
+	UNILIB=$d TIMEOUT=60 tools/run.sh "$plat" "$(img "$plat" shell unilib)" <"$W/shell.in" 2>&1 |
+		tr -d '\r' >"$log"
+	[ "${PIPESTATUS[0]}" = 0 ] || ok=0
+	for re in '^from_host.txt$' '^made on the host$' '^9p ' 'cat: /nothing: No such file' \
+		'^unilib-fs: [0-9]+ requests, 0 in flight \(at most [0-9]+\), [0-9]+ fids held, 0 errors$'; do
+		grep -Eq "$re" "$log" || { ok=0; echo "  console lacks /$re/"; }
+	done
+	[ "$(cat "$d/note.txt" 2>/dev/null)" = "hello from the shell" ] || { ok=0; echo "  note.txt wrong"; }
+	[ -e "$d/dir_from_shell" ] && { ok=0; echo "  rmdir did not happen"; }
+	[ $ok = 1 ] && pass "$plat shell session on the share: ls, cat, mkdir, write, mv, stat, df, rmdir" ||
+		fail "$plat shell session" "see $log"
+}
+
+# Beside a FAT disk: the share on /host by default, or where unilib= says.
+check_beside_fat() {
+	local plat=$1 d=$W/$1-beside log=$W/$1-beside.log disk=$W/$1-beside.img ok=1
+	fresh "$d"
+	printf 'made on the host\n' >"$d/from_host.txt"
+	rm -f "$disk" && mkfs.fat -C -F 16 "$disk" 32768 >/dev/null
+	printf '%s\n' "cat /host/from_host.txt" "write /on_fat.txt fat" "write /host/on_host.txt host" \
+		"ls /" "poweroff" >"$W/beside.in"
+	DISK=$disk UNILIB=$d TIMEOUT=60 tools/run.sh "$plat" "$(img "$plat" shell both)" <"$W/beside.in" 2>&1 |
+		tr -d '\r' >"$log"
+	[ "${PIPESTATUS[0]}" = 0 ] || ok=0
+	grep -q '^made on the host$' "$log" && grep -q '^on_fat.txt$' "$log" || ok=0
+	[ "$(cat "$d/on_host.txt" 2>/dev/null)" = host ] && [ ! -e "$d/on_fat.txt" ] || ok=0
+	MTOOLS_SKIP_CHECK=1 mtype -i "$disk" ::/on_fat.txt 2>/dev/null | grep -q '^fat$' || ok=0
+	printf '%s\n' "cat /mnt/from_host.txt" "poweroff" >"$W/beside.in"
+	DISK=$disk UNILIB=$d TIMEOUT=60 tools/run.sh "$plat" "$(img "$plat" shell both)" unilib=/mnt -- \
+		<"$W/beside.in" 2>&1 | tr -d '\r' >"$log.mnt"
+	grep -q '^made on the host$' "$log.mnt" || ok=0
+	[ $ok = 1 ] && pass "$plat beside a FAT disk: the share on /host, or on /mnt with unilib=/mnt" ||
+		fail "$plat beside a FAT disk" "see $log"
+}
+
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -236,6 +280,41 @@ check_loss() {
 	fi
 }
 
+# linuxu: the shell stays usable while the server is gone, and file
+# commands work again once it is back. Input goes through a FIFO, one
+# step after the console showed the last.
+check_shell_loss() {
+	local d=$W/shloss log=$W/linuxu-shell-loss.log fifo=$W/shell.fifo port dpid gpid ok=1 st
+	fresh "$d"
+	rm -f "$fifo" && mkfifo "$fifo"
+	port=$(free_port)
+	diod -f -n -l "127.0.0.1:$port" -e "$d" -L /dev/null & dpid=$!
+	wait_listen "$port"
+	UNILIB_SERVER=tcp:$port:$d TIMEOUT=120 tools/run.sh linuxu "$(img linuxu shell unilib)" \
+		<"$fifo" >"$log" 2>&1 & gpid=$!
+	exec 7>"$fifo"
+	echo "write /a.txt one" >&7
+	echo "cat /a.txt" >&7
+	wait_for "$log" '^one$' 30 || ok=0
+	kill "$dpid"; wait "$dpid" 2>/dev/null
+	echo "cat /a.txt" >&7
+	wait_for "$log" '^cat: /a.txt: I/O error$' 30 || { ok=0; echo "  no EIO"; }
+	echo "echo still here" >&7
+	wait_for "$log" '^still here$' 30 || { ok=0; echo "  shell not usable"; }
+	diod -f -n -l "127.0.0.1:$port" -e "$d" -L /dev/null & dpid=$!
+	wait_listen "$port"
+	echo "write /b.txt two" >&7
+	echo "cat /b.txt" >&7
+	wait_for "$log" '^two$' 30 || { ok=0; echo "  not back"; }
+	echo "poweroff" >&7
+	exec 7>&-
+	wait "$gpid"; st=$?
+	kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
+	[ $st = 0 ] && [ "$(cat "$d/b.txt" 2>/dev/null)" = two ] || ok=0
+	[ $ok = 1 ] && pass "linuxu shell with the server killed: I/O error, shell usable, works again" ||
+		fail "linuxu shell with the server killed" "status $st, see $log"
+}
+
 check_hostile() {
 	local log mode port hpid st
 	for mode in tag huge short count ecode0 silent; do
@@ -276,6 +355,8 @@ for plat in $plats; do
 	mk MACHINE=$m APP=fs_test VARIANT=unilib CONFIG_EXTRA="$UNILIB_CFG"
 	mk MACHINE=$m APP=fs_test
 	mk MACHINE=$m APP=unilib_test
+	mk MACHINE=$m APP=shell VARIANT=unilib CONFIG_EXTRA="$UNILIB_CFG"
+	mk MACHINE=$m APP=shell VARIANT=both CONFIG_EXTRA="UNILIB_FS=y"
 	check_write "$plat"
 	check_hostmade "$plat"
 	check_errors "$plat"
@@ -283,9 +364,12 @@ for plat in $plats; do
 	check_escape "$plat"
 	check_fids "$plat"
 	check_size "$plat"
+	check_shell "$plat"
+	check_beside_fat "$plat"
 	[ "$plat" = microvm ] && check_readonly
 	if [ "$plat" = linuxu ]; then
 		check_loss
+		check_shell_loss
 		check_hostile
 	fi
 done
