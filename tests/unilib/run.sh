@@ -123,10 +123,10 @@ check_errors() {
 	[ $st = 0 ] || fail "$plat fs_test errors" "status $st, see $log"
 }
 
-check_threads() {
-	local plat=$1 d=$W/$1-threads log=$W/$1-threads.log
+check_threads() { # PLAT [SMP]
+	local plat=$1 d=$W/$1-threads log=$W/$1-threads${2:+-smp$2}.log
 	fresh "$d"
-	boot "$plat" "$d" "$log" unilib_test -- threads 8 200
+	SMP=${2:-1} boot "$plat" "$d" "$log" unilib_test -- threads 8 200
 	local st=$?
 	if [ $st = 0 ] && grep -q '^unilib_test: threads ok$' "$log" &&
 		python3 - "$d" <<'PY'; then
@@ -140,7 +140,7 @@ for t in range(8):
         want = bytes(ord('a') + (t * 7 + i * 13 + k) % 26 for k in range(n))
         assert open(f"{d}/t{t}/f{i}", "rb").read() == want, (t, i)
 PY
-		pass "$plat 8 threads x 200 files: counts and contents right on the host ($(grep -o 'at most [0-9]* in flight' "$log"))"
+		pass "$plat${2:+ smp$2} 8 threads x 200 files: counts and contents right on the host ($(grep -o 'at most [0-9]* in flight' "$log"))"
 	else
 		fail "$plat threads" "status $st, see $log"
 	fi
@@ -361,6 +361,7 @@ for plat in $plats; do
 	check_hostmade "$plat"
 	check_errors "$plat"
 	check_threads "$plat"
+	[ "$plat" = microvm ] && check_threads microvm 2
 	check_escape "$plat"
 	check_fids "$plat"
 	check_size "$plat"
