@@ -213,7 +213,7 @@ int p9_call_do(struct p9_call *c, uint8_t rtype)
 	return r;
 }
 
-void p9_clunk(uint32_t fid, uint32_t session)
+void p9_clunk_now(uint32_t fid, uint32_t session)
 {
 	struct p9_call c;
 

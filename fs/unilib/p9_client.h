@@ -42,7 +42,15 @@ void p9_call_end(struct p9_call *c);
 uint32_t p9_fid_new(void);
 /* The server no longer holds @fid (clunked, or a walk that failed). */
 void p9_fid_gone(void);
-/* Tclunk @fid made in session @session (only counted if that is gone). */
+/* Tclunk @fid made in session @session (only counted if that is gone),
+ * waiting for the answer. */
+void p9_clunk_now(uint32_t fid, uint32_t session);
+/* The same, done by a thread of its own (p9_clunk.c) when it can take it:
+ * the caller does not wait for a fid it no longer uses. Fids stay counted
+ * until they are clunked. */
 void p9_clunk(uint32_t fid, uint32_t session);
+/* Start that thread (at mount). @retval 0; negative: clunks stay
+ * synchronous */
+int p9_clunker_start(void);
 
 #endif

@@ -44,6 +44,8 @@ static int un_mount(struct vfs_mount *m)
 	if ((r = p9_client_start(transport)))
 		return r;
 	mounted = 1;
+	if (p9_clunker_start() < 0)
+		log_warn("unilib: no clunk thread; fids are given back synchronously");
 	if (!(root = un_node_new(P9_ROOT_FID, p9_session(), P9_QTDIR)))
 		return -ENOMEM;
 	root->vn.mnt = m;

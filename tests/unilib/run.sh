@@ -5,8 +5,10 @@
 # FAT or virtio-blk, its files checked byte for byte on the host; files
 # the host writes read in the guest and back; 8 threads x 200 files;
 # escapes out of the directory; fids of a crashed thread; a read-only
-# share (microvm); the server killed and restarted, and servers that break
-# the protocol (linuxu); the image size against FAT on virtio-blk.
+# share and a share removed under the guest (microvm); the server killed
+# and restarted, under an application and under the shell, and servers
+# that break the protocol (linuxu); the shell's file commands on the
+# share and beside a FAT disk; the image size against FAT on virtio-blk.
 #
 #   tests/unilib/run.sh [linuxu] [microvm]      (default: both)
 # Prints [PASS]/[FAIL] lines and "N passed, N failed".
@@ -315,6 +317,31 @@ check_shell_loss() {
 		fail "linuxu shell with the server killed" "status $st, see $log"
 }
 
+# microvm: the shared directory removed while the guest works in it: the
+# next call fails at once (the host's error), nothing hangs.
+check_gone() {
+	local d=$W/gone log=$W/microvm-gone.log gpid st
+	fresh "$d/share"
+	UNILIB=$d/share TIMEOUT=120 tools/run.sh microvm "$(img microvm unilib_test)" loss gone \
+		>"$log" 2>&1 & gpid=$!
+	# The guest keeps making a file in it: remove until it is gone. (The
+	# console's lines end in CR LF here.)
+	if wait_for "$log" '^unilib_test: up' 60; then
+		for _ in $(seq 1 50); do
+			rm -rf "$d/share" 2>/dev/null
+			[ -e "$d/share" ] || break
+		done
+	fi
+	wait "$gpid"; st=$?
+	tr -d '\r' <"$log" >"$log.txt"
+	if [ $st = 0 ] && grep -q '^unilib_test: lost after' "$log.txt" &&
+		grep -q '^unilib_test: loss ok$' "$log.txt"; then
+		pass "microvm share removed: $(sed -n 's/^unilib_test: lost after [0-9]* rounds: //p' "$log.txt") at once, no hang"
+	else
+		fail "microvm share removed" "status $st, see $log"
+	fi
+}
+
 check_hostile() {
 	local log mode port hpid st
 	for mode in tag huge short count ecode0 silent; do
@@ -367,7 +394,10 @@ for plat in $plats; do
 	check_size "$plat"
 	check_shell "$plat"
 	check_beside_fat "$plat"
-	[ "$plat" = microvm ] && check_readonly
+	if [ "$plat" = microvm ]; then
+		check_readonly
+		check_gone
+	fi
 	if [ "$plat" = linuxu ]; then
 		check_loss
 		check_shell_loss
