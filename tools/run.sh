@@ -86,7 +86,9 @@ unilib_linuxu() {
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	diod -f -n -l "127.0.0.1:$port" -e "$dir" -L "${UNILIB_LOG:-/dev/null}" &
 	diod_pid=$!
-	at_exit+=('kill $diod_pid 2>/dev/null; wait $diod_pid 2>/dev/null')
+	# SIGKILL: diod 1.0.24 may fault (and dump core) in its SIGTERM
+	# shutdown; it keeps nothing unwritten.
+	at_exit+=('kill -9 $diod_pid 2>/dev/null; wait $diod_pid 2>/dev/null')
 	for i in $(seq 1 100); do
 		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
 		sleep 0.05

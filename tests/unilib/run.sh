@@ -235,6 +235,13 @@ check_beside_fat() {
 		fail "$plat beside a FAT disk" "see $log"
 }
 
+# diod serving DIR on 127.0.0.1:PORT, in the background ($! its pid). It
+# is stopped with SIGKILL: diod 1.0.24 may fault (and dump core) in its
+# SIGTERM shutdown.
+start_diod() { # PORT DIR
+	diod -f -n -l "127.0.0.1:$1" -e "$2" -L /dev/null &
+}
+
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -263,17 +270,17 @@ check_loss() {
 	local d=$W/loss log=$W/linuxu-loss.log port dpid gpid st
 	fresh "$d"
 	port=$(free_port)
-	diod -f -n -l "127.0.0.1:$port" -e "$d" -L /dev/null & dpid=$!
+	start_diod "$port" "$d"; dpid=$!
 	wait_listen "$port"
 	UNILIB_SERVER=tcp:$port:$d TIMEOUT=120 tools/run.sh linuxu "$(img linuxu unilib_test)" loss \
 		>"$log" 2>&1 & gpid=$!
 	if wait_for "$log" '^unilib_test: up$' 60; then
-		kill "$dpid"; wait "$dpid" 2>/dev/null
+		kill -9 "$dpid"; wait "$dpid" 2>/dev/null
 		wait_for "$log" '^unilib_test: lost' 60
-		diod -f -n -l "127.0.0.1:$port" -e "$d" -L /dev/null & dpid=$!
+		start_diod "$port" "$d"; dpid=$!
 	fi
 	wait "$gpid"; st=$?
-	kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
+	kill -9 "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
 	if [ $st = 0 ] && grep -q 'lost after [0-9]* rounds: I/O error' "$log" &&
 		grep -q '^unilib_test: loss ok$' "$log"; then
 		pass "linuxu server killed: EIO at once, works again when it is back"
@@ -290,7 +297,7 @@ check_shell_loss() {
 	fresh "$d"
 	rm -f "$fifo" && mkfifo "$fifo"
 	port=$(free_port)
-	diod -f -n -l "127.0.0.1:$port" -e "$d" -L /dev/null & dpid=$!
+	start_diod "$port" "$d"; dpid=$!
 	wait_listen "$port"
 	UNILIB_SERVER=tcp:$port:$d TIMEOUT=120 tools/run.sh linuxu "$(img linuxu shell unilib)" \
 		<"$fifo" >"$log" 2>&1 & gpid=$!
@@ -298,12 +305,12 @@ check_shell_loss() {
 	echo "write /a.txt one" >&7
 	echo "cat /a.txt" >&7
 	wait_for "$log" '^one$' 30 || ok=0
-	kill "$dpid"; wait "$dpid" 2>/dev/null
+	kill -9 "$dpid"; wait "$dpid" 2>/dev/null
 	echo "cat /a.txt" >&7
 	wait_for "$log" '^cat: /a.txt: I/O error$' 30 || { ok=0; echo "  no EIO"; }
 	echo "echo still here" >&7
 	wait_for "$log" '^still here$' 30 || { ok=0; echo "  shell not usable"; }
-	diod -f -n -l "127.0.0.1:$port" -e "$d" -L /dev/null & dpid=$!
+	start_diod "$port" "$d"; dpid=$!
 	wait_listen "$port"
 	echo "write /b.txt two" >&7
 	echo "cat /b.txt" >&7
@@ -311,7 +318,7 @@ check_shell_loss() {
 	echo "poweroff" >&7
 	exec 7>&-
 	wait "$gpid"; st=$?
-	kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
+	kill -9 "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
 	[ $st = 0 ] && [ "$(cat "$d/b.txt" 2>/dev/null)" = two ] || ok=0
 	[ $ok = 1 ] && pass "linuxu shell with the server killed: I/O error, shell usable, works again" ||
 		fail "linuxu shell with the server killed" "status $st, see $log"
