@@ -132,9 +132,12 @@ static int v9p_probe(struct virtio_dev *dev)
 	if ((err = virtio_irq_attach(dev, v9p_irq, p)))
 		goto out;
 	virtio_ready(dev);
-	p->t = (struct unilib_transport){
-	    .name = "virtio-9p", .aname = "", .msize = V9P_MSIZE, .generation = 1, .rpc = v9p_rpc,
-	    .priv = p};
+	p->t = (struct unilib_transport){.name = "virtio-9p",
+					 .aname = "",
+					 .msize = V9P_MSIZE,
+					 .generation = 1,
+					 .rpc = v9p_rpc,
+					 .priv = p};
 	why = "a second host transport";
 	if ((err = unilib_transport_register(&p->t)))
 		goto out;

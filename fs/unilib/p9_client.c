@@ -36,7 +36,7 @@ static struct {
 	uint32_t session; /* bumped with each new session */
 	pthread_mutex_t lock;
 	sem_t free_slots;
-	uint32_t busy; /* a bit per slot */
+	uint32_t busy;				      /* a bit per slot */
 	uint8_t *tx[P9_SLOTS + 1], *rx[P9_SLOTS + 1]; /* the last: sessions only */
 	uint32_t next_fid;
 	struct unilib_fs_stats st;

@@ -53,10 +53,9 @@ struct un_node *un_node_new(uint32_t fid, uint32_t session, uint8_t qtype)
 	return n;
 }
 
-/* Twalk from @dir's fid to a new fid: @nnames names (0 or 1).
+/* Twalk from @dir's fid to a new fid: to @name, or (NULL) a clone of @dir.
  * @retval 0 and *fid, *q; negative errno (no fid made) */
-static int walk(struct un_node *dir, const char *name, size_t len, uint32_t *fid,
-		struct p9_qid *q)
+static int walk(struct un_node *dir, const char *name, size_t len, uint32_t *fid, struct p9_qid *q)
 {
 	struct p9_call c;
 	uint32_t nfid = p9_fid_new();

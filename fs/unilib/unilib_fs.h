@@ -18,8 +18,8 @@ struct un_node {
 	pthread_mutex_t lock; /* opening, the directory batch */
 	uint32_t iofid;	      /* P9_NOFID until opened */
 	uint32_t io_session;
-	int io_rw;	      /* iofid is open for writing too */
-	int rw_err;	      /* if not: why the host refused writing */
+	int io_rw;  /* iofid is open for writing too */
+	int rw_err; /* if not: why the host refused writing */
 	/* A directory's last Treaddir batch: the entries after offset
 	 * dir_start (dir_len bytes). */
 	uint8_t *dir_buf;

@@ -35,8 +35,8 @@ struct unilib_transport {
 	 * interrupt.
 	 * @retval the reply's length; -EIO the server is gone or broke the
 	 *         protocol (nothing hangs: a lost server fails every call) */
-	long (*rpc)(struct unilib_transport *t, uint16_t tag, const void *tx, size_t tx_len, void *rx,
-		    size_t rx_cap);
+	long (*rpc)(struct unilib_transport *t, uint16_t tag, const void *tx, size_t tx_len,
+		    void *rx, size_t rx_cap);
 	void *priv;
 };
 
@@ -46,10 +46,10 @@ int unilib_transport_register(struct unilib_transport *t);
 
 /* Counters of Unilib-fs, for tests and the shell's `unilib`. */
 struct unilib_fs_stats {
-	long fids;	   /* fids held on the server now */
-	long requests;	   /* requests sent */
-	long errors;	   /* malformed replies and transport failures */
-	long in_flight;	   /* requests waiting for a reply now */
+	long fids;	    /* fids held on the server now */
+	long requests;	    /* requests sent */
+	long errors;	    /* malformed replies and transport failures */
+	long in_flight;	    /* requests waiting for a reply now */
 	long max_in_flight; /* the most ever waiting at once */
 };
 void unilib_fs_stats(struct unilib_fs_stats *out);

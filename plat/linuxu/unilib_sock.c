@@ -62,7 +62,7 @@ static struct {
 	int irq_attached;
 	uint16_t port;
 	char aname[256];
-	pthread_mutex_t send_lock; /* sending, connecting */
+	pthread_mutex_t send_lock;	      /* sending, connecting */
 	struct pending pend[UNILIB_TAGS + 1]; /* the last: UNILIB_NOTAG */
 	/* The reply being received (the interrupt handler's alone). */
 	uint8_t hdr[HDR];
@@ -189,7 +189,8 @@ static int sock_connect(void)
 	irq_restore(flags);
 	if (!s.irq_attached)
 		r = linuxu_irq_fd(fd, sock_irq, NULL);
-	else if ((r = host_syscall(HOST_FCNTL, fd, HOST_F_SETOWN, host_syscall(HOST_GETPID, 0, 0, 0))) >= 0 &&
+	else if ((r = host_syscall(HOST_FCNTL, fd, HOST_F_SETOWN,
+				   host_syscall(HOST_GETPID, 0, 0, 0))) >= 0 &&
 		 (r = host_syscall(HOST_FCNTL, fd, HOST_F_SETSIG, HOST_SIGIO)) >= 0)
 		r = host_syscall(HOST_FCNTL, fd, HOST_F_SETFL, HOST_O_NONBLOCK | HOST_O_ASYNC);
 	s.irq_attached = 1;
@@ -263,11 +264,15 @@ static int linuxu_unilib_init(void)
 	r = sock_connect();
 	kmutex_unlock(&s.send_lock);
 	if (r) {
-		log_error("unilib: cannot reach the host 9P server at 127.0.0.1:%u (%d)", s.port, r);
+		log_error("unilib: cannot reach the host 9P server at 127.0.0.1:%u (%d)", s.port,
+			  r);
 		return r;
 	}
-	s.t = (struct unilib_transport){.name = "socket", .aname = s.aname, .msize = SOCK_MSIZE,
-					.generation = 1, .rpc = sock_rpc};
+	s.t = (struct unilib_transport){.name = "socket",
+					.aname = s.aname,
+					.msize = SOCK_MSIZE,
+					.generation = 1,
+					.rpc = sock_rpc};
 	return unilib_transport_register(&s.t);
 }
 

@@ -42,7 +42,8 @@ static void test_requests(void)
 	long n = p9_end(&o);
 	uint32_t size;
 	memcpy(&size, buf, 4);
-	CHECK("request built", n == 7 + 4 + 2 + 4 && size == n && buf[4] == P9_TWALK && buf[5] == 3);
+	CHECK("request built",
+	      n == 7 + 4 + 2 + 4 && size == n && buf[4] == P9_TWALK && buf[5] == 3);
 	p9_begin(&o, buf, sizeof(buf), P9_TWRITE, 3);
 	p9_putbytes(&o, buf, 30);
 	CHECK("request too big for its buffer", p9_end(&o) == -EMSGSIZE);
@@ -90,8 +91,8 @@ static void test_replies(void)
 	n = reply(buf, P9_TREAD + 1, 1, "\x02\x00\x00\x00xy", 6);
 	p9_reply(&in, buf, n + 10, P9_TREAD + 1, 1);
 	uint32_t count = p9_get32(&in);
-	CHECK("reply bounded by its size field", count == 2 && p9_getbytes(&in, 2) &&
-							 !p9_getbytes(&in, 1));
+	CHECK("reply bounded by its size field",
+	      count == 2 && p9_getbytes(&in, 2) && !p9_getbytes(&in, 1));
 }
 
 static void test_dirents(void)
@@ -114,8 +115,8 @@ static void test_dirents(void)
 	in = (struct p9_in){data, data + n, 0};
 	int r1 = p9_dirent(&in, &q, &off, &type, &name, &len);
 	int r2 = p9_dirent(&in, &q, &off, &type, &name, &len);
-	CHECK("one directory entry, then the end", r1 == 1 && off == 7 && len == 3 &&
-						       !memcmp(name, "abc", 3) && r2 == 0);
+	CHECK("one directory entry, then the end",
+	      r1 == 1 && off == 7 && len == 3 && !memcmp(name, "abc", 3) && r2 == 0);
 	in = (struct p9_in){data, data + n - 1, 0};
 	CHECK("entry whose name runs past the buffer",
 	      p9_dirent(&in, &q, &off, &type, &name, &len) == -EIO);

@@ -93,8 +93,9 @@ static void do_threads(int threads, int files)
 	for (int t = 0; t < threads; t++)
 		pthread_join(th[t], NULL);
 	unilib_fs_stats(&st);
-	printf("unilib_test: %d threads x %d files, %ld requests, at most %ld in flight, %ld fids\n",
-	       threads, files, st.requests, st.max_in_flight, st.fids);
+	printf(
+	    "unilib_test: %d threads x %d files, %ld requests, at most %ld in flight, %ld fids\n",
+	    threads, files, st.requests, st.max_in_flight, st.fids);
 	CHECK(st.errors == 0);
 }
 
@@ -188,8 +189,8 @@ static void do_fids(void)
 			break;
 		pause_ms(50);
 	}
-	printf("unilib_test: fids before %ld, opened %d, after the crash %ld\n", before.fids, opened,
-	       after.fids);
+	printf("unilib_test: fids before %ld, opened %d, after the crash %ld\n", before.fids,
+	       opened, after.fids);
 	CHECK(opened == 40);
 	CHECK(after.fids == before.fids);
 }
