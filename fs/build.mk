@@ -10,6 +10,6 @@ srcs-$(CONFIG_FS_FAT) += fs/bcache.c fs/fat/fat_mount.c fs/fat/fat_table.c fs/fa
 	fs/fat/fat_vfs.c fs/fat/fat_rename.c fs/fat/fat_index.c
 
 # Unilib-fs: a 9P2000.L client over a Unilib transport
-srcs-$(CONFIG_UNILIB_FS) += fs/unilib/p9_msg.c fs/unilib/p9_client.c fs/unilib/unilib_fs.c \
+srcs-$(CONFIG_UNILIB_FS) += fs/unilib/p9_msg.c fs/unilib/p9_client.c fs/unilib/unilib_fs.c fs/unilib/unilib_dir.c \
 	fs/unilib/unilib.c fs/unilib/p9_clunk.c
 srcs-$(if $(CONFIG_UNILIB_FS),$(CONFIG_SHELL)) += fs/unilib/cmd_unilib.c

@@ -29,6 +29,12 @@ struct un_node {
 
 extern const struct vfs_node_ops un_ops;
 
+/* @n's fid opened for I/O (opened on first use), into *fid.
+ * @retval 0; -EIO a fid of a session that is over; the host's error */
+int un_io_fid(struct un_node *n, int write, uint32_t *fid);
+/* The vfs_node_ops readdir of Unilib-fs (unilib_dir.c). */
+int un_readdir(struct vfs_node *vn, uint64_t *pos, struct vfs_dirent *out);
+
 /* A node for @fid of session @session with qid type @qtype. @retval NULL
  * out of memory (the caller still owns the fid) */
 struct un_node *un_node_new(uint32_t fid, uint32_t session, uint8_t qtype);
