@@ -12,6 +12,8 @@
 # NET      y (QEMU user networking, 127.0.0.1:8080/4444/7007 forwarded to
 #          the guest's 80/4444/7; NET_FWD=HOST:GUEST,...), tap (a tap in a
 #          network namespace made for the run; root) or udp:LOCAL:REMOTE
+# UNILIB   host directory shared with an image that has CONFIG_UNILIB_FS
+#          (default share/, made if missing; UNILIB= for none)
 # APP_BIN  the application's first argument, for apps with several modes
 #          (APP=net_tcp_bench APP_BIN=server-bw); ARGS the rest
 #
@@ -181,11 +183,17 @@ DISK := $(if $(CONFIG_BLKDEV),disk.img)
 endif
 RUN_DISK = $(if $(DISK),test -e $(DISK) || tools/mkdisk.sh $(DISK); )DISK=$(DISK)
 
+# The host directory for Unilib-fs: share/ beside disk.img by default.
+ifeq ($(origin UNILIB),undefined)
+UNILIB := $(if $(CONFIG_UNILIB_FS),share)
+endif
+RUN_UNILIB = $(if $(UNILIB),mkdir -p $(UNILIB); )
+
 run: $(IMAGE)
-	$(Q)$(RUN_DISK) tools/run.sh $(PLAT) $(IMAGE) $(APP_BIN) $(ARGS)
+	$(Q)$(RUN_UNILIB)$(RUN_DISK) UNILIB=$(UNILIB) tools/run.sh $(PLAT) $(IMAGE) $(APP_BIN) $(ARGS)
 
 debug: $(IMAGE)
-	$(Q)$(RUN_DISK) tools/run.sh --debug $(PLAT) $(IMAGE) $(APP_BIN) $(ARGS)
+	$(Q)$(RUN_UNILIB)$(RUN_DISK) UNILIB=$(UNILIB) tools/run.sh --debug $(PLAT) $(IMAGE) $(APP_BIN) $(ARGS)
 
 menuconfig: $(BUILD)/config.mk
 	$(Q)cd . && KCONFIG_CONFIG=$(BUILD)/.config $(PYTHON) -m menuconfig Kconfig

@@ -9,3 +9,4 @@ endif
 ifeq ($(CONFIG_NETDEV)$(CONFIG_KTEST),yy)
 srcs-y += drivers/ktest_netdev.c
 endif
+srcs-$(CONFIG_UNILIB_FS) += $(if $(CONFIG_VIRTIO_MMIO),drivers/virtio/virtio_9p.c)

@@ -279,7 +279,7 @@ int vfs_mount(struct blkdev *dev, const char *path, const char *type_name)
 		return r;
 	}
 	/* Quiet at LOG=info: every console byte is a VM exit. */
-	log_debug("vfs: %s (%s) mounted on %s", dev->name, m->type->name, m->path);
+	log_debug("vfs: %s (%s) mounted on %s", dev ? dev->name : "-", m->type->name, m->path);
 	return 0;
 }
 

@@ -6,7 +6,7 @@
 
 static int vfs_mount_root(void)
 {
-	struct blkdev *d = blkdev_first();
+	struct blkdev *d = IS_ENABLED(CONFIG_BLKDEV) ? blkdev_first() : NULL;
 
 	if (!d)
 		return 0;

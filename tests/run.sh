@@ -18,10 +18,11 @@
 #         networking, raw and mutated frames through a UDP tunnel, ping and
 #         echo over a tap in a network namespace (tests/net/)
 #  fuzz   the shell's line parser under libFuzzer (FUZZ_SECONDS, default 30)
+#  unilib Unilib-fs: files on a host directory over 9P (tests/unilib/)
 set -u
 cd "$(dirname "$0")/.."
 
-tiers=${*:-unit build ktest boot recovery software shell storage net fuzz}
+tiers=${*:-unit build ktest boot recovery software shell storage net fuzz unilib}
 passed=0
 failed=0
 LOGDIR=build/tests
@@ -252,6 +253,18 @@ run_fuzz() {
 	fi
 }
 
+# A tier that is one script printing [PASS]/[FAIL] lines.
+run_tier_script() { # NAME SCRIPT
+	local log=$LOGDIR/$1.log status
+	"$2" >"$log" 2>&1
+	status=$?
+	count_lines "$1 " "$log"
+	if [ $status != 0 ] && ! grep -q '^\[FAIL\]' "$log"; then
+		fail "$1" "exit status $status, see $log"
+		tail -10 "$log"
+	fi
+}
+
 # ---------------------------------------------------------------- build
 run_build() {
 	local img size small
@@ -293,6 +306,7 @@ for tier in $tiers; do
 	storage) run_storage ;;
 	net) run_net ;;
 	fuzz) run_fuzz ;;
+	unilib) run_tier_script unilib tests/unilib/run.sh ;;
 	*) fail "unknown tier $tier" ;;
 	esac
 done

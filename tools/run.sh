@@ -27,6 +27,12 @@
 #              sent to 127.0.0.1:R (QEMU's -netdev socket,udp): tests
 #              inject raw frames this way without root
 # NET_MAC sets the device's MAC address.
+# UNILIB=DIR shares host directory DIR with an image built with
+# CONFIG_UNILIB_FS: on microvm QEMU's 9P server (virtio-9p-device), on linuxu
+# Debian's diod started for the run on a free 127.0.0.1 port and stopped
+# after it (UNISHYPER_UNILIB). UNILIB_RO=1 shares it read-only (microvm).
+# UNILIB_SERVER=tcp:PORT[:EXPORT] (linuxu) uses a 9P server already running
+# instead.
 set -u
 
 debug=0
@@ -50,10 +56,13 @@ with_timeout() {
 # emulator runs inside it (netns_exec), and it goes when the run ends.
 netns=
 netns_exec=()
+# Commands run when the script exits (NET=tap's namespace, UNILIB's server).
+at_exit=()
+trap 'for c in "${at_exit[@]}"; do eval "$c"; done' EXIT
 net_tap_setup() {
 	netns=unishyper-$$
 	ip netns add "$netns" || { echo "run: NET=tap needs root (ip netns add)" >&2; exit 2; }
-	trap 'ip netns del "$netns" 2>/dev/null' EXIT
+	at_exit+=('ip netns del "$netns" 2>/dev/null')
 	ip -n "$netns" link set lo up
 	ip -n "$netns" tuntap add dev tap0 mode tap
 	ip -n "$netns" addr add 10.0.0.1/24 dev tap0
@@ -61,6 +70,31 @@ net_tap_setup() {
 	netns_exec=(ip netns exec "$netns")
 	echo "run: network namespace $netns (tap0 10.0.0.1/24); guest 10.0.0.2:" \
 		"ip netns exec $netns ping 10.0.0.2" >&2
+}
+
+# UNILIB on linuxu: diod serving the directory for this run. The port is
+# one the host just gave out; diod is waited for (bounded) before the boot.
+diod_pid=
+unilib_linuxu() {
+	if [ -n "${UNILIB_SERVER:-}" ]; then
+		export UNISHYPER_UNILIB=$UNILIB_SERVER
+		return
+	fi
+	[ -n "${UNILIB:-}" ] || return 0
+	local dir port i
+	dir=$(realpath "$UNILIB") || exit 2
+	command -v diod >/dev/null || { echo "run: UNILIB on linuxu needs diod (make setup)" >&2; exit 2; }
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	diod -f -n -l "127.0.0.1:$port" -e "$dir" -L "${UNILIB_LOG:-/dev/null}" &
+	diod_pid=$!
+	# SIGKILL: diod 1.0.24 may fault (and dump core) in its SIGTERM
+	# shutdown; it keeps nothing unwritten.
+	at_exit+=('kill -9 $diod_pid 2>/dev/null; wait $diod_pid 2>/dev/null')
+	for i in $(seq 1 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+		sleep 0.05
+	done
+	export UNISHYPER_UNILIB=tcp:$port:$dir
 }
 
 run_linuxu() {
@@ -77,6 +111,7 @@ run_linuxu() {
 		;;
 	esac
 	[ -n "${NET_MAC:-}" ] && export UNISHYPER_NET_MAC=$NET_MAC
+	unilib_linuxu
 	if [ $debug = 1 ]; then
 		echo "gdb --args $elf $*"
 		exec gdb -q --args "$elf" "$@"
@@ -175,6 +210,12 @@ run_microvm() {
 			-device virtio-blk-device,drive=disk0)
 	fi
 	net_options
+	if [ -n "${UNILIB:-}" ]; then
+		local uro=
+		[ "${UNILIB_RO:-0}" = 1 ] && uro=,readonly=on
+		qemu+=(-fsdev "local,id=unilib0,path=$UNILIB,security_model=none$uro"
+			-device virtio-9p-device,fsdev=unilib0,mount_tag=unilib)
+	fi
 	[ ${#netns_exec[@]} = 0 ] || qemu=("${netns_exec[@]}" "${qemu[@]}")
 	if [ $debug = 1 ]; then
 		echo "QEMU is waiting for the debugger. In another terminal:"

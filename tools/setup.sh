@@ -31,6 +31,7 @@ needs=(
 	/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
 	tclsh:tcl
 	sqlite3:sqlite3
+	/usr/sbin/diod:diod
 )
 
 missing=()

@@ -10,7 +10,7 @@ const char *linuxu_host_env(const char *name);
  * off, in_irq), possibly spuriously (one signal serves every device).
  * @retval 0 attached
  * @retval -ENOSPC too many devices
- * @retval -ENOSYS not built in (only with CONFIG_VIRTIO_NET so far)
+ * @retval -ENOSYS not built in (only with CONFIG_VIRTIO_NET or CONFIG_UNILIB_FS)
  * @retval the host's negative errno from fcntl */
 int linuxu_irq_fd(long fd, void (*handler)(void *arg), void *arg);
 

@@ -185,7 +185,7 @@ void plat_timer_arm(uint64_t deadline_ns)
  * code is compiled out. */
 #define IRQ_TIMER 1
 #define IRQ_DEVICE 2
-#define HAVE_DEVICE_IRQS IS_ENABLED(CONFIG_VIRTIO_NET)
+#define HAVE_DEVICE_IRQS (IS_ENABLED(CONFIG_VIRTIO_NET) || IS_ENABLED(CONFIG_UNILIB_FS))
 #define DEVICE_IRQS_MAX 4
 
 static struct {

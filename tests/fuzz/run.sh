@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with libFuzzer (clang): the shell's input path
-# and the FAT driver (disk images).
+# the FAT driver (disk images) and the 9P client of Unilib-fs (server replies).
 #
 #   tests/fuzz/run.sh [SECONDS]      total time, default 60, split between
 #                                    the targets; the corpora stay in
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 2
 secs=${1:-60}
 out=build/fuzz
 status=0
-mkdir -p "$out/corpus-shell" "$out/corpus-fat"
+mkdir -p "$out/corpus-shell" "$out/corpus-fat" "$out/corpus-9p"
 if ! command -v clang >/dev/null; then
 	echo "[FAIL] fuzz: clang is not installed (apt-get install clang)"
 	exit 1
@@ -67,8 +67,33 @@ seed_fat() {
 	rm -rf "$tmp"
 }
 
-shell_secs=$((secs / 2))
-fat_secs=$((secs - shell_secs))
+# A seed for the 9P target: a sound session and plausible replies to the
+# requests the harness makes, in order (tests/fuzz/fuzz_9p.c).
+seed_9p() {
+	local dir=$out/corpus-9p
+	[ -n "$(ls -A "$dir")" ] && return
+	python3 - "$dir/seed-session" <<'PY'
+import struct, sys
+def m(t, body=b""):
+    r = struct.pack("<IBH", 7 + len(body), t, 0) + body
+    return struct.pack("<H", len(r)) + r
+qd = struct.pack("<BIQ", 0x80, 0, 1)
+qf = struct.pack("<BIQ", 0, 0, 2)
+attr = struct.pack("<Q", 0x7ff) + qf + struct.pack("<IIIQQQQQ", 0o100644, 0, 0, 1, 0, 5, 4096, 1) + b"\0" * 64
+ent = qf + struct.pack("<QB", 1, 8) + struct.pack("<H", 1) + b"x"
+out = m(101, struct.pack("<I", 8192) + struct.pack("<H", 8) + b"9P2000.L") + m(105, qd)
+out += m(25, attr) + m(27) + m(111, struct.pack("<H", 0)) + m(13, qd + struct.pack("<I", 0))
+out += m(51) + m(41, struct.pack("<I", len(ent)) + ent) + m(41, struct.pack("<I", 0))
+out += m(111, struct.pack("<H", 1) + qf) + m(25, attr) + m(111, struct.pack("<H", 0))
+out += m(13, qf + struct.pack("<I", 0)) + m(117, struct.pack("<I", 5) + b"hello")
+out += m(119, struct.pack("<I", 256)) + m(27) + m(51)
+open(sys.argv[1], "wb").write(out)
+PY
+}
+
+shell_secs=$((secs / 3))
+p9_secs=$((secs / 3))
+fat_secs=$((secs - shell_secs - p9_secs))
 # -close_fd_mask=1: the commands' output (stdout) is not wanted.
 fuzz_target shell "$shell_secs" shell/line_edit.c shell/line_ops.c shell/parse.c \
 	shell/registry.c shell/cmd_help.c shell/cmd_mem.c shell/cmd_thread.c \
@@ -79,4 +104,8 @@ fuzz_target fat "$fat_secs" fs/bcache.c fs/fat/fat_mount.c fs/fat/fat_table.c \
 	fs/fat/fat_node.c fs/fat/fat_vfs.c fs/fat/fat_rename.c fs/fat/fat_index.c tests/unit/fat_hostdev.c \
 	tests/unit/kmutex_host.c tests/unit/fat_mm_host.c \
 	tests/fuzz/fuzz_fat.c -- -max_len=65536 -timeout=10 -rss_limit_mb=1024
+seed_9p
+fuzz_target 9p "$p9_secs" fs/unilib/p9_msg.c fs/unilib/p9_client.c fs/unilib/unilib_fs.c fs/unilib/unilib_dir.c \
+	tests/unit/kmutex_host.c tests/unit/fat_mm_host.c \
+	tests/fuzz/fuzz_9p.c -- -max_len=16384 -timeout=10 -rss_limit_mb=1024
 exit $status
