@@ -172,6 +172,14 @@ if tools/bench/net_bench.sh; then
 		cat "$out/net.md"
 	} >>"$out/results.md"
 fi
+echo "bench: Unilib-fs against FAT"
+if tools/bench_unilib.sh >/dev/null 2>&1; then
+	{
+		echo
+		cat "$out/unilib.md"
+	} >>"$out/results.md"
+fi
+
 echo "bench: zones"
 if tools/bench/zone_bench.sh >/dev/null; then
 	{

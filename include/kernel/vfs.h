@@ -1,6 +1,6 @@
 /*
- * The virtual file system: what a file system driver (fs/fat, later
- * Unilib-fs) provides, and what the rest of the kernel calls.
+ * The virtual file system: what a file system driver (fs/fat,
+ * fs/unilib) provides, and what the rest of the kernel calls.
  *
  * A driver registers a struct vfs_fs_type; mounting a block device gives a
  * struct vfs_mount whose root is a struct vfs_node. Nodes are reference
