@@ -17,7 +17,9 @@
 #  net    virtio-net, lwIP and sockets: echo and HTTP through QEMU user
 #         networking, raw and mutated frames through a UDP tunnel, ping and
 #         echo over a tap in a network namespace (tests/net/)
-#  fuzz   the shell's line parser under libFuzzer (FUZZ_SECONDS, default 30)
+#  fuzz   libFuzzer (FUZZ_SECONDS, default 30, shared by its targets): the
+#         shell's line parser, the FAT driver on mutated images, the 9P
+#         client on hostile replies
 #  unilib Unilib-fs: files on a host directory over 9P (tests/unilib/)
 set -u
 cd "$(dirname "$0")/.."
@@ -189,40 +191,6 @@ run_boot() {
 		'the machine reset \(triple fault\?\) instead of powering off'
 }
 
-# ---------------------------------------------------------------- shell
-run_shell() {
-	local log=$LOGDIR/shell-sessions.log status
-	tests/shell/run_sessions.sh >"$log" 2>&1
-	status=$?
-	count_lines "" "$log"
-	if [ $status != 0 ] && ! grep -q '^\[FAIL\]' "$log"; then
-		fail "shell sessions" "exit status $status, see $log"
-		tail -10 "$log"
-	fi
-}
-
-run_storage() {
-	local log=$LOGDIR/storage.log status
-	tests/storage/run.sh >"$log" 2>&1
-	status=$?
-	count_lines "storage " "$log"
-	if [ $status != 0 ] && ! grep -q '^\[FAIL\]' "$log"; then
-		fail "storage" "exit status $status, see $log"
-		tail -10 "$log"
-	fi
-}
-
-run_net() {
-	local log=$LOGDIR/net.log status
-	tests/net/run.sh >"$log" 2>&1
-	status=$?
-	count_lines "net " "$log"
-	if [ $status != 0 ] && ! grep -q '^\[FAIL\]' "$log"; then
-		fail "net" "exit status $status, see $log"
-		tail -10 "$log"
-	fi
-}
-
 # Recovery: each tests/recovery/*.sh builds its test apps and runs its
 # boot cases (crashes of every kind, repeated, with the system checked
 # after them).
@@ -242,25 +210,17 @@ run_software() {
 	done
 }
 
-run_fuzz() {
-	local log=$LOGDIR/fuzz.log status
-	tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" >"$log" 2>&1
+# A tier that is one script printing [PASS]/[FAIL] lines (shell sessions,
+# storage, net, unilib, fuzz): its lines are counted with PREFIX before
+# them, and a script that fails without saying why is a failure too.
+run_tier_script() { # NAME PREFIX SCRIPT [ARGS...]
+	local name=$1 prefix=$2 log=$LOGDIR/$1.log status
+	shift 2
+	"$@" >"$log" 2>&1
 	status=$?
-	count_lines "" "$log"
+	count_lines "$prefix" "$log"
 	if [ $status != 0 ] && ! grep -q '^\[FAIL\]' "$log"; then
-		fail "fuzz" "exit status $status, see $log"
-		tail -10 "$log"
-	fi
-}
-
-# A tier that is one script printing [PASS]/[FAIL] lines.
-run_tier_script() { # NAME SCRIPT
-	local log=$LOGDIR/$1.log status
-	"$2" >"$log" 2>&1
-	status=$?
-	count_lines "$1 " "$log"
-	if [ $status != 0 ] && ! grep -q '^\[FAIL\]' "$log"; then
-		fail "$1" "exit status $status, see $log"
+		fail "$name" "exit status $status, see $log"
 		tail -10 "$log"
 	fi
 }
@@ -302,11 +262,11 @@ for tier in $tiers; do
 	recovery) run_recovery ;;
 	software) run_software ;;
 	build) run_build ;;
-	shell) run_shell ;;
-	storage) run_storage ;;
-	net) run_net ;;
-	fuzz) run_fuzz ;;
-	unilib) run_tier_script unilib tests/unilib/run.sh ;;
+	shell) run_tier_script shell-sessions "" tests/shell/run_sessions.sh ;;
+	storage) run_tier_script storage "storage " tests/storage/run.sh ;;
+	net) run_tier_script net "net " tests/net/run.sh ;;
+	fuzz) run_tier_script fuzz "" tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" ;;
+	unilib) run_tier_script unilib "unilib " tests/unilib/run.sh ;;
 	*) fail "unknown tier $tier" ;;
 	esac
 done
