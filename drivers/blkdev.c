@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
-#include <kernel/blkdev.h>
+#include <dev/blkdev.h>
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <kernel/ktest.h>
 #include <kernel/log.h>
-#include <kernel/netdev.h>
+#include <dev/netdev.h>
 
 #define ARP_WAIT_MS 2000
 #define ARP_RESEND_MS 500
@@ -76,7 +76,7 @@ static struct timespec in_ms(long ms)
 	return t;
 }
 
-/* The stack's receive loop (include/kernel/netdev.h): poll until
+/* The stack's receive loop (include/dev/netdev.h): poll until
  * rx_irq_enable() says nothing arrived meanwhile. */
 static void drain(struct netdev *d)
 {

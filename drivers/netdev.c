@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <kernel/log.h>
-#include <kernel/netdev.h>
+#include <dev/netdev.h>
 #include <kernel/spinlock.h>
 
 #define NETDEV_MAX 10 /* eth0 .. eth9: one digit */

@@ -1,5 +1,5 @@
 /*
- * The block cache (include/kernel/bcache.h): a hash table of buffers by
+ * The block cache (include/fs/bcache.h): a hash table of buffers by
  * block number and an LRU list of the unreferenced ones. Buffers are
  * allocated once, at creation; a miss recycles the least recently used
  * unreferenced buffer, writing back all dirty buffers first if it is
@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/kmutex.h>
-#include <kernel/bcache.h>
+#include <fs/bcache.h>
 #include <kernel/log.h>
 
 #define STAGE_BYTES (64u << 10) /* one device request at most */

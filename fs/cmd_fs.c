@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <kernel/shell.h>
-#include <kernel/vfs.h>
+#include <shell/shell.h>
+#include <fs/vfs.h>
 
 static int fail(const char *cmd, const char *path)
 {

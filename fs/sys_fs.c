@@ -9,7 +9,7 @@
 #include <kernel/file.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
-#include <kernel/vfs.h>
+#include <fs/vfs.h>
 
 #include "vfs_internal.h"
 

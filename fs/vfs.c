@@ -15,7 +15,7 @@
 #include <string.h>
 #include <kernel/kmutex.h>
 #include <kernel/log.h>
-#include <kernel/vfs.h>
+#include <fs/vfs.h>
 
 #include "vfs_internal.h"
 

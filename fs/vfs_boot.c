@@ -2,7 +2,7 @@
  * it; a disk nothing recognises is reported and left alone. */
 #include <kernel/initcall.h>
 #include <kernel/log.h>
-#include <kernel/vfs.h>
+#include <fs/vfs.h>
 
 static int vfs_mount_root(void)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <kernel/kmutex.h>
 #include <kernel/file.h>
-#include <kernel/vfs.h>
+#include <fs/vfs.h>
 
 #include "vfs_internal.h"
 

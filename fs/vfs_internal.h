@@ -2,7 +2,7 @@
 #ifndef FS_VFS_INTERNAL_H
 #define FS_VFS_INTERNAL_H
 
-#include <kernel/vfs.h>
+#include <fs/vfs.h>
 
 #define VFS_PATH_MAX 1024
 #define VFS_NAME_MAX 255

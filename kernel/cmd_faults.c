@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <kernel/fault.h>
 #include <kernel/ksyms.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 
 static int cmd_faults(int argc, char **argv)
 {

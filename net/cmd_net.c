@@ -2,8 +2,8 @@
  * then the stack's: TCP segments, connections, and the receive pool that
  * bounds the memory a flood can take. */
 #include <stdio.h>
-#include <kernel/netdev.h>
-#include <kernel/shell.h>
+#include <dev/netdev.h>
+#include <shell/shell.h>
 
 #include "lwip/ip4_addr.h"
 #include "lwip/memp.h"

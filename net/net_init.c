@@ -14,7 +14,7 @@
 #include <kernel/boot.h>
 #include <kernel/initcall.h>
 #include <kernel/log.h>
-#include <kernel/netdev.h>
+#include <dev/netdev.h>
 #include <kernel/thread.h>
 
 #include "lwip/dhcp.h"

@@ -2,7 +2,7 @@
 #ifndef NET_INTERNAL_H
 #define NET_INTERNAL_H
 
-#include <kernel/netdev.h>
+#include <dev/netdev.h>
 
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"

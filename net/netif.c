@@ -1,4 +1,4 @@
-/* Each network device (include/kernel/netdev.h) as an lwIP interface.
+/* Each network device (include/dev/netdev.h) as an lwIP interface.
  *
  * Receiving: the device's interrupt only posts the interface's semaphore;
  * its receive thread takes frames from the driver in batches, copies each
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <kernel/log.h>
-#include <kernel/netdev.h>
+#include <dev/netdev.h>
 #include <kernel/thread.h>
 
 #include "lwip/etharp.h"

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 
 static int cmd_echo(int argc, char **argv)
 {

@@ -2,7 +2,7 @@
  * original system's form "name [ARG]   -- what it does". */
 #include <stdio.h>
 #include <string.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 
 static size_t synopsis_len(const struct shell_cmd *c)
 {

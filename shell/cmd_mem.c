@@ -1,7 +1,7 @@
 /* free: the allocator's statistics as a table. */
 #include <stdio.h>
 #include <kernel/mm.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 
 /* KiB with one decimal, in integers: no floating point in the kernel's
  * output paths. */

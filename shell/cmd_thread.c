@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 #include <kernel/thread.h>
 #include <kernel/zone.h>
 

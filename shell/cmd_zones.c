@@ -1,6 +1,6 @@
 /* zones: each zone's key, name, threads, pages and violations so far. */
 #include <stdio.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 #include <kernel/zone.h>
 
 static int cmd_zones(int argc, char **argv)

@@ -3,7 +3,7 @@
  * never passes the read pointer. */
 #include <errno.h>
 #include <stdlib.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 
 #include "parse.h"
 

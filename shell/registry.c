@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 
 #include "parse.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <kernel/console.h>
 #include <kernel/initcall.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 #include <kernel/thread.h>
 
 #include "line_edit.h"

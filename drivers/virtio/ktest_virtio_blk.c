@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <kernel/blkdev.h>
+#include <dev/blkdev.h>
 #include <kernel/ktest.h>
 
 /* tools/mkdisk.sh --scratch writes it; tests/apps/blk_test checks it too. */

@@ -15,7 +15,7 @@
 #include <errno.h>
 #include <semaphore.h>
 #include <string.h>
-#include <kernel/blkdev.h>
+#include <dev/blkdev.h>
 #include <kernel/compiler.h>
 #include <kernel/initcall.h>
 #include <kernel/log.h>

@@ -22,7 +22,7 @@
 #include <kernel/initcall.h>
 #include <kernel/log.h>
 #include <kernel/mm.h>
-#include <kernel/netdev.h>
+#include <dev/netdev.h>
 #include <kernel/panic.h>
 #include <kernel/spinlock.h>
 

@@ -4,7 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <kernel/mm.h>
-#include <kernel/netdev.h>
+#include <dev/netdev.h>
 #include <kernel/thread.h>
 
 #include "http.h"

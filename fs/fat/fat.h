@@ -13,8 +13,8 @@
 
 #include <pthread.h>
 #include <stdint.h>
-#include <kernel/bcache.h>
-#include <kernel/vfs.h>
+#include <fs/bcache.h>
+#include <fs/vfs.h>
 
 #define FAT_DIRENT_SIZE 32
 #define FAT_MAX_FILE 0xffffffffu

@@ -1,5 +1,5 @@
 /*
- * The VFS node operations (include/kernel/vfs.h) over the FAT parts. Each
+ * The VFS node operations (include/fs/vfs.h) over the FAT parts. Each
  * takes the volume's mutex for its whole length. A removed file or
  * directory still referenced keeps its clusters until its last reference
  * goes (fat_release); its directory entry is cleared, and written to the

@@ -1,7 +1,7 @@
 /* The shell's `unilib`: the state of the host file service, to see that
  * requests flow, that several are in flight, and that fids come back. */
 #include <stdio.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 #include <kernel/unilib.h>
 
 static int cmd_unilib(int argc, char **argv)

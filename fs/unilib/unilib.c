@@ -12,7 +12,7 @@
 #include <kernel/initcall.h>
 #include <kernel/log.h>
 #include <kernel/unilib.h>
-#include <kernel/vfs.h>
+#include <fs/vfs.h>
 
 #include "unilib_fs.h"
 

@@ -4,7 +4,7 @@
 #define FS_UNILIB_UNILIB_FS_H
 
 #include <pthread.h>
-#include <kernel/vfs.h>
+#include <fs/vfs.h>
 
 #include "p9_client.h"
 

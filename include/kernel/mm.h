@@ -16,6 +16,7 @@
 #define KERNEL_MM_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <kernel/spinlock.h>
 
 #define MM_PAGE_SIZE 4096
@@ -132,6 +133,13 @@ void *mm_shared_alloc(size_t size);
 /* @retval the block's new address; NULL (nothing changed) out of memory */
 void *mm_share(void *p);
 struct mm_heap *mm_shared_heap(void);
+
+/* Mappings (kernel/sys_memory.c): give a whole mapping back (a joiner
+ * unmapping a thread's stack; @reap_threads: records of exited threads
+ * whose thread block lived there go too); whether @addr is in a page made
+ * inaccessible with mmap/mprotect (a guard). */
+long sys_munmap_region(void *addr, size_t len, int reap_threads);
+int mem_is_closed(uintptr_t addr);
 
 /* Collect frees made by other threads into @h's slabs and give empty slabs
  * back to the general heap. Owner only; for idle time.

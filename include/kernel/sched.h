@@ -262,8 +262,5 @@ void thread_fill_info(const struct thread *t, struct thread_info *out);
 /* For fault reports: name the running thread, and say so when @fault_addr
  * is the guard page under its stack. */
 void thread_fault_report(uintptr_t fault_addr);
-long sys_munmap_region(void *addr, size_t len, int reap_threads);
-/* Is @addr in a page made inaccessible with mmap/mprotect (a guard)? */
-int mem_is_closed(uintptr_t addr);
 
 #endif

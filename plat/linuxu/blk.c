@@ -14,7 +14,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
-#include <kernel/blkdev.h>
+#include <dev/blkdev.h>
 #include <kernel/initcall.h>
 #include <kernel/log.h>
 

@@ -22,7 +22,7 @@
 #include <sys/uio.h>
 #include <kernel/initcall.h>
 #include <kernel/log.h>
-#include <kernel/netdev.h>
+#include <dev/netdev.h>
 
 #include "host.h"
 #include "linuxu.h"

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/log.h>
-#include <kernel/vfs.h>
+#include <fs/vfs.h>
 #include "../unit/fat_hostdev.h"
 #include "../../fs/fat/fat.h"
 

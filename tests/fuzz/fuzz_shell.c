@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 #include "shell_stubs.h"
 #include "../../shell/line_edit.h"
 #include "../../shell/parse.h"

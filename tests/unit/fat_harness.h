@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <kernel/log.h>
-#include <kernel/vfs.h>
+#include <fs/vfs.h>
 #include "fat_hostdev.h"
 #include "../../fs/fat/fat.h"
 

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <kernel/blkdev.h>
+#include <dev/blkdev.h>
 
 struct hostdev {
 	struct blkdev bd;

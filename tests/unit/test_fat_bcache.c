@@ -4,7 +4,7 @@
  * points, read errors that leave nothing cached, and threads sharing one
  * cache. */
 #include <pthread.h>
-#include <kernel/bcache.h>
+#include <fs/bcache.h>
 #include "fat_harness.h"
 
 #define NSECT 1024

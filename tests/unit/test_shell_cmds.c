@@ -2,7 +2,7 @@
 /* The built-in commands' output and exit status, against stand-ins for
  * the thread and memory calls (shell_stubs.h). poweroff is only given bad
  * arguments: a good one would end the test. */
-#include <kernel/shell.h>
+#include <shell/shell.h>
 #include "shell_harness.h"
 #include "shell_stubs.h"
 

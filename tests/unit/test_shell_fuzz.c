@@ -16,7 +16,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <time.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 #include "shell_harness.h"
 #include "shell_stubs.h"
 #include "../../shell/line_edit.h"

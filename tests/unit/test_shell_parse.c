@@ -2,7 +2,7 @@
 /* Splitting lines into words, numbers, and running lines against the
  * command registry (with commands of the test's own). */
 #include <errno.h>
-#include <kernel/shell.h>
+#include <shell/shell.h>
 #include "shell_harness.h"
 #include "../../shell/parse.h"
 

@@ -4,7 +4,7 @@
  * read-only (QEMU readonly=on, or UNISHYPER_DISK_READONLY=1 on linuxu). */
 #include <stdio.h>
 #include <string.h>
-#include <kernel/blkdev.h>
+#include <dev/blkdev.h>
 #include <kernel/ktest.h>
 
 /* The marker of drivers/virtio/ktest_virtio_blk.c and tools/mkdisk.sh. */

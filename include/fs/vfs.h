@@ -14,13 +14,13 @@
  * Names passed to drivers are UTF-8, one path component, never "." or "..",
  * never containing '/', 1..255 bytes. Errors are negative errno values.
  */
-#ifndef KERNEL_VFS_H
-#define KERNEL_VFS_H
+#ifndef FS_VFS_H
+#define FS_VFS_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include <kernel/blkdev.h>
+#include <dev/blkdev.h>
 
 struct vfs_node;
 struct vfs_mount;

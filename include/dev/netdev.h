@@ -20,8 +20,8 @@
  * serialized by the driver; it copies the frame and does not wait for the
  * device to finish with it.
  */
-#ifndef KERNEL_NETDEV_H
-#define KERNEL_NETDEV_H
+#ifndef DEV_NETDEV_H
+#define DEV_NETDEV_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -17,11 +17,11 @@
  * under one mutex, which is held across device transfers. The contents of
  * a buffer are the caller's to serialise (a file system's mount lock).
  */
-#ifndef KERNEL_BCACHE_H
-#define KERNEL_BCACHE_H
+#ifndef FS_BCACHE_H
+#define FS_BCACHE_H
 
 #include <stdint.h>
-#include <kernel/blkdev.h>
+#include <dev/blkdev.h>
 
 struct bcache;
 

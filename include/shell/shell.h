@@ -11,8 +11,8 @@
  * (bad arguments: print a "usage: ..." line and return 2). The words are
  * the shell's: a command may modify but not keep them.
  */
-#ifndef KERNEL_SHELL_H
-#define KERNEL_SHELL_H
+#ifndef SHELL_SHELL_H
+#define SHELL_SHELL_H
 
 struct shell_cmd {
 	const char *name;

@@ -7,8 +7,8 @@
  * have several requests from several threads in flight) and are safe from
  * any thread, never from an interrupt handler.
  */
-#ifndef KERNEL_BLKDEV_H
-#define KERNEL_BLKDEV_H
+#ifndef DEV_BLKDEV_H
+#define DEV_BLKDEV_H
 
 #include <stddef.h>
 #include <stdint.h>
