@@ -100,7 +100,7 @@ GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 OPT := $(if $(CONFIG_OPTIMIZE_SIZE),-Os,-O2)
-CFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror \
+CFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -Wmissing-prototypes -Wcast-qual \
 	-fno-pic -fno-pie -mno-red-zone -fno-stack-protector -fno-omit-frame-pointer \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-nostdinc -isystem $(MUSL)/include -isystem $(GCC_INCLUDE) \

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <arch.h>
 #include <kernel/boot.h>
+#include <kernel/fault_inject.h>
 #include <kernel/zone_gate.h>
 #include <kernel/initcall.h>
 #include <kernel/log.h>
@@ -23,7 +24,6 @@
 #include "cmdline.h"
 
 int main(int argc, char **argv, char **envp);
-void fault_inject_arm(void);
 int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
 		      void (*init)(void), void (*fini)(void), void (*ldso)(void));
 

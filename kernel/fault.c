@@ -37,8 +37,6 @@ static spinlock_t ring_lock = SPINLOCK_INIT;
 
 extern char __libc[]; /* the C library's global state, seen through offsets */
 
-int fault_thread_start_replacement(struct thread *t, int *new_tid);
-__attribute__((noreturn)) void thread_restart_in_place(struct thread *t);
 
 /* Full console reports for the first faults and then every hundredth: a
  * thread crashing in a loop must not bury the console (each byte of it a

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/fault_inject.h>
 #include <kernel/boot.h>
 #include <kernel/ksyms.h>
 #include <kernel/log.h>

@@ -1,4 +1,5 @@
 /* Panic, assertion failure, abort: the last words of the kernel. */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -17,6 +17,7 @@ module-cflags += -Inet/include -I$(LWIP)/src/include
 # we hold our own code to, but stop at anything that means a wrong build
 # (a function or macro our headers failed to provide).
 lwip-cflags := -Wno-error -Wno-unused-parameter -Wno-sign-compare -Wno-address \
+	-Wno-missing-prototypes -Wno-cast-qual \
 	-Wno-missing-field-initializers -Wno-type-limits -Wno-unused-but-set-variable \
 	-Werror=implicit-function-declaration -Werror=int-conversion \
 	-Werror=incompatible-pointer-types

@@ -164,7 +164,7 @@ static int vblk_write(struct blkdev *d, uint64_t sector, const void *buf, uint32
 {
 	if (d->readonly)
 		return -EROFS;
-	return vblk_rw(d, BLK_T_OUT, sector, (void *)buf, count);
+	return vblk_rw(d, BLK_T_OUT, sector, (void *)(uintptr_t)buf, count); /* only read */
 }
 
 /* Without VIRTIO_BLK_F_FLUSH the device has no volatile cache to flush

@@ -241,7 +241,7 @@ static int vnet_queues(struct vnet *n)
 		n->tx_free[n->tx_nfree++] = (uint16_t)i;
 	for (unsigned i = 0; i < n->rxq.size; i++) {
 		struct vq_buf b = {n->rx_slots + (size_t)i * SLOT_SIZE, SLOT_SIZE, 1};
-		if ((err = vq_add(&n->rxq, &b, 1, (void *)b.addr)))
+		if ((err = vq_add(&n->rxq, &b, 1, (void *)(uintptr_t)b.addr)))
 			return err;
 	}
 	vq_disable_irq(&n->rxq);

@@ -7,7 +7,7 @@ lua-names := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject lopc
 	lmathlib loadlib loslib lstrlib ltablib lutf8lib linit lua
 app-srcs-y := $(patsubst %,$(LUA)/src/%.c,$(lua-names))
 # Third-party code keeps its own warnings, not ours.
-app-cflags := -DLUA_COMPAT_5_3 -DLUA_USE_POSIX -Wno-error \
+app-cflags := -DLUA_COMPAT_5_3 -DLUA_USE_POSIX -Wno-error -Wno-missing-prototypes -Wno-cast-qual \
 	'-DLUA_PATH_DEFAULT="/lua/?.lua;/lua/?/init.lua;./?.lua"' '-DLUA_CPATH_DEFAULT=""'
 
 $(app-srcs-y): | $(LUA)/.stamp

@@ -229,7 +229,7 @@ static int write_entries(struct fat_fs *fs, struct fat_dir *d, struct slot_scan 
 		r = fat_dir_update(fs, d, off, write_lfn, &f);
 	}
 	if (!r)
-		r = fat_dir_update(fs, d, off, write_raw, (void *)ent);
+		r = fat_dir_update(fs, d, off, write_raw, (void *)(uintptr_t)ent);
 	return r;
 }
 

@@ -382,7 +382,7 @@ static long un_read(struct vfs_node *n, void *buf, size_t len, uint64_t off)
 
 static long un_write(struct vfs_node *n, const void *buf, size_t len, uint64_t off)
 {
-	return io(n, 1, (void *)buf, len, off);
+	return io(n, 1, (void *)(uintptr_t)buf, len, off); /* only read */
 }
 
 static int un_truncate(struct vfs_node *vn, uint64_t size)

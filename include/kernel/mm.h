@@ -165,9 +165,9 @@ void mm_pages_free(void *p);
 
 void mm_stats_get(struct mm_stats *s);
 /* Usable bytes of @h's live allocations. */
-size_t mm_heap_used(struct mm_heap *h);
+size_t mm_heap_used(const struct mm_heap *h);
 /* High-water mark of the bytes @h took from the general heap. */
-size_t mm_heap_peak(struct mm_heap *h);
+size_t mm_heap_peak(const struct mm_heap *h);
 
 /* Called on detected misuse before anything is changed, with no allocator
  * lock held; if it returns, the operation is dropped. @what names it so

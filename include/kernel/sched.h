@@ -256,6 +256,17 @@ void sched_stack_free(void *stack, size_t size);
 int thread_spawn_idle(unsigned cpu, int (*fn)(void *));
 __attribute__((noreturn)) void thread_exit_kernel(void); /* SYS_exit */
 __attribute__((noreturn)) void thread_die_killed(void);
+/* After a crash (kernel/fault.c): start what the policy says (see
+ * kernel/sched/thread.c), or restart a pthread_create() thread as the
+ * same thread. */
+int fault_thread_start_replacement(struct thread *t, int *new_tid);
+__attribute__((noreturn)) void thread_restart_in_place(struct thread *t);
+
+/* The C library's calls into the kernel (lib/musl/patches): thread
+ * creation, and a detached thread freeing its own stack as it ends. */
+int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...);
+__attribute__((noreturn)) void __unmapself(void *base, size_t size);
+
 void thread_region_unmapped(void *addr, size_t len);
 _Bool thread_region_exited(void *addr, size_t len);
 void thread_fill_info(const struct thread *t, struct thread_info *out);

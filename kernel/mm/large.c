@@ -36,7 +36,7 @@ static const char *large_misuse(const void *p, const char *what)
 /* Under mm_lock: the header of live block @p, or NULL. */
 static struct mm_large *large_of(const void *p)
 {
-	struct mm_large *l = (struct mm_large *)p - 1;
+	struct mm_large *l = (struct mm_large *)(uintptr_t)p - 1;
 
 	if (!mm_tlsf_contains(p, LARGE_HDR + MM_BLOCK_HDR) || l->magic != large_magic(l))
 		return NULL;

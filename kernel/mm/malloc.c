@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/compiler.h>
+#include <kernel/fault_inject.h>
 #include <kernel/mm.h>
 #include <kernel/zone_gate.h>
 
@@ -30,7 +31,6 @@ void __malloc_donate(char *start, char *end);
 /* Donated ranges smaller than this are not worth a region's overhead. */
 #define DONATE_MIN 1024
 
-int fault_inject_alloc(void);
 
 /* An allocation that CONFIG_FAULT_INJECT makes fail. */
 static inline int injected(void)

@@ -342,7 +342,7 @@ static bool slab_has_free(const struct mm_slab *s, void **obj)
 	for (p = s->free, n = 0; p && n <= s->capacity; p = p[0], n++)
 		if (p == obj)
 			return true;
-	p = r ? (void **)((char *)s + (uint32_t)r) : NULL;
+	p = r ? (void **)((uintptr_t)s + (uint32_t)r) : NULL;
 	for (n = r >> 32; p && n; p = p[0], n--)
 		if (p == obj)
 			return true;

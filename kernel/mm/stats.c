@@ -14,7 +14,7 @@
  * each node is checked as mm_heap_release_all() would, and a walk stops
  * at the first that fails (the figures then miss the rest).
  */
-static size_t heap_used(struct mm_heap *h, struct mm_stats *st)
+static size_t heap_used(const struct mm_heap *h, struct mm_stats *st)
 {
 	struct mm_slab *s, *sp = NULL;
 	struct mm_large *l, *lp = NULL;
@@ -61,7 +61,7 @@ void mm_stats_get(struct mm_stats *st)
 	spin_unlock_irqrestore(&mm_lock, flags);
 }
 
-size_t mm_heap_used(struct mm_heap *h)
+size_t mm_heap_used(const struct mm_heap *h)
 {
 	KERNEL_ENTRY();
 	unsigned long flags = spin_lock_irqsave(&mm_lock);
@@ -71,7 +71,7 @@ size_t mm_heap_used(struct mm_heap *h)
 	return used;
 }
 
-size_t mm_heap_peak(struct mm_heap *h)
+size_t mm_heap_peak(const struct mm_heap *h)
 {
 	KERNEL_ENTRY();
 	return __atomic_load_n(&h->held_peak, __ATOMIC_RELAXED);

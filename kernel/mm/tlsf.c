@@ -53,7 +53,7 @@ static inline size_t blk_span(const struct mm_block *b)
 
 static inline struct mm_block *blk_next(const struct mm_block *b)
 {
-	return (struct mm_block *)((char *)b + blk_span(b));
+	return (struct mm_block *)((uintptr_t)b + blk_span(b));
 }
 
 static inline void blk_set_span(struct mm_block *b, size_t span)
@@ -63,7 +63,7 @@ static inline void blk_set_span(struct mm_block *b, size_t span)
 
 static inline struct mm_block *blk_of(const void *payload)
 {
-	return (struct mm_block *)((char *)payload - MM_BLOCK_HDR);
+	return (struct mm_block *)((uintptr_t)payload - MM_BLOCK_HDR);
 }
 
 static inline void *blk_payload(struct mm_block *b)

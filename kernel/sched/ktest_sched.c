@@ -204,7 +204,7 @@ TEST(sched, equal_priorities_share_the_cpu)
 	counts[0] = counts[1] = 0;
 	for (int i = 0; i < 2; i++) {
 		struct thread_attr a = {.priority = 5, .affinity = 1};
-		tids[i] = thread_spawn(&a, count_until_stopped, (void *)&counts[i]);
+		tids[i] = thread_spawn(&a, count_until_stopped, (void *)(uintptr_t)&counts[i]);
 	}
 	/* Main (priority 10) looks every 5 ms; a round ends when both moved
 	 * since the last one. 10,000 looks are a hang guard. */
@@ -284,7 +284,7 @@ TEST(thread, kill_ends_a_running_thread)
 	void *v = NULL;
 
 	spin_stop = 0;
-	int tid = thread_spawn(NULL, count_until_stopped, (void *)&count);
+	int tid = thread_spawn(NULL, count_until_stopped, (void *)(uintptr_t)&count);
 	thread_sleep_ms(5);
 	EXPECT_EQ(thread_kill(tid), 0);
 	EXPECT_EQ(thread_join(tid, &v), 0);
@@ -598,7 +598,7 @@ TEST(smp, affinity_is_respected_on_every_cpu)
 {
 	unsigned n = sched_cpu_count();
 
-	memset((void *)seen_cpu, 0, sizeof(seen_cpu));
+	memset((void *)(uintptr_t)seen_cpu, 0, sizeof(seen_cpu));
 	for (unsigned cpu = 0; cpu < n; cpu++) {
 		struct thread_attr a = {.affinity = 1ull << cpu};
 		int tid = thread_spawn(&a, note_cpu, NULL);

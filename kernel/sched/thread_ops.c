@@ -119,7 +119,7 @@ void thread_fill_info(const struct thread *t, struct thread_info *out)
 	out->restarts = t->restarts;
 	out->flags = t->flags;
 	out->zone = t->zone;
-	out->heap_used = t->state == THREAD_EXITED ? 0 : mm_heap_used((struct mm_heap *)&t->heap);
+	out->heap_used = t->state == THREAD_EXITED ? 0 : mm_heap_used(&t->heap);
 }
 
 int thread_info_get(int tid, struct thread_info *out)

@@ -101,7 +101,7 @@ static int file_write(struct blkdev *d, uint64_t sector, const void *buf, uint32
 {
 	if (d->readonly)
 		return -EROFS;
-	return host_io(1, sector, (void *)buf, count);
+	return host_io(1, sector, (void *)(uintptr_t)buf, count); /* only read */
 }
 
 static int file_flush(struct blkdev *d)

@@ -2,6 +2,11 @@
 #ifndef PLAT_LINUXU_H
 #define PLAT_LINUXU_H
 
+#include <stdint.h>
+
+/* start.S's call: the host's initial stack (argc, argv, envp, auxv). */
+void linuxu_start(long *sp, uint64_t boot_cycles);
+
 /* The value of the host environment variable @name, or NULL. */
 const char *linuxu_host_env(const char *name);
 

@@ -9,6 +9,8 @@ void microvm_time_init(uint64_t tsc_hz);
 
 /* 1 when the PVH memory map says [addr, addr + len) is RAM. */
 int microvm_is_ram(uint64_t addr, uint64_t len);
+/* entry_pvh.S's call, in long mode on the boot stack. */
+void microvm_boot(uint32_t start_info_paddr);
 
 /* Receive interrupts the serial console has taken (serial.c). */
 extern unsigned microvm_serial_rx_irqs;

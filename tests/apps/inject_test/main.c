@@ -13,6 +13,8 @@
 static volatile int steps_done, finished;
 static char *volatile sink; /* keeps the compiler from dropping the buffer */
 
+/* Global: inject=call:work_step:N finds it by name. */
+void work_step(int i);
 __attribute__((noinline)) void work_step(int i)
 {
 	char *buf = malloc(256 + i * 100);

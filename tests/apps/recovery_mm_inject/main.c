@@ -8,6 +8,7 @@
  *    aligned_alloc, calloc, memalign, strdup in turn and says which one
  *    failed (inject=alloc:N:worker); a failed realloc keeps its block.
  * Prints "recovery_mm_inject: ok" when everything finished. */
+#include <stdint.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ static void *early(void *arg)
 
 	(void)arg;
 	b[0] = 1; /* NULL when the allocation failed: a fault */
-	free((char *)b);
+	free((char *)(uintptr_t)b);
 	early_done = 1;
 	return NULL;
 }

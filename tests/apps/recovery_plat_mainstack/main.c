@@ -6,6 +6,7 @@
  *
  *   recovery_plat_mainstack deep [DEPTH]   recurse DEPTH (200) frames, twice
  *   recovery_plat_mainstack runaway        recurse until the guard page */
+#include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ __attribute__((noinline)) static long recurse(int n)
 {
 	volatile char frame[1000];
 
-	memset((char *)frame, n & 0xff, sizeof(frame));
+	memset((char *)(uintptr_t)frame, n & 0xff, sizeof(frame));
 	if (n == 0 && !runaway)
 		return frame[0];
 	return recurse(n - 1) + frame[n % sizeof(frame)];

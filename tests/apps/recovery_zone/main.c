@@ -271,7 +271,7 @@ static void *calls(void *arg)
 	ok &= pipe(p) == 0 && write(p[1], "x", 1) == 1 && read(p[0], buf, 1) == 1 &&
 	      close(p[0]) == 0 && close(p[1]) == 0;
 	/* A system call must not write for the thread where it may not. */
-	ok &= read(0, (void *)&this_cpu()->need_resched, 1) == -1 && errno == EFAULT;
+	ok &= read(0, (void *)(uintptr_t)&this_cpu()->need_resched, 1) == -1 && errno == EFAULT;
 	ok &= clock_gettime(CLOCK_MONOTONIC, (void *)this_cpu()) == -1 && errno == EFAULT;
 	pthread_t pt;
 	void *r = NULL;

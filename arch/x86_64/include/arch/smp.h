@@ -37,6 +37,8 @@ unsigned x86_cpu_count(void);
  * @retval -ETIMEDOUT it did not answer (it is sent INIT again and stays
  *         stopped) */
 int x86_cpu_boot(unsigned cpu, uintptr_t page, void (*entry)(unsigned), void *stack_top);
+/* Where the trampoline sends a started CPU, in long mode. */
+__attribute__((noreturn)) void x86_ap_main(void);
 
 /* Fixed interrupt @vector to CPU @cpu; ignored for a CPU that is not online. */
 void x86_ipi_send(unsigned cpu, unsigned vector);

@@ -50,6 +50,9 @@ void arch_trap_init(void);
  * (double fault, NMI, machine check) ends at ist_top. */
 void arch_trap_init_ap(unsigned cpu, void *ist_top);
 
+/* trap_common's call (trap_entry.S): every exception and interrupt. */
+void trap_handler(struct trap_frame *f);
+
 /* Print the registers of a trap frame to the console. */
 void arch_dump_frame(const struct trap_frame *frame, uint64_t fault_addr);
 
