@@ -1,0 +1,153 @@
+# nginx 1.22 from Debian's source, unmodified (examples/nginx): one
+# process on epoll serving a FAT disk and its status page, checked with curl
+# and tests/software/nginx_client.py: a file byte for byte, 404, keep-alive,
+# 100 connections at once (three rounds: more connections than the
+# descriptor limit), clients that reset mid-response, a client that stops
+# reading; afterwards the status page shows no connection left behind.
+# microvm through QEMU user networking (127.0.0.1 forward); linuxu through
+# a tap device in a network namespace (root only). Sourced by tests/run.sh
+# (tier software). NGINX_PLATS=microvm (or linuxu) runs one platform only.
+# shellcheck shell=bash
+
+ngx_w=$LOGDIR/nginx
+mkdir -p "$ngx_w/www"
+ngx_disk=$ngx_w/disk.img
+cat >"$ngx_w/nginx.conf" <<'CONF'
+daemon off;
+master_process off;
+error_log stderr notice;
+pid /nginx.pid;
+events {
+    use epoll;
+    worker_connections 200;
+}
+http {
+    access_log off;
+    default_type application/octet-stream;
+    server {
+        listen 80;
+        root /www;
+        location = /status { stub_status; }
+    }
+}
+CONF
+printf '<html>hello from nginx</html>\n' >"$ngx_w/www/index.html"
+head -c 1000000 /dev/urandom >"$ngx_w/www/big.bin"
+rm -f "$ngx_disk"
+mkfs.fat -C -F 16 "$ngx_disk" 32768 >/dev/null
+MTOOLS_SKIP_CHECK=1 mmd -i "$ngx_disk" ::/etc ::/www
+# nginx running as root looks its user up (the --user of lib/nginx/config.sh).
+printf 'root:x:0:0:root:/:/bin/sh\n' | MTOOLS_SKIP_CHECK=1 mcopy -i "$ngx_disk" - ::/etc/passwd
+printf 'root:x:0:\n' | MTOOLS_SKIP_CHECK=1 mcopy -i "$ngx_disk" - ::/etc/group
+MTOOLS_SKIP_CHECK=1 mcopy -i "$ngx_disk" "$ngx_w/nginx.conf" ::/
+MTOOLS_SKIP_CHECK=1 mcopy -i "$ngx_disk" "$ngx_w/www/index.html" "$ngx_w/www/big.bin" ::/www/
+
+# ngx_start PLAT: boot nginx in the background (its own process group),
+# its console input from a FIFO on descriptor 7; sets ngx_pid, ngx_url,
+# ngx_in (a command prefix that reaches the guest) and ngx_log; waits
+# (bounded) until it answers.
+ngx_start() {
+	local plat=$1 i
+	ngx_log=$ngx_w/$plat.log
+	rm -f "$ngx_log" "$ngx_w/console"
+	mkfifo "$ngx_w/console"
+	exec 7<>"$ngx_w/console"
+	if [ "$plat" = linuxu ]; then
+		setsid env DISK="$ngx_disk" NET=tap TIMEOUT=600 tools/run.sh linuxu \
+			"$(image_of linuxu nginx)" <&7 >"$ngx_log" 2>&1 &
+	else
+		setsid env DISK="$ngx_disk" NET=y NET_FWD=18380:80 TIMEOUT=600 tools/run.sh microvm \
+			"$(image_of microvm nginx)" <&7 >"$ngx_log" 2>&1 &
+	fi
+	ngx_pid=$!
+	ngx_in=() ngx_host=127.0.0.1 ngx_port=18380
+	for i in $(seq 1 300); do
+		kill -0 "$ngx_pid" 2>/dev/null || break
+		if [ "$plat" = linuxu ] && [ ${#ngx_in[@]} = 0 ]; then
+			local ns
+			ns=$(sed -n 's/^run: network namespace \(unishyper-[0-9]*\).*/\1/p' "$ngx_log")
+			[ -n "$ns" ] && ngx_in=(ip netns exec "$ns") ngx_host=10.0.0.2 ngx_port=80
+		fi
+		if { [ "$plat" = microvm ] || [ ${#ngx_in[@]} != 0 ]; } &&
+			"${ngx_in[@]}" curl -s -o /dev/null --max-time 2 "http://$ngx_host:$ngx_port/"; then
+			ngx_url=http://$ngx_host:$ngx_port
+			return 0
+		fi
+		sleep 0.2
+	done
+	fail "$plat-nginx: starts and answers" "see $ngx_log"
+	tail -5 "$ngx_log"
+	ngx_stop "$plat"
+	return 1
+}
+
+# ngx_stop PLAT: end the run; a panic or fault on the console fails.
+ngx_stop() {
+	kill -- -"$ngx_pid" 2>/dev/null
+	wait "$ngx_pid" 2>/dev/null
+	exec 7>&-
+	if grep -Eq '^(PANIC|FAULT)' "$ngx_log"; then
+		fail "$1-nginx: no panic or fault on the console" "see $ngx_log"
+	else
+		pass "$1-nginx: no panic or fault on the console"
+	fi
+}
+
+ngx_client() { "${ngx_in[@]}" python3 tests/software/nginx_client.py "$ngx_host" "$ngx_port" "$@"; }
+
+ngx_checks() {
+	local plat=$1 C=("${ngx_in[@]}" curl -s --max-time 30) got i urls=()
+	got=$("${C[@]}" "$ngx_url/index.html")
+	[ "$got" = "<html>hello from nginx</html>" ] && pass "$plat-nginx: index.html from the disk" ||
+		fail "$plat-nginx: index.html from the disk" "got '${got:0:60}'"
+	if "${C[@]}" "$ngx_url/big.bin" | cmp -s - "$ngx_w/www/big.bin"; then
+		pass "$plat-nginx: a 1 MB file byte for byte"
+	else
+		fail "$plat-nginx: a 1 MB file byte for byte"
+	fi
+	got=$("${C[@]}" -o /dev/null -w '%{http_code}' "$ngx_url/no/such/file")
+	[ "$got" = 404 ] && pass "$plat-nginx: a missing file: 404" ||
+		fail "$plat-nginx: a missing file: 404" "got $got"
+	for i in $(seq 1 20); do urls+=(-o /dev/null "$ngx_url/index.html"); done
+	got=$("${C[@]}" -w '%{http_code} %{num_connects}\n' "${urls[@]}" |
+		awk '$1 == 200 { ok++ } { c += $2 } END { print ok + 0, "ok,", c + 0, "connections" }')
+	[ "$got" = "20 ok, 1 connections" ] && pass "$plat-nginx: keep-alive: 20 requests, 1 connection" ||
+		fail "$plat-nginx: keep-alive: 20 requests, 1 connection" "got '$got'"
+	for i in 1 2 3; do
+		count_prefixed "$plat-nginx round $i" parallel 100 /big.bin "$ngx_w/www/big.bin"
+	done
+	count_prefixed "$plat-nginx" abort 5 /big.bin
+	count_prefixed "$plat-nginx" slow /big.bin "$ngx_w/www/big.bin" /index.html
+	got=$("${C[@]}" "$ngx_url/status" | tr -d '\r' | tr '\n' ' ')
+	# Only this request is open, and every accepted connection was handled.
+	if [[ $got =~ ^Active\ connections:\ 1\ .*requests\ +([0-9]+)\ ([0-9]+)\ ([0-9]+) ]] &&
+		[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] && [ "${BASH_REMATCH[1]}" -ge 300 ]; then
+		pass "$plat-nginx: status page: no connection left open, ${BASH_REMATCH[1]} accepted"
+	else
+		fail "$plat-nginx: status page: no connection left open" "got '$got'"
+	fi
+}
+
+# count_prefixed LABEL ARGS...: run the client, count its lines.
+count_prefixed() {
+	local label=$1 line
+	shift
+	while IFS= read -r line; do
+		case $line in
+		"[PASS] "*) pass "${line#\[PASS\] }" ;;
+		"[FAIL] "*) fail "${line#\[FAIL\] }" ;;
+		esac
+	done < <(ngx_client "$label" "$@" 2>&1)
+}
+
+for plat in ${NGINX_PLATS:-linuxu microvm}; do
+	if [ $plat = linuxu ] && { [ "$(id -u)" != 0 ] || ! ip netns list >/dev/null 2>&1; }; then
+		echo "linuxu-nginx: skipped (a tap device needs root and ip netns)"
+		continue
+	fi
+	build nginx-$plat MACHINE=$([ $plat = linuxu ] && echo linuxu || echo qemu) APP=nginx ||
+		continue
+	ngx_start $plat || continue
+	ngx_checks $plat
+	ngx_stop $plat
+done
