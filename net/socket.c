@@ -265,14 +265,7 @@ static long sys_socket(long domain, long type, long protocol)
 }
 SYSCALL(socket, sys_socket);
 
-static long sys_socketpair(long domain, long type, long protocol, long sv)
-{
-	(void)type;
-	(void)protocol;
-	(void)sv;
-	return domain == AF_UNIX ? -EOPNOTSUPP : -EAFNOSUPPORT;
-}
-SYSCALL(socketpair, sys_socketpair);
+/* socketpair() is kernel/socketpair.c's: AF_UNIX pairs need no network. */
 
 static long sys_bind(long fd, long addr, long len)
 {
