@@ -278,8 +278,10 @@ SYSCALL(bind, sys_bind);
 
 static long sys_listen(long fd, long backlog)
 {
-	if (backlog > 255)
-		backlog = 255; /* lwIP keeps the backlog in a byte */
+	/* Connections beyond the backlog wait for the peer's next SYN, as
+	 * on Linux; beyond lwIP's accept queue they would be reset. */
+	if (backlog > DEFAULT_ACCEPTMBOX_SIZE)
+		backlog = DEFAULT_ACCEPTMBOX_SIZE;
 	return WITH_SOCKET(fd, ret_errno(lwip_listen(sock_of(f), (int)backlog)));
 }
 SYSCALL(listen, sys_listen);
