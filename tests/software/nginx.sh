@@ -1,9 +1,10 @@
 # nginx 1.22 from Debian's source, unmodified (examples/nginx): one
 # process on epoll serving a FAT disk and its status page, checked with curl
 # and tests/software/nginx_client.py: a file byte for byte, 404, keep-alive,
-# 100 connections at once (three rounds: more connections than the
-# descriptor limit), clients that reset mid-response, a client that stops
-# reading; afterwards the status page shows no connection left behind.
+# 100 connections at once (four rounds, one through sendfile: more
+# connections than the descriptor limit), clients that reset mid-response, a client that stops
+# reading; afterwards the status page shows no connection left behind,
+# and ^C on the console ends nginx through its SIGINT handler.
 # microvm through QEMU user networking (127.0.0.1 forward); linuxu through
 # a tap device in a network namespace (root only). Sourced by tests/run.sh
 # (tier software). NGINX_PLATS=microvm (or linuxu) runs one platform only.
@@ -28,6 +29,8 @@ http {
         listen 80;
         root /www;
         location = /status { stub_status; }
+        # The same files through sendfile().
+        location /sf/ { alias /www/; sendfile on; }
     }
 }
 CONF
@@ -81,11 +84,24 @@ ngx_start() {
 	return 1
 }
 
-# ngx_stop PLAT: end the run; a panic or fault on the console fails.
+# ngx_stop PLAT: ^C on the console; nginx's SIGINT handler makes it exit
+# (status 0). A panic or fault on the console fails.
 ngx_stop() {
+	local status
+	printf '\003' >&7
+	for _ in $(seq 1 300); do
+		kill -0 "$ngx_pid" 2>/dev/null || break
+		sleep 0.1
+	done
 	kill -- -"$ngx_pid" 2>/dev/null
 	wait "$ngx_pid" 2>/dev/null
+	status=$?
 	exec 7>&-
+	if [ $status = 0 ] && grep -q 'SIGINT) received.*exiting' "$ngx_log"; then
+		pass "$1-nginx: ^C on the console: nginx exits, status 0"
+	else
+		fail "$1-nginx: ^C on the console: nginx exits, status 0" "status $status, see $ngx_log"
+	fi
 	if grep -Eq '^(PANIC|FAULT)' "$ngx_log"; then
 		fail "$1-nginx: no panic or fault on the console" "see $ngx_log"
 	else
@@ -105,6 +121,11 @@ ngx_checks() {
 	else
 		fail "$plat-nginx: a 1 MB file byte for byte"
 	fi
+	if "${C[@]}" "$ngx_url/sf/big.bin" | cmp -s - "$ngx_w/www/big.bin"; then
+		pass "$plat-nginx: a 1 MB file byte for byte through sendfile"
+	else
+		fail "$plat-nginx: a 1 MB file byte for byte through sendfile"
+	fi
 	got=$("${C[@]}" -o /dev/null -w '%{http_code}' "$ngx_url/no/such/file")
 	[ "$got" = 404 ] && pass "$plat-nginx: a missing file: 404" ||
 		fail "$plat-nginx: a missing file: 404" "got $got"
@@ -116,12 +137,13 @@ ngx_checks() {
 	for i in 1 2 3; do
 		count_prefixed "$plat-nginx round $i" parallel 100 /big.bin "$ngx_w/www/big.bin"
 	done
+	count_prefixed "$plat-nginx sendfile" parallel 100 /sf/big.bin "$ngx_w/www/big.bin"
 	count_prefixed "$plat-nginx" abort 5 /big.bin
 	count_prefixed "$plat-nginx" slow /big.bin "$ngx_w/www/big.bin" /index.html
 	got=$("${C[@]}" "$ngx_url/status" | tr -d '\r' | tr '\n' ' ')
 	# Only this request is open, and every accepted connection was handled.
 	if [[ $got =~ ^Active\ connections:\ 1\ .*requests\ +([0-9]+)\ ([0-9]+)\ ([0-9]+) ]] &&
-		[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] && [ "${BASH_REMATCH[1]}" -ge 300 ]; then
+		[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] && [ "${BASH_REMATCH[1]}" -ge 400 ]; then
 		pass "$plat-nginx: status page: no connection left open, ${BASH_REMATCH[1]} accepted"
 	else
 		fail "$plat-nginx: status page: no connection left open" "got '$got'"

@@ -52,18 +52,21 @@ def parallel(host, port, label, n, path, want):
     results = [None] * n
 
     def one(i):
-        step = "connect"
+        s = None
         try:
             s = socket.create_connection((host, port), timeout=TIMEOUT)
-            step = "wait for the others"
+        except OSError as e:
+            results[i] = ("connect: %r" % e, b"")
+        try:
+            # A failed connect still meets the others, so that they go on.
             barrier.wait()
-            step = "request"
-            s.sendall(request(path))
-            step = "response"
-            results[i] = split(read_all(s))
-            s.close()
+            if s:
+                s.sendall(request(path))
+                results[i] = split(read_all(s))
         except (OSError, threading.BrokenBarrierError) as e:
-            results[i] = ("%s: %r" % (step, e), b"")
+            results[i] = ("request: %r" % e, b"")
+        if s:
+            s.close()
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
     for t in threads:
@@ -71,6 +74,7 @@ def parallel(host, port, label, n, path, want):
     for t in threads:
         t.join()
     bad = [r[0] for r in results if r is None or not r[0].endswith(" 200 OK") or r[1] != want]
+    bad.sort(key=lambda b: "BrokenBarrier" in b)
     return check(label, "%d connections at once, every one served byte for byte" % n, not bad,
                  "%d of %d wrong, first: %s" % (len(bad), n, bad[0] if bad else ""))
 
