@@ -25,27 +25,28 @@
 
 struct sp_end {
 	struct pipe *in, *out;
+	int shut_rd, shut_wr; /* shutdown() closed that side already */
 };
 
 static long sp_read(struct file *f, void *buf, size_t len)
 {
 	struct sp_end *e = f->priv;
 
-	return pipe_read(e->in, buf, len, f->flags & O_NONBLOCK);
+	return e->shut_rd ? 0 : pipe_read(e->in, buf, len, f->flags & O_NONBLOCK);
 }
 
 static long sp_write(struct file *f, const void *buf, size_t len)
 {
 	struct sp_end *e = f->priv;
 
-	return pipe_write(e->out, buf, len, f->flags & O_NONBLOCK);
+	return e->shut_wr ? -EPIPE : pipe_write(e->out, buf, len, f->flags & O_NONBLOCK);
 }
 
 static short sp_poll(struct file *f, short events)
 {
 	struct sp_end *e = f->priv;
-	short in = pipe_poll(e->in, (short)(events | POLLIN), 1);
-	short out = pipe_poll(e->out, events, 0);
+	short in = e->shut_rd ? POLLHUP : pipe_poll(e->in, (short)(events | POLLIN), 1);
+	short out = e->shut_wr ? POLLERR : pipe_poll(e->out, events, 0);
 	short got = (short)((in & (POLLIN | POLLRDNORM)) | (out & (POLLOUT | POLLWRNORM)));
 
 	/* The peer closed: reads see the end of the stream, and writes fail. */
@@ -76,8 +77,10 @@ static void sp_release(struct file *f)
 {
 	struct sp_end *e = f->priv;
 
-	pipe_close_end(e->in, 1);
-	pipe_close_end(e->out, 0);
+	if (!e->shut_rd)
+		pipe_close_end(e->in, 1);
+	if (!e->shut_wr)
+		pipe_close_end(e->out, 0);
 	mm_free(e);
 }
 
@@ -147,3 +150,106 @@ static long sys_socketpair(long domain, long type, long protocol, int *usv)
 	return copy_to_user(usv, fds, sizeof(fds));
 }
 SYSCALL(socketpair, sys_socketpair);
+
+/* ------------------------------------- send, recv, shutdown on an end */
+
+struct file *socketpair_get(long fd)
+{
+	struct file *f = fd_get((int)fd);
+
+	if (f && f->ops != &sp_ops) {
+		file_put(f);
+		f = NULL;
+	}
+	return f;
+}
+
+/* send/sendto (the address is ignored: the pair is connected). */
+long socketpair_send(struct file *f, const void *ubuf, size_t len, int flags)
+{
+	struct sp_end *e = f->priv;
+
+	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR))
+		return -EOPNOTSUPP;
+	if (user_check_read(ubuf, len))
+		return -EFAULT;
+	long r = e->shut_wr ? -EPIPE
+			    : pipe_write(e->out, ubuf, len,
+					 (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT));
+	return flags & MSG_NOSIGNAL ? r : file_write_epipe(r);
+}
+
+long socketpair_recv(struct file *f, void *ubuf, size_t len, int flags)
+{
+	struct sp_end *e = f->priv;
+
+	if (flags & ~(MSG_DONTWAIT | MSG_CMSG_CLOEXEC))
+		return -EOPNOTSUPP; /* MSG_PEEK, MSG_WAITALL: not on pairs */
+	if (user_check_write(ubuf, len))
+		return -EFAULT;
+	return e->shut_rd ? 0
+			  : pipe_read(e->in, ubuf, len, (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT));
+}
+
+/* The peer sees the end of the stream (SHUT_WR), or this end reads no
+ * more (SHUT_RD): the pipe's end closes early, once. */
+long socketpair_shutdown(struct file *f, int how)
+{
+	struct sp_end *e = f->priv;
+
+	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
+		return -EINVAL;
+	if (how != SHUT_WR && !__atomic_exchange_n(&e->shut_rd, 1, __ATOMIC_ACQ_REL))
+		pipe_close_end(e->in, 1);
+	if (how != SHUT_RD && !__atomic_exchange_n(&e->shut_wr, 1, __ATOMIC_ACQ_REL))
+		pipe_close_end(e->out, 0);
+	return 0;
+}
+
+#ifndef CONFIG_NET
+/* Without the network these calls know only pairs (net/socket.c sends
+ * pairs here otherwise). */
+#define WITH_PAIR(fd, expr)                                                                        \
+	({                                                                                         \
+		struct file *f = socketpair_get(fd);                                               \
+		long r_ = fd_get_ok(fd) ? -ENOTSOCK : -EBADF;                                      \
+		if (f) {                                                                           \
+			r_ = (expr);                                                               \
+			file_put(f);                                                               \
+		}                                                                                  \
+		r_;                                                                                \
+	})
+
+static int fd_get_ok(long fd)
+{
+	struct file *f = fd_get((int)fd);
+
+	file_put(f);
+	return f != NULL;
+}
+
+static long sys_sendto(long fd, const void *buf, size_t len, long flags)
+{
+	return WITH_PAIR(fd, socketpair_send(f, buf, len, (int)flags));
+}
+
+static long sys_recvfrom(long fd, void *buf, size_t len, long flags, void *addr, socklen_t *alen)
+{
+	long r = WITH_PAIR(fd, socketpair_recv(f, buf, len, (int)flags));
+	socklen_t zero = 0;
+
+	/* An unnamed peer: no address. */
+	if (r >= 0 && addr && alen && copy_to_user(alen, &zero, sizeof(zero)))
+		r = -EFAULT;
+	return r;
+}
+
+static long sys_shutdown(long fd, long how)
+{
+	return WITH_PAIR(fd, socketpair_shutdown(f, (int)how));
+}
+
+SYSCALL(sendto, sys_sendto);
+SYSCALL(recvfrom, sys_recvfrom);
+SYSCALL(shutdown, sys_shutdown);
+#endif

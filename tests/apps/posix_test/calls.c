@@ -56,6 +56,20 @@ static void pairs(void)
 	CHECK("socketpair_both_ways", write(sv[0], "ping", 4) == 4 && read(sv[1], buf, 8) == 4 &&
 					      !memcmp(buf, "ping", 4) && write(sv[1], "pong", 4) == 4 &&
 					      read(sv[0], buf, 8) == 4 && !memcmp(buf, "pong", 4));
+	CHECK("socketpair_send_recv", send(sv[0], "abc", 3, MSG_NOSIGNAL) == 3 &&
+					      recv(sv[1], buf, 8, MSG_DONTWAIT) == 3 &&
+					      !memcmp(buf, "abc", 3));
+	CHECK("socketpair_recv_dontwait_empty_is_eagain",
+	      recv(sv[1], buf, 8, MSG_DONTWAIT) == -1 && errno == EAGAIN);
+	int sh[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sh);
+	CHECK("socketpair_shutdown_write_is_eof_for_the_peer",
+	      send(sh[0], "z", 1, 0) == 1 && shutdown(sh[0], SHUT_WR) == 0 &&
+		      read(sh[1], buf, 8) == 1 && read(sh[1], buf, 8) == 0 &&
+		      send(sh[0], "y", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE &&
+		      write(sh[1], "back", 4) == 4 && read(sh[0], buf, 8) == 4);
+	close(sh[0]);
+	close(sh[1]);
 	struct stat st;
 	CHECK("socketpair_is_a_socket", fstat(sv[0], &st) == 0 && S_ISSOCK(st.st_mode));
 	/* What nginx probes: the peer's close is EPOLLRDHUP on epoll. */
