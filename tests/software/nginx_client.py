@@ -13,7 +13,9 @@ import struct
 import sys
 import threading
 
-TIMEOUT = 60
+# A hang guard only: a connection beyond the server's backlog waits for the
+# client's (or QEMU user networking's) next SYN, seconds apart.
+TIMEOUT = 150
 
 
 def request(path):
