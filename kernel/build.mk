@@ -25,6 +25,6 @@ srcs-$(CONFIG_PIPE) += kernel/pipe.c kernel/eventfd.c kernel/socketpair.c
 srcs-$(CONFIG_POLL) += kernel/epoll.c
 srcs-$(CONFIG_PROCESS_CALLS) += kernel/sys_resource.c kernel/sys_cred.c
 srcs-$(CONFIG_FS) += kernel/flock.c kernel/mmap_file.c kernel/sys_path.c
-# Kernel sleeping locks, for the modules that have shared state behind one.
-srcs-$(if $(CONFIG_FS)$(CONFIG_PIPE)$(CONFIG_POLL),y) += kernel/kmutex.c
+# Kernel sleeping locks: every image has one at least (console input).
+srcs-y += kernel/kmutex.c
 srcs-$(CONFIG_SIGNALS) += kernel/signal.c kernel/itimer.c
