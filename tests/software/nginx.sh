@@ -5,8 +5,9 @@
 # connections than the descriptor limit), clients that reset mid-response, a client that stops
 # reading; afterwards the status page shows no connection left behind,
 # and ^C on the console ends nginx through its SIGINT handler.
-# microvm through QEMU user networking (127.0.0.1 forward); linuxu through
-# a tap device in a network namespace (root only). Sourced by tests/run.sh
+# microvm through QEMU user networking (127.0.0.1 forward) and, for the
+# load, a tap device; linuxu through a tap device in a network namespace
+# (tap: root only). Sourced by tests/run.sh
 # (tier software). NGINX_PLATS=microvm (or linuxu) runs one platform only.
 # shellcheck shell=bash
 
@@ -45,40 +46,37 @@ printf 'root:x:0:\n' | MTOOLS_SKIP_CHECK=1 mcopy -i "$ngx_disk" - ::/etc/group
 MTOOLS_SKIP_CHECK=1 mcopy -i "$ngx_disk" "$ngx_w/nginx.conf" ::/
 MTOOLS_SKIP_CHECK=1 mcopy -i "$ngx_disk" "$ngx_w/www/index.html" "$ngx_w/www/big.bin" ::/www/
 
-# ngx_start PLAT: boot nginx in the background (its own process group),
-# its console input from a FIFO on descriptor 7; sets ngx_pid, ngx_url,
-# ngx_in (a command prefix that reaches the guest) and ngx_log; waits
-# (bounded) until it answers.
+# ngx_start PLAT NET: boot nginx in the background (its own process group),
+# its console input from a FIFO on descriptor 7, with NET=tap (a namespace
+# of its own: clients run inside it) or NET=y (microvm: QEMU user
+# networking, a 127.0.0.1 forward); sets ngx_pid, ngx_url, ngx_in (a
+# command prefix that reaches the guest) and ngx_log; waits (bounded) until
+# it answers.
 ngx_start() {
-	local plat=$1 i
-	ngx_log=$ngx_w/$plat.log
+	local plat=$1 net=$2 i ns
+	ngx_net=$net
+	ngx_log=$ngx_w/$plat-$net.log
 	rm -f "$ngx_log" "$ngx_w/console"
 	mkfifo "$ngx_w/console"
 	exec 7<>"$ngx_w/console"
-	if [ "$plat" = linuxu ]; then
-		setsid env DISK="$ngx_disk" NET=tap TIMEOUT=600 tools/run.sh linuxu \
-			"$(image_of linuxu nginx)" <&7 >"$ngx_log" 2>&1 &
-	else
-		setsid env DISK="$ngx_disk" NET=y NET_FWD=18380:80 TIMEOUT=600 tools/run.sh microvm \
-			"$(image_of microvm nginx)" <&7 >"$ngx_log" 2>&1 &
-	fi
+	setsid env DISK="$ngx_disk" NET=$net NET_FWD=18380:80 TIMEOUT=600 tools/run.sh $plat \
+		"$(image_of $plat nginx)" <&7 >"$ngx_log" 2>&1 &
 	ngx_pid=$!
 	ngx_in=() ngx_host=127.0.0.1 ngx_port=18380
 	for i in $(seq 1 300); do
 		kill -0 "$ngx_pid" 2>/dev/null || break
-		if [ "$plat" = linuxu ] && [ ${#ngx_in[@]} = 0 ]; then
-			local ns
+		if [ "$net" = tap ] && [ ${#ngx_in[@]} = 0 ]; then
 			ns=$(sed -n 's/^run: network namespace \(unishyper-[0-9]*\).*/\1/p' "$ngx_log")
 			[ -n "$ns" ] && ngx_in=(ip netns exec "$ns") ngx_host=10.0.0.2 ngx_port=80
 		fi
-		if { [ "$plat" = microvm ] || [ ${#ngx_in[@]} != 0 ]; } &&
+		if { [ "$net" = y ] || [ ${#ngx_in[@]} != 0 ]; } &&
 			"${ngx_in[@]}" curl -s -o /dev/null --max-time 2 "http://$ngx_host:$ngx_port/"; then
 			ngx_url=http://$ngx_host:$ngx_port
 			return 0
 		fi
 		sleep 0.2
 	done
-	fail "$plat-nginx: starts and answers" "see $ngx_log"
+	fail "$plat-nginx ($net): starts and answers" "see $ngx_log"
 	tail -5 "$ngx_log"
 	ngx_stop "$plat"
 	return 1
@@ -98,14 +96,14 @@ ngx_stop() {
 	status=$?
 	exec 7>&-
 	if [ $status = 0 ] && grep -q 'SIGINT) received.*exiting' "$ngx_log"; then
-		pass "$1-nginx: ^C on the console: nginx exits, status 0"
+		pass "$1-nginx ($ngx_net): ^C on the console: nginx exits, status 0"
 	else
-		fail "$1-nginx: ^C on the console: nginx exits, status 0" "status $status, see $ngx_log"
+		fail "$1-nginx ($ngx_net): ^C on the console: nginx exits, status 0" "status $status, see $ngx_log"
 	fi
 	if grep -Eq '^(PANIC|FAULT)' "$ngx_log"; then
-		fail "$1-nginx: no panic or fault on the console" "see $ngx_log"
+		fail "$1-nginx ($ngx_net): no panic or fault on the console" "see $ngx_log"
 	else
-		pass "$1-nginx: no panic or fault on the console"
+		pass "$1-nginx ($ngx_net): no panic or fault on the console"
 	fi
 }
 
@@ -134,16 +132,36 @@ ngx_checks() {
 		awk '$1 == 200 { ok++ } { c += $2 } END { print ok + 0, "ok,", c + 0, "connections" }')
 	[ "$got" = "20 ok, 1 connections" ] && pass "$plat-nginx: keep-alive: 20 requests, 1 connection" ||
 		fail "$plat-nginx: keep-alive: 20 requests, 1 connection" "got '$got'"
+	count_prefixed "$plat-nginx" abort 5 /big.bin
+	count_prefixed "$plat-nginx" slow /big.bin "$ngx_w/www/big.bin" /index.html
+	ngx_settled "$plat" 0
+}
+
+# ngx_load PLAT: 100 connections at once, four rounds (one through
+# sendfile): more connections than the 256 descriptors there are.
+ngx_load() {
+	local plat=$1 i
 	for i in 1 2 3; do
 		count_prefixed "$plat-nginx round $i" parallel 100 /big.bin "$ngx_w/www/big.bin"
 	done
 	count_prefixed "$plat-nginx sendfile" parallel 100 /sf/big.bin "$ngx_w/www/big.bin"
-	count_prefixed "$plat-nginx" abort 5 /big.bin
-	count_prefixed "$plat-nginx" slow /big.bin "$ngx_w/www/big.bin" /index.html
-	got=$("${C[@]}" "$ngx_url/status" | tr -d '\r' | tr '\n' ' ')
+	ngx_settled "$plat" 400
+}
+
+# ngx_settled PLAT MIN: the status page shows only its own connection open,
+# every accepted connection handled, at least MIN of them.
+ngx_settled() {
+	local plat=$1 min=$2 got
+	# A few tries: right after hundreds of connections a new one was once
+	# seen refused (microvm over tap); what is checked is nginx's state.
+	for _ in 1 2 3 4 5; do
+		got=$("${ngx_in[@]}" curl -s --max-time 30 "$ngx_url/status" | tr -d '\r' | tr '\n' ' ')
+		[ -n "$got" ] && break
+		sleep 1
+	done
 	# Only this request is open, and every accepted connection was handled.
 	if [[ $got =~ ^Active\ connections:\ 1\ .*requests\ +([0-9]+)\ ([0-9]+)\ ([0-9]+) ]] &&
-		[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] && [ "${BASH_REMATCH[1]}" -ge 400 ]; then
+		[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] && [ "${BASH_REMATCH[1]}" -ge "$min" ]; then
 		pass "$plat-nginx: status page: no connection left open, ${BASH_REMATCH[1]} accepted"
 	else
 		fail "$plat-nginx: status page: no connection left open" "got '$got'"
@@ -162,14 +180,23 @@ count_prefixed() {
 	done < <(ngx_client "$label" "$@" 2>&1)
 }
 
+# linuxu: everything over a tap device. microvm: the checks over QEMU user
+# networking, the load over a tap device: QEMU's forward listens with a
+# backlog of 1, so 100 connects at once overflow the host's queue for it.
+tap_ok=$([ "$(id -u)" = 0 ] && ip netns list >/dev/null 2>&1 && echo y)
 for plat in ${NGINX_PLATS:-linuxu microvm}; do
-	if [ $plat = linuxu ] && { [ "$(id -u)" != 0 ] || ! ip netns list >/dev/null 2>&1; }; then
-		echo "linuxu-nginx: skipped (a tap device needs root and ip netns)"
-		continue
-	fi
 	build nginx-$plat MACHINE=$([ $plat = linuxu ] && echo linuxu || echo qemu) APP=nginx ||
 		continue
-	ngx_start $plat || continue
-	ngx_checks $plat
+	if [ $plat = microvm ] && ngx_start $plat y; then
+		ngx_checks $plat
+		ngx_stop $plat
+	fi
+	if [ -z "$tap_ok" ]; then
+		echo "$plat-nginx over tap: skipped (needs root and ip netns)"
+		continue
+	fi
+	ngx_start $plat tap || continue
+	[ $plat = linuxu ] && ngx_checks $plat
+	ngx_load $plat
 	ngx_stop $plat
 done
