@@ -1,7 +1,7 @@
 srcs-y += kernel/boot.c kernel/cmdline.c kernel/initcall.c kernel/log.c kernel/panic.c \
 	kernel/syscall.c kernel/sys_console.c kernel/sys_memory.c kernel/sys_process.c \
 	kernel/sys_time.c kernel/time.c kernel/console.c kernel/file.c kernel/sys_file.c kernel/fault.c \
-	kernel/uaccess.c kernel/sys_fileio.c
+	kernel/uaccess.c
 srcs-y += kernel/sched/core.c kernel/sched/timer.c kernel/sched/thread.c \
 	kernel/sched/thread_ops.c kernel/sched/stack.c kernel/sched/futex.c kernel/sched/sys_sched.c
 srcs-$(CONFIG_SCHED_PRIO) += kernel/sched/policy_prio.c
@@ -22,6 +22,8 @@ cold-srcs += kernel/boot.c kernel/cmdline.c kernel/initcall.c kernel/log.c kerne
 	kernel/mm/check.c kernel/mm/report.c kernel/sys_cred.c kernel/sys_resource.c kernel/signal.c \
 	kernel/itimer.c kernel/flock.c kernel/mmap_file.c kernel/sys_memory.c
 srcs-$(CONFIG_PIPE) += kernel/pipe.c kernel/eventfd.c kernel/socketpair.c
+# preadv/pwritev, sendfile, fallocate, fadvise: for files, pipes and sockets.
+srcs-$(if $(CONFIG_FS)$(CONFIG_PIPE)$(CONFIG_NET),y) += kernel/sys_fileio.c
 srcs-$(CONFIG_POLL) += kernel/epoll.c
 srcs-$(CONFIG_PROCESS_CALLS) += kernel/sys_resource.c kernel/sys_cred.c
 srcs-$(CONFIG_FS) += kernel/flock.c kernel/mmap_file.c kernel/sys_path.c
