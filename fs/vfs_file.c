@@ -165,6 +165,11 @@ static const struct file_ops node_file_ops = {
 	.release = node_release,
 };
 
+struct vfs_node *vfs_file_node(struct file *f)
+{
+	return f->ops == &node_file_ops ? f->priv : NULL;
+}
+
 /* Find or (O_CREAT) make the node of @path. */
 static int open_node(const char *path, int flags, struct vfs_node **out)
 {

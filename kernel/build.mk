@@ -21,12 +21,14 @@ cold-srcs += kernel/boot.c kernel/cmdline.c kernel/initcall.c kernel/log.c kerne
 	kernel/sched/thread_ops.c kernel/sched/sys_sched.c kernel/mm/stats.c kernel/mm/release.c \
 	kernel/mm/check.c kernel/mm/report.c kernel/sys_cred.c kernel/sys_resource.c kernel/signal.c \
 	kernel/itimer.c kernel/flock.c kernel/mmap_file.c kernel/sys_memory.c
-srcs-$(CONFIG_PIPE) += kernel/pipe.c kernel/eventfd.c
+srcs-$(CONFIG_PIPE) += kernel/pipe.c kernel/eventfd.c kernel/socketpair.c
+# preadv/pwritev, sendfile, fallocate, fadvise: for files, pipes and sockets.
+srcs-$(if $(CONFIG_FS)$(CONFIG_PIPE)$(CONFIG_NET),y) += kernel/sys_fileio.c
 srcs-$(CONFIG_POLL) += kernel/epoll.c
 srcs-$(CONFIG_PROCESS_CALLS) += kernel/sys_resource.c kernel/sys_cred.c
-srcs-$(CONFIG_FS) += kernel/flock.c kernel/mmap_file.c
-# Kernel sleeping locks, for the modules that have shared state behind one.
-srcs-$(if $(CONFIG_FS)$(CONFIG_PIPE)$(CONFIG_POLL),y) += kernel/kmutex.c
+srcs-$(CONFIG_FS) += kernel/flock.c kernel/mmap_file.c kernel/sys_path.c
+# Kernel sleeping locks: every image has one at least (console input).
+srcs-y += kernel/kmutex.c
 srcs-$(CONFIG_SIGNALS) += kernel/signal.c kernel/itimer.c
 srcs-$(CONFIG_ZONE) += kernel/zone.c
 ifneq ($(CONFIG_ZONE),y)

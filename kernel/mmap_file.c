@@ -133,6 +133,11 @@ static struct file_map *lookup(const char *addr, int remove)
 	return m;
 }
 
+int mmap_file_is_mapped(const void *addr)
+{
+	return lookup(addr, 0) != NULL;
+}
+
 int mmap_file_unmap(void *addr)
 {
 	struct file_map *m = lookup(addr, 1);

@@ -117,7 +117,8 @@ static void default_action(int sig)
 	if (BIT(sig) & DEFAULT_CRASH)
 		panic("fatal signal %d (%s) raised", sig, strsignal(sig));
 	kprintf("terminated by signal %d (%s)\n", sig, strsignal(sig));
-	kernel_exit(125);
+	/* An interrupt from the terminal ends with a shell's 128 + 2. */
+	kernel_exit(sig == SIGINT ? 128 + SIGINT : 125);
 }
 
 typedef void (*handler_info_t)(int, siginfo_t *, void *);

@@ -5,8 +5,12 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/uio.h>
+#include <signal.h>
 #include <unistd.h>
+#include <kernel/compiler.h>
 #include <kernel/file.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
@@ -23,13 +27,22 @@ static long do_read(struct file *f, void *buf, size_t len)
 	return f->ops->getdents ? -EISDIR : -EINVAL;
 }
 
+long file_write_epipe(long r)
+{
+	/* A write with no reader left: SIGPIPE to the writer, as on Linux
+	 * (its default ends the system; ignored, the write fails EPIPE). */
+	if (IS_ENABLED(CONFIG_SIGNALS) && r == -EPIPE)
+		signal_send_thread(current_thread(), SIGPIPE);
+	return r;
+}
+
 static long do_write(struct file *f, const void *buf, size_t len)
 {
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	if (user_check_read(buf, len))
 		return -EFAULT;
-	return f->ops->write ? f->ops->write(f, buf, len) : -EINVAL;
+	return file_write_epipe(f->ops->write ? f->ops->write(f, buf, len) : -EINVAL);
 }
 
 static long sys_read(long fd, void *buf, size_t len)

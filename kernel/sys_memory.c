@@ -205,6 +205,34 @@ static long sys_mprotect(void *addr, size_t len, long prot)
 	return r;
 }
 
+/* An anonymous mapping grows by moving (MREMAP_MAYMOVE), or stays where
+ * it is when its block already has the room; it shrinks in place. File
+ * mappings keep their size. */
+static long sys_mremap(void *addr, size_t old_len, size_t new_len, long flags)
+{
+	if ((uintptr_t)addr & (PAGE_SIZE - 1) || !new_len || new_len > (1ul << 40) ||
+	    (flags & ~(long)MREMAP_MAYMOVE))
+		return -EINVAL; /* MREMAP_FIXED: nothing is placed at will */
+	if (IS_ENABLED(CONFIG_FS) && mmap_file_is_mapped(addr))
+		return -EINVAL;
+	size_t have = mm_usable_size(addr);
+	if (have < old_len)
+		return -EFAULT;
+	if (new_len <= have)
+		return (long)addr;
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	size_t pages = ALIGN_UP(new_len, PAGE_SIZE) / PAGE_SIZE;
+	char *p = mm_pages_alloc(mm_current_heap(), pages);
+	if (!p)
+		return -ENOMEM;
+	size_t keep = old_len < have ? old_len : have;
+	memcpy(p, addr, keep);
+	memset(p + keep, 0, pages * PAGE_SIZE - keep);
+	sys_munmap_region(addr, old_len, 0);
+	return (long)p;
+}
+
 static long sys_brk(void)
 {
 	return 0; /* "no heap to grow": the C library then uses mmap */
@@ -218,5 +246,6 @@ static long sys_madvise(void)
 SYSCALL(mmap, sys_mmap);
 SYSCALL(munmap, sys_munmap);
 SYSCALL(brk, sys_brk);
+SYSCALL(mremap, sys_mremap);
 SYSCALL(mprotect, sys_mprotect);
 SYSCALL(madvise, sys_madvise);

@@ -17,7 +17,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <kernel/compiler.h>
 #include <kernel/file.h>
+#include <kernel/pipe.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
@@ -265,14 +267,7 @@ static long sys_socket(long domain, long type, long protocol)
 }
 SYSCALL(socket, sys_socket);
 
-static long sys_socketpair(long domain, long type, long protocol, long sv)
-{
-	(void)type;
-	(void)protocol;
-	(void)sv;
-	return domain == AF_UNIX ? -EOPNOTSUPP : -EAFNOSUPPORT;
-}
-SYSCALL(socketpair, sys_socketpair);
+/* socketpair() is kernel/socketpair.c's: AF_UNIX pairs need no network. */
 
 static long sys_bind(long fd, long addr, long len)
 {
@@ -285,8 +280,10 @@ SYSCALL(bind, sys_bind);
 
 static long sys_listen(long fd, long backlog)
 {
-	if (backlog > 255)
-		backlog = 255; /* lwIP keeps the backlog in a byte */
+	/* Connections beyond the backlog wait for the peer's next SYN, as
+	 * on Linux; beyond lwIP's accept queue they would be reset. */
+	if (backlog > DEFAULT_ACCEPTMBOX_SIZE)
+		backlog = DEFAULT_ACCEPTMBOX_SIZE;
 	return WITH_SOCKET(fd, ret_errno(lwip_listen(sock_of(f), (int)backlog)));
 }
 SYSCALL(listen, sys_listen);
@@ -337,8 +334,20 @@ static int msg_flags(struct file *f, long flags)
 	return (int)flags | (nonblock(f) ? MSG_DONTWAIT : 0);
 }
 
+/* The socket calls on an end of socketpair() (kernel/socketpair.c). */
+#define PAIR_CALL(fd, call)                                                                        \
+	do {                                                                                       \
+		struct file *pf_ = IS_ENABLED(CONFIG_PIPE) ? socketpair_get(fd) : NULL;            \
+		if (pf_) {                                                                         \
+			long r_ = call;                                                            \
+			file_put(pf_);                                                             \
+			return r_;                                                                 \
+		}                                                                                  \
+	} while (0)
+
 static long sys_sendto(long fd, long buf, long len, long flags, long addr, long alen)
 {
+	PAIR_CALL(fd, socketpair_send(pf_, (const void *)buf, (size_t)len, (int)flags));
 	if (check_buf(buf, (size_t)len, 0) || check_addr_in(addr, alen))
 		return -EFAULT;
 	/* MSG_NOSIGNAL: there are no signals to suppress. */
@@ -352,6 +361,7 @@ SYSCALL(sendto, sys_sendto);
 
 static long sys_recvfrom(long fd, long buf, long len, long flags, long addr, long alen)
 {
+	PAIR_CALL(fd, socketpair_recv(pf_, (void *)buf, (size_t)len, (int)flags));
 	if (check_buf(buf, (size_t)len, 1) || check_addr_out(addr, alen))
 		return -EFAULT;
 	return WITH_SOCKET(fd, recv_result(f, lwip_recvfrom(sock_of(f), (void *)buf, (size_t)len,
@@ -382,6 +392,7 @@ SYSCALL(recvmsg, sys_recvmsg);
 
 static long sys_shutdown(long fd, long how)
 {
+	PAIR_CALL(fd, socketpair_shutdown(pf_, (int)how));
 	long r = WITH_SOCKET(fd, ret_errno(lwip_shutdown(sock_of(f), (int)how)));
 	file_poll_notify();
 	return r;

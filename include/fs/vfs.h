@@ -133,5 +133,9 @@ int vfs_sync_all(void);
 int vfs_open(const char *path, int flags, int mode); /* a file descriptor */
 int vfs_stat(const char *path, struct stat *st);
 int vfs_statfs(const char *path, struct vfs_statfs *out);
+/* The node behind an open file of a mounted file system, or NULL (the
+ * file is of another kind); valid while the file is. */
+struct file;
+struct vfs_node *vfs_file_node(struct file *f);
 
 #endif

@@ -75,6 +75,9 @@ int fd_install(struct file *f, int min, int cloexec);
  * made, its release op owns @priv, even if no descriptor is free.
  * @retval the descriptor; -ENOMEM; -EMFILE */
 int fd_open_new(const struct file_ops *ops, int flags, void *priv, int cloexec);
+/* A write's result: -EPIPE also sends SIGPIPE to the calling thread.
+ * @retval @r */
+long file_write_epipe(long r);
 /* The file behind @fd with a new reference (file_put it), or NULL. */
 struct file *fd_get(int fd);
 /* Close every descriptor whose file thread @tid opened (it crashed). A

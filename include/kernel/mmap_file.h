@@ -15,4 +15,7 @@ long mmap_file(size_t len, int prot, int flags, int fd, uint64_t off);
  * <0 the write-back failed (the pages are freed all the same) */
 int mmap_file_unmap(void *addr);
 
+/* Whether @addr is inside a file mapping. */
+int mmap_file_is_mapped(const void *addr);
+
 #endif

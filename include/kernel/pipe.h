@@ -21,4 +21,13 @@ size_t pipe_unread(struct pipe *p);
 /* One end goes away; the pipe is freed with the last. */
 void pipe_close_end(struct pipe *p, int reading);
 
+/* The ends of socketpair() (kernel/socketpair.c), for the socket calls
+ * of net/socket.c: socketpair_get gives a new reference to the file of
+ * @fd if it is an end, else NULL. */
+struct file;
+struct file *socketpair_get(long fd);
+long socketpair_send(struct file *f, const void *ubuf, size_t len, int flags);
+long socketpair_recv(struct file *f, void *ubuf, size_t len, int flags);
+long socketpair_shutdown(struct file *f, int how);
+
 #endif

@@ -97,10 +97,25 @@ int main(int argc, char **argv)
 		printf("posix_test: still running after SIGTERM\n");
 		return 1;
 	}
+	if (argc > 1 && !strcmp(argv[1], "intr"))
+		return wait_for_intr(0); /* ^C's default action ends the system: 130 */
+	if (argc > 1 && !strcmp(argv[1], "intr-handler"))
+		return wait_for_intr(1);
+	if (argc > 1 && !strcmp(argv[1], "sigpipe")) {
+		/* SIGPIPE's default action ends the system, saying so. */
+		int p[2];
+		pipe(p);
+		close(p[0]);
+		write(p[1], "x", 1);
+		printf("posix_test: still running after SIGPIPE\n");
+		return 1;
+	}
 	record_locks();
 	flock_locks();
 	signal_checks();
 	credentials();
+	call_checks();
+	sigpipe_checks();
 	printf("posix_test: %s\n", failed ? "FAILED" : "ok");
 	return failed ? 1 : 0;
 }

@@ -18,5 +18,8 @@ extern int failed;
 	} while (0)
 
 void signal_checks(void);
+void call_checks(void);
+void sigpipe_checks(void);
+int wait_for_intr(int handler);
 
 #endif

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -196,4 +197,42 @@ void signal_checks(void)
 	CHECK("signal_kill_bad_signal", kill(getpid(), 99) == -1 && errno == EINVAL);
 	CHECK("signal_sigkill_cannot_be_caught",
 	      sigaction(SIGKILL, &(struct sigaction){.sa_handler = on_signal}, NULL) == -1);
+}
+
+/* SIGPIPE: a write to a pipe whose reader is gone, ignored and caught
+ * (the default action is the "sigpipe" mode of main). */
+void sigpipe_checks(void)
+{
+	int p[2];
+
+	pipe(p);
+	close(p[0]);
+	signal(SIGPIPE, SIG_IGN);
+	CHECK("sigpipe_ignored_write_is_epipe", write(p[1], "x", 1) == -1 && errno == EPIPE);
+	hits[SIGPIPE] = 0;
+	handle(SIGPIPE, on_signal, 0);
+	CHECK("sigpipe_handler_runs", write(p[1], "x", 1) == -1 && errno == EPIPE &&
+					      hits[SIGPIPE] == 1);
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	close(sv[1]);
+	CHECK("sigpipe_on_a_socketpair", write(sv[0], "x", 1) == -1 && errno == EPIPE &&
+						 hits[SIGPIPE] == 2);
+	signal(SIGPIPE, SIG_DFL);
+	close(sv[0]);
+	close(p[1]);
+}
+
+/* "intr": wait for ^C on the console; with @handler, catch it and go on. */
+int wait_for_intr(int handler)
+{
+	hits[SIGINT] = 0;
+	if (handler)
+		handle(SIGINT, on_signal, 0);
+	printf("posix_test: waiting for ^C\n");
+	fflush(stdout);
+	while (!hits[SIGINT])
+		pause();
+	printf("posix_test: SIGINT handled\n");
+	return 0;
 }
