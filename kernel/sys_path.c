@@ -17,7 +17,7 @@
 #include <kernel/mm.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
-#include <kernel/vfs.h>
+#include <fs/vfs.h>
 
 #ifndef MSDOS_SUPER_MAGIC
 #define MSDOS_SUPER_MAGIC 0x4d44
