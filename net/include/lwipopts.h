@@ -28,7 +28,7 @@
 #define DEFAULT_RAW_RECVMBOX_SIZE 64
 #define DEFAULT_UDP_RECVMBOX_SIZE 128
 #define DEFAULT_TCP_RECVMBOX_SIZE 128
-#define DEFAULT_ACCEPTMBOX_SIZE 64
+#define DEFAULT_ACCEPTMBOX_SIZE 256 /* above any backlog (lwIP keeps it in 8 bits): a full one resets */
 #define LWIP_TIMERS 1
 
 /* ---- memory */
@@ -41,20 +41,25 @@
 #define MEMP_NUM_PBUF 64
 #define MEMP_NUM_RAW_PCB 8
 #define MEMP_NUM_UDP_PCB 32
-#define MEMP_NUM_TCP_PCB 128
+/* A thousand connections held open at once (and as many closing): a
+ * full table leaves new SYNs unanswered. */
+#define MEMP_NUM_TCP_PCB 1100
 #define MEMP_NUM_TCP_PCB_LISTEN 16
 #define MEMP_NUM_TCP_SEG 512
+/* Datagrams up to 64 KB: 45 fragments of 1,480 bytes, in and out. */
 #define MEMP_NUM_REASSDATA 8
-#define IP_REASS_MAX_PBUFS 32
-#define MEMP_NUM_FRAG_PBUF 32
+#define IP_REASS_MAX_PBUFS 64
+#define MEMP_NUM_FRAG_PBUF 64
 #define MEMP_NUM_ARP_QUEUE 32
 #define MEMP_NUM_NETBUF 64
-#define MEMP_NUM_NETCONN 160 /* sockets: listening, connected, UDP */
+#define MEMP_NUM_NETCONN 1024 /* sockets: listening, connected, UDP (<= FD_SETSIZE) */
 #define MEMP_NUM_TCPIP_MSG_API 64
 #define MEMP_NUM_TCPIP_MSG_INPKT 256
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
 #define PBUF_POOL_SIZE 512
 #define PBUF_POOL_BUFSIZE 1536 /* one whole frame per pbuf */
+/* Small frames are copied into buffers of their own size (netif.c). */
+#define LWIP_SUPPORT_CUSTOM_PBUF 1
 
 /* ---- protocols */
 #define LWIP_ARP 1
@@ -88,6 +93,9 @@
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_SNDLOWAT (TCP_SND_BUF / 2)
 #define TCP_QUEUE_OOSEQ 1
+/* What a connection may hold out of order: a peer sending only segments
+ * beyond a hole cannot take the receive buffers. */
+#define TCP_OOSEQ_MAX_PBUFS 64
 #define TCP_LISTEN_BACKLOG 1
 #define TCP_DEFAULT_LISTEN_BACKLOG 64
 #define LWIP_WND_SCALE 1
