@@ -23,6 +23,11 @@ long long now_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+static size_t out_pending(const struct conn *c)
+{
+	return c->out_len - c->out_off;
+}
+
 struct conn *conn_open(int fd)
 {
 	struct conn *c = calloc(1, sizeof(*c));
@@ -37,6 +42,13 @@ struct conn *conn_open(int fd)
 
 void conn_close(struct conn *c)
 {
+	/* Given up with output unsent (a client that stopped reading): reset.
+	 * A graceful close would queue a FIN behind data that never leaves,
+	 * and a stack may hold the closing thread until it does. */
+	if (out_pending(c) || c->file >= 0) {
+		struct linger now = {.l_onoff = 1, .l_linger = 0};
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &now, sizeof(now));
+	}
 	if (c->file >= 0)
 		close(c->file);
 	close(c->fd);
@@ -45,10 +57,6 @@ void conn_close(struct conn *c)
 	free(c);
 }
 
-static size_t out_pending(const struct conn *c)
-{
-	return c->out_len - c->out_off;
-}
 
 int conn_idle(const struct conn *c)
 {

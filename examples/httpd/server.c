@@ -7,6 +7,8 @@
  *
  *   httpd [-p PORT] [-t LOOPS] [-c MAXCONN] [-r ROOT] [-d]
  *
+ * LOOPS defaults to the number of CPUs, MAXCONN to 1,000 (less if the
+ * descriptor limit is lower).
  * At MAXCONN open connections a new one takes the place of the
  * connection idle longest; when none is idle it gets a 503 and is closed.
  * Accepting never stops, so no client is left with its SYN unanswered.
@@ -190,7 +192,10 @@ static int start_loops(int listener, int loops, int maxconn)
 
 int main(int argc, char **argv)
 {
-	int port = 80, loops = 2, maxconn = 1000, opt, one = 1;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int port = 80, maxconn = 1000, opt, one = 1;
+	/* A loop per CPU: more loops than CPUs only contend for the stack. */
+	int loops = cpus < 1 ? 1 : cpus > LOOPS_MAX ? LOOPS_MAX : (int)cpus;
 
 	httpd_doc_root = HTTPD_DEFAULT_ROOT;
 	while ((opt = getopt(argc, argv, "p:t:c:r:d")) != -1) {
