@@ -38,6 +38,8 @@ const char *http_reason(int status);
 struct http_stats {
 	uint64_t requests, connections, bad_requests;
 	uint64_t open, refused, evicted, timed_out; /* connections */
+	uint64_t accept_errors;
+	int last_accept_errno;
 	double uptime_s;
 };
 

@@ -71,12 +71,14 @@ static int status_page(struct conn *c, int head_only, int keep_alive)
 				    "httpd status\nuptime: %.3f s\nrequests: %llu\n"
 				    "connections: %llu\nopen_connections: %llu\n"
 				    "refused_connections: %llu\nevicted_connections: %llu\n"
-				    "timed_out: %llu\nbad_requests: %llu\n",
+				    "timed_out: %llu\nbad_requests: %llu\n"
+				    "accept_errors: %llu (last errno %d)\n",
 				    s.uptime_s, (unsigned long long)s.requests,
 				    (unsigned long long)s.connections, (unsigned long long)s.open,
 				    (unsigned long long)s.refused, (unsigned long long)s.evicted,
 				    (unsigned long long)s.timed_out,
-				    (unsigned long long)s.bad_requests);
+				    (unsigned long long)s.bad_requests,
+				    (unsigned long long)s.accept_errors, s.last_accept_errno);
 	n += status_system(body + n, sizeof(body) - n);
 	return respond(c, 200, "text/plain", body, n, head_only, keep_alive, NULL);
 }

@@ -102,6 +102,10 @@ static void accept_some(struct loop *l)
 		if (fd < 0) {
 			/* Out of descriptors or memory: the loop goes on with
 			 * the connections it has; the next round tries again. */
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED) {
+				stats_count(&httpd_stats.accept_errors);
+				httpd_stats.last_accept_errno = errno;
+			}
 			return;
 		}
 		stats_count(&httpd_stats.connections);
