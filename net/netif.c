@@ -23,6 +23,8 @@
 #include <kernel/thread.h>
 
 #include "lwip/etharp.h"
+#include "lwip/ethip6.h"
+#include "lwip/mld6.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/snmp.h"
@@ -194,12 +196,28 @@ static err_t netif_setup(struct netif *netif)
 	netif->name[0] = d->name[0];
 	netif->name[1] = d->name[1];
 	netif->output = etharp_output;
+	netif->output_ip6 = ethip6_output;
 	netif->linkoutput = linkoutput;
 	netif->mtu = d->mtu ? d->mtu : 1500;
 	netif->hwaddr_len = ETH_HWADDR_LEN;
 	memcpy(netif->hwaddr, d->mac, ETH_HWADDR_LEN);
-	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
+		       NETIF_FLAG_MLD6;
 	return ERR_OK;
+}
+
+/* IPv6: the link-local address from the MAC, SLAAC from router
+ * advertisements, and the configured static address. Addresses start
+ * tentative: duplicate address detection runs once the link is up. Under
+ * the core lock. */
+static void ip6_setup(struct netif *netif, const struct net_addr_config *cfg)
+{
+	s8_t idx;
+
+	netif_create_ip6_linklocal_address(netif, 1);
+	netif_set_ip6_autoconfig_enabled(netif, 1);
+	if (cfg->has_ip6 && netif_add_ip6_address(netif, &cfg->ip6, &idx) == ERR_OK)
+		netif_ip6_addr_set_state(netif, idx, IP6_ADDR_TENTATIVE);
 }
 
 int net_if_add(struct netdev *d, const struct net_addr_config *cfg)
@@ -224,6 +242,7 @@ int net_if_add(struct netdev *d, const struct net_addr_config *cfg)
 		netif_set_hostname(&nif->netif, "unishyper");
 		if (!netif_default)
 			netif_set_default(&nif->netif);
+		ip6_setup(&nif->netif, cfg);
 		netif_set_up(&nif->netif);
 	}
 	UNLOCK_TCPIP_CORE();

@@ -194,10 +194,40 @@ static int start_loops(int listener, int loops, int maxconn)
 	return 0;
 }
 
+/* IPv6 and IPv4 on one socket (an IPv6 socket takes IPv4 clients as
+ * mapped addresses); IPv4 alone where there is no IPv6.
+ * @retval the listening socket; -1 with errno */
+static int listen_on(int port)
+{
+	struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
+	struct sockaddr_in a4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	int one = 1, zero = 0, six = 1;
+	int l = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	if (l < 0) {
+		six = 0;
+		l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	}
+	if (l < 0)
+		return -1;
+	if (six)
+		setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    (six ? bind(l, (struct sockaddr *)&a6, sizeof(a6))
+		 : bind(l, (struct sockaddr *)&a4, sizeof(a4))) ||
+	    listen(l, 511)) {
+		int e = errno;
+		close(l);
+		errno = e;
+		return -1;
+	}
+	return l;
+}
+
 int main(int argc, char **argv)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int port = 80, maxconn = 1000, opt, one = 1;
+	int port = 80, maxconn = 1000, opt;
 	/* A loop per CPU: more loops than CPUs only contend for the stack. */
 	int loops = cpus < 1 ? 1 : cpus > LOOPS_MAX ? LOOPS_MAX : (int)cpus;
 
@@ -233,10 +263,8 @@ int main(int argc, char **argv)
 	    (rlim_t)maxconn > rl.rlim_cur - 16 && rl.rlim_cur > 16 + (rlim_t)loops)
 		maxconn = (int)(rl.rlim_cur - 16);
 	stats_start();
-	int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 511)) {
+	int l = listen_on(port);
+	if (l < 0) {
 		fprintf(stderr, "httpd: cannot listen on port %d: %s\n", port, strerror(errno));
 		return 1;
 	}

@@ -67,7 +67,22 @@
 #define ARP_QUEUEING 1
 #define ETHARP_SUPPORT_STATIC_ENTRIES 1
 #define LWIP_IPV4 1
-#define LWIP_IPV6 0
+/* IPv6 beside IPv4: link-local and stateless (SLAAC) addresses, a static
+ * one from the configuration, neighbour discovery (which needs MLD to
+ * join the solicited-node groups), fragments both ways. */
+#define LWIP_IPV6 1
+#define LWIP_IPV6_AUTOCONFIG 1
+#define LWIP_IPV6_MLD 1
+#define LWIP_IPV6_FRAG 1
+#define LWIP_IPV6_REASS 1
+#define IPV6_FRAG_COPYHEADER 1 /* 64-bit pointers do not fit in the fragment header */
+#define LWIP_IPV6_DHCP6 0
+#define LWIP_IPV6_NUM_ADDRESSES 4
+#define LWIP_ICMP6 1
+#define LWIP_ND6_NUM_NEIGHBORS 32
+#define LWIP_ND6_QUEUEING 1
+#define MEMP_NUM_ND6_QUEUE 32
+#define MEMP_NUM_MLD6_GROUP 8
 #define IP_FORWARD 0
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
