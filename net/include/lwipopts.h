@@ -28,7 +28,11 @@
 #define DEFAULT_RAW_RECVMBOX_SIZE 64
 #define DEFAULT_UDP_RECVMBOX_SIZE 128
 #define DEFAULT_TCP_RECVMBOX_SIZE 128
-#define DEFAULT_ACCEPTMBOX_SIZE 256 /* above any backlog (lwIP keeps it in 8 bits): a full one resets */
+/* Connections waiting for accept(): a full queue resets the newest. lwIP's
+ * own listen backlog is off (TCP_LISTEN_BACKLOG 0): it counts in 8 bits,
+ * and 400 clients reconnecting at once met it and waited a second for
+ * their SYN's retransmission. The pcb pool bounds what is pending. */
+#define DEFAULT_ACCEPTMBOX_SIZE 1024
 #define LWIP_TIMERS 1
 
 /* ---- memory */
@@ -111,7 +115,7 @@
 /* What a connection may hold out of order: a peer sending only segments
  * beyond a hole cannot take the receive buffers. */
 #define TCP_OOSEQ_MAX_PBUFS 64
-#define TCP_LISTEN_BACKLOG 1
+#define TCP_LISTEN_BACKLOG 0
 #define TCP_DEFAULT_LISTEN_BACKLOG 64
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 2
