@@ -49,7 +49,10 @@
  * full table leaves new SYNs unanswered. */
 #define MEMP_NUM_TCP_PCB 1100
 #define MEMP_NUM_TCP_PCB_LISTEN 16
-#define MEMP_NUM_TCP_SEG 512
+/* Queued segments of all connections together: each may hold a send
+ * buffer's worth (32 full segments). At 512, 20 clients that never read
+ * held them all, and a SYN-ACK found none: new connections hung. */
+#define MEMP_NUM_TCP_SEG 8192
 /* Datagrams up to 64 KB: 45 fragments of 1,480 bytes, in and out. */
 #define MEMP_NUM_REASSDATA 8
 #define IP_REASS_MAX_PBUFS 64
