@@ -149,9 +149,14 @@ def check_alive(link, label):
     ll = link_local(link.guest_mac)
     data = b"six-%d" % ident
     echo6 = icmp6(128, 0, struct.pack("!HH", ident, 1) + data, HOST_IP6, ll)
-    link.send(eth(link.guest_mac, 0x86DD, ipv6(58, echo6, dst=ll, hlim=64)))
-    r = link.expect(lambda f: f[12:14] == b"\x86\xdd" and f[20] == 58 and f[54] == 129
-                    and f[58:60] == struct.pack("!H", ident), 5)
+    # Right after boot the address is tentative (duplicate address
+    # detection, about a second): ask again each second for a while.
+    for _ in range(8):
+        link.send(eth(link.guest_mac, 0x86DD, ipv6(58, echo6, dst=ll, hlim=64)))
+        r = link.expect(lambda f: f[12:14] == b"\x86\xdd" and f[20] == 58 and f[54] == 129
+                        and f[58:60] == struct.pack("!H", ident), 1)
+        if r is not None:
+            break
     result(r is not None and r[62:62 + len(data)] == data, label + ": ping6 the link-local address")
 
 
