@@ -4,7 +4,9 @@ ifeq ($(CONFIG_NET),y)
 LWIP := build/deps/lwip
 lwip-core := init.c def.c inet_chksum.c ip.c mem.c memp.c netif.c pbuf.c raw.c stats.c sys.c \
 	tcp.c tcp_in.c tcp_out.c timeouts.c udp.c \
-	ipv4/etharp.c ipv4/icmp.c ipv4/ip4.c ipv4/ip4_addr.c ipv4/ip4_frag.c ipv4/dhcp.c
+	ipv4/etharp.c ipv4/icmp.c ipv4/ip4.c ipv4/ip4_addr.c ipv4/ip4_frag.c ipv4/dhcp.c \
+	ipv6/ethip6.c ipv6/icmp6.c ipv6/inet6.c ipv6/ip6.c ipv6/ip6_addr.c ipv6/ip6_frag.c \
+	ipv6/mld6.c ipv6/nd6.c
 lwip-api := api_lib.c api_msg.c err.c netbuf.c sockets.c tcpip.c
 lwip-srcs := $(addprefix $(LWIP)/src/core/,$(lwip-core)) $(addprefix $(LWIP)/src/api/,$(lwip-api)) \
 	$(LWIP)/src/netif/ethernet.c

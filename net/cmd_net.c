@@ -6,10 +6,30 @@
 #include <shell/shell.h>
 
 #include "lwip/ip4_addr.h"
+#include "lwip/ip6_addr.h"
 #include "lwip/memp.h"
 #include "lwip/stats.h"
 #include "lwip/tcpip.h"
 #include "net_internal.h"
+
+/* Each IPv6 address and its state (tentative while duplicate address
+ * detection runs). */
+static void print_ip6(struct netif *n)
+{
+	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+		char a[IP6ADDR_STRLEN_MAX];
+		LOCK_TCPIP_CORE();
+		u8_t st = netif_ip6_addr_state(n, i);
+		ip6addr_ntoa_r(netif_ip6_addr(n, i), a, sizeof(a));
+		UNLOCK_TCPIP_CORE();
+		if (ip6_addr_isinvalid(st))
+			continue;
+		printf("      inet6 %s%s  %s\n", a, ip6_addr_islinklocal(ip_2_ip6(&n->ip6_addr[i])) ? "" : "/64",
+		       ip6_addr_istentative(st)    ? "tentative"
+		       : ip6_addr_isdeprecated(st) ? "deprecated"
+						   : "preferred");
+	}
+}
 
 static void print_if(struct netdev *d)
 {
@@ -28,6 +48,8 @@ static void print_if(struct netdev *d)
 	       d->link_up ? "up" : "down", d->mtu, d->mac[0], d->mac[1], d->mac[2], d->mac[3],
 	       d->mac[4], d->mac[5]);
 	printf("      inet %s  netmask %s  gateway %s\n", ip, mask, gw);
+	if (n)
+		print_ip6(n);
 	printf("      RX packets %llu  bytes %llu  dropped %llu  errors %llu\n",
 	       (unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
 	       (unsigned long long)s->rx_dropped, (unsigned long long)s->rx_errors);

@@ -5,6 +5,7 @@
  *
  *     ip=10.0.0.5 netmask=255.255.255.0 gw=10.0.0.1 -- app args
  *     ip=dhcp -- app args
+ *     ip6=fd00::5 (or ip6=none) -- app args
  *
  * Only the first device gets the configured address; others start
  * unaddressed (DHCP when it is on). With DHCP, start-up waits up to
@@ -84,6 +85,25 @@ static int read_config(struct net_addr_config *cfg)
 	return 0;
 }
 
+/* ip6=ADDR, ip6=none, or else CONFIG_NET_IP6ADDR (empty: none).
+ * @retval 0; -EINVAL not an IPv6 address */
+static int read_ip6(struct net_addr_config *cfg)
+{
+	char value[64];
+	const char *s = kernel_option("ip6", value, sizeof(value)) == 0 ? value : CONFIG_NET_IP6ADDR;
+
+	cfg->has_ip6 = 0;
+	if (!*s || !strcmp(s, "none"))
+		return 0;
+	if (!ip6addr_aton(s, &cfg->ip6)) {
+		log_error("net: ip6=%s is not an IPv6 address", s);
+		return -EINVAL;
+	}
+	ip6_addr_clear_zone(&cfg->ip6);
+	cfg->has_ip6 = 1;
+	return 0;
+}
+
 static void wait_for_lease(struct netif *netif)
 {
 	for (int ms = 0; ms < NET_DHCP_WAIT_MS; ms += 10) {
@@ -100,6 +120,8 @@ static int net_init(void)
 	struct net_addr_config cfg, none;
 	int ret = read_config(&cfg);
 
+	if (!ret)
+		ret = read_ip6(&cfg);
 	if (ret)
 		return ret;
 	memset(&none, 0, sizeof(none));

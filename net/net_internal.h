@@ -5,11 +5,14 @@
 #include <dev/netdev.h>
 
 #include "lwip/ip4_addr.h"
+#include "lwip/ip6_addr.h"
 #include "lwip/netif.h"
 
 struct net_addr_config {
 	ip4_addr_t addr, netmask, gateway;
 	int dhcp;
+	int has_ip6; /* a static IPv6 address (/64) beside link-local and SLAAC */
+	ip6_addr_t ip6;
 };
 
 /* Attach @d to the stack as an interface with @cfg's address and start

@@ -2,9 +2,16 @@
  *
  * Receiving: the device's interrupt only posts the interface's semaphore;
  * its receive thread takes frames from the driver in batches, copies each
- * into a pool buffer (a full pool drops the frame and counts it: a flood
- * cannot take memory beyond the pool) and runs it through the stack under
- * the core lock, with no hand-off to another thread. Sending: lwIP's
+ * into a buffer of ours (the driver's ring keeps its own) and runs it
+ * through the stack under the core lock, with no hand-off to another
+ * thread. A full-size frame goes into a pool buffer of 1,536 bytes; a
+ * small one (an ACK, a ping, a one-byte segment) into a heap buffer of
+ * its own size, so peers sending tiny segments that wait unread hold
+ * what they sent, not a whole pool buffer each: 64 connections x 12
+ * one-byte segments once emptied the pool for everyone. Both kinds are
+ * bounded (the pool's size; RX_SMALL_BYTES_MAX for the small ones): a
+ * full one drops the frame and counts it, so a flood cannot take memory
+ * beyond them. Sending: lwIP's
  * linkoutput gives the driver the buffer chain as an iovec, and the
  * driver copies it into its ring. */
 #include <errno.h>
@@ -16,6 +23,8 @@
 #include <kernel/thread.h>
 
 #include "lwip/etharp.h"
+#include "lwip/ethip6.h"
+#include "lwip/mld6.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/snmp.h"
@@ -26,6 +35,18 @@
 
 #define RX_BUDGET 64
 #define TX_IOV_MAX 16
+#define RX_SMALL_MAX 512		/* frames up to this size get a buffer of their size */
+#define RX_SMALL_BYTES_MAX (4u << 20) /* all small buffers together */
+
+/* A small received frame: lwIP's custom pbuf, then the frame. */
+struct rx_small {
+	struct pbuf_custom pc;
+	size_t size;
+};
+
+#define RX_SMALL_HDR LWIP_MEM_ALIGN_SIZE(sizeof(struct rx_small))
+
+static size_t rx_small_bytes; /* held now; freed by any thread, so atomic */
 
 struct net_if {
 	struct netif netif;
@@ -45,6 +66,34 @@ static void on_notify(struct netdev *d)
 	sem_post(&nif->rx_wake);
 }
 
+/* lwIP lets go of a small frame: whichever thread frees the last
+ * reference (the receive thread, or a reader of the socket). */
+static void rx_small_free(struct pbuf *p)
+{
+	struct rx_small *b = (struct rx_small *)p;
+
+	__atomic_sub_fetch(&rx_small_bytes, b->size, __ATOMIC_RELAXED);
+	net_mem_free(b);
+}
+
+/* A pbuf of exactly @len bytes, or NULL when the small frames together
+ * are at their limit or the heap is out. */
+static struct pbuf *rx_small_alloc(u16_t len)
+{
+	size_t size = RX_SMALL_HDR + len;
+	struct rx_small *b = NULL;
+
+	if (__atomic_add_fetch(&rx_small_bytes, size, __ATOMIC_RELAXED) <= RX_SMALL_BYTES_MAX)
+		b = net_mem_alloc(size);
+	if (!b) {
+		__atomic_sub_fetch(&rx_small_bytes, size, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	b->size = size;
+	b->pc.custom_free_function = rx_small_free;
+	return pbuf_alloced_custom(PBUF_RAW, len, PBUF_RAM, &b->pc, (u8_t *)b + RX_SMALL_HDR, len);
+}
+
 /* Called by the driver inside rx_poll(), on the receive thread. */
 static void on_frame(struct netdev *d, const void *frame, size_t len)
 {
@@ -55,7 +104,10 @@ static void on_frame(struct netdev *d, const void *frame, size_t len)
 		d->stats.rx_errors++;
 		return;
 	}
-	p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+	if (len <= RX_SMALL_MAX)
+		p = rx_small_alloc((u16_t)len);
+	else
+		p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
 	if (!p) {
 		d->stats.rx_dropped++;
 		LINK_STATS_INC(link.memerr);
@@ -144,12 +196,28 @@ static err_t netif_setup(struct netif *netif)
 	netif->name[0] = d->name[0];
 	netif->name[1] = d->name[1];
 	netif->output = etharp_output;
+	netif->output_ip6 = ethip6_output;
 	netif->linkoutput = linkoutput;
 	netif->mtu = d->mtu ? d->mtu : 1500;
 	netif->hwaddr_len = ETH_HWADDR_LEN;
 	memcpy(netif->hwaddr, d->mac, ETH_HWADDR_LEN);
-	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
+		       NETIF_FLAG_MLD6;
 	return ERR_OK;
+}
+
+/* IPv6: the link-local address from the MAC, SLAAC from router
+ * advertisements, and the configured static address. Addresses start
+ * tentative: duplicate address detection runs once the link is up. Under
+ * the core lock. */
+static void ip6_setup(struct netif *netif, const struct net_addr_config *cfg)
+{
+	s8_t idx;
+
+	netif_create_ip6_linklocal_address(netif, 1);
+	netif_set_ip6_autoconfig_enabled(netif, 1);
+	if (cfg->has_ip6 && netif_add_ip6_address(netif, &cfg->ip6, &idx) == ERR_OK)
+		netif_ip6_addr_set_state(netif, idx, IP6_ADDR_TENTATIVE);
 }
 
 int net_if_add(struct netdev *d, const struct net_addr_config *cfg)
@@ -174,6 +242,7 @@ int net_if_add(struct netdev *d, const struct net_addr_config *cfg)
 		netif_set_hostname(&nif->netif, "unishyper");
 		if (!netif_default)
 			netif_set_default(&nif->netif);
+		ip6_setup(&nif->netif, cfg);
 		netif_set_up(&nif->netif);
 	}
 	UNLOCK_TCPIP_CORE();

@@ -258,7 +258,7 @@ static long sys_socket(long domain, long type, long protocol)
 {
 	int flags = (int)type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-	if (domain != AF_INET)
+	if (domain != AF_INET && domain != AF_INET6)
 		return -EAFNOSUPPORT;
 	int s = lwip_socket((int)domain, (int)type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), (int)protocol);
 	if (s < 0)

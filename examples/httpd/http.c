@@ -11,12 +11,32 @@
 
 #include "http.h"
 
+/* Lines end in CRLF or, as RFC 9112 section 2.2 lets a server accept, in a
+ * bare LF; the head ends at the first empty line. */
 size_t http_head_length(const char *buf, size_t len)
 {
-	for (size_t i = 3; i < len; i++)
-		if (buf[i] == '\n' && buf[i - 1] == '\r' && buf[i - 2] == '\n' && buf[i - 3] == '\r')
+	for (size_t i = 1; i < len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		if (buf[i - 1] == '\n' || (i >= 2 && buf[i - 1] == '\r' && buf[i - 2] == '\n'))
 			return i + 1;
+	}
 	return 0;
+}
+
+/* The end of the line starting at @p (before @end): where its CR or LF
+ * is; *next is the start of the next line. NULL: no LF, or a CR not
+ * followed by LF. */
+static const char *line_end(const char *p, const char *end, const char **next)
+{
+	const char *lf = memchr(p, '\n', (size_t)(end - p));
+
+	if (!lf)
+		return NULL;
+	*next = lf + 1;
+	if (lf > p && lf[-1] == '\r')
+		lf--;
+	return memchr(p, '\r', (size_t)(lf - p)) ? NULL : lf;
 }
 
 static int has_token(const char *value, const char *token)
@@ -46,6 +66,21 @@ static int is_token(const char *p, size_t len)
 	return len > 0;
 }
 
+/* "http://authority" or "https://authority" at the start of a target:
+ * its length, or 0 for any other form. */
+static size_t absolute_form_prefix(const char *t, size_t len)
+{
+	size_t scheme = len > 7 && !strncasecmp(t, "http://", 7)	   ? 7
+			: len > 8 && !strncasecmp(t, "https://", 8) ? 8
+								   : 0;
+	if (!scheme)
+		return 0;
+	size_t i = scheme;
+	while (i < len && t[i] != '/' && t[i] != '?')
+		i++;
+	return i > scheme ? i : 0;
+}
+
 static int parse_request_line(const char *line, size_t len, struct http_request *req)
 {
 	const char *sp1 = memchr(line, ' ', len);
@@ -70,8 +105,15 @@ static int parse_request_line(const char *line, size_t len, struct http_request 
 	for (const char *m = req->method; *m; m++)
 		if (!isupper((unsigned char)*m))
 			return 400;
-	memcpy(req->target, rest, tlen);
-	req->target[tlen] = '\0';
+	/* The absolute form (RFC 9112 section 3.2.2): the server is the
+	 * authority, the resource its path; an empty path is "/". */
+	size_t skip = absolute_form_prefix(rest, tlen);
+	if (skip && (skip == tlen || rest[skip] != '/'))
+		req->target[0] = '/';
+	size_t at = skip && (skip == tlen || rest[skip] != '/');
+	memcpy(req->target + at, rest + skip, tlen - skip);
+	req->target[at + tlen - skip] = '\0';
+	tlen = at + tlen - skip;
 	for (size_t i = 0; i < tlen; i++)
 		if ((unsigned char)req->target[i] <= ' ' || req->target[i] == 0x7f)
 			return 400;
@@ -80,56 +122,75 @@ static int parse_request_line(const char *line, size_t len, struct http_request 
 	return 0;
 }
 
+/* One header line, "name: value" from @p to @e. @retval 0 or 400 */
+static int parse_header(const char *p, const char *e, struct http_request *req,
+			int *seen_length, int *hosts)
+{
+	const char *colon = memchr(p, ':', (size_t)(e - p));
+	size_t nlen = colon ? (size_t)(colon - p) : 0;
+	char value[256];
+
+	if (!is_token(p, nlen))
+		return 400;
+	const char *v = colon + 1;
+	while (v < e && (*v == ' ' || *v == '\t'))
+		v++;
+	size_t vlen = (size_t)(e - v);
+	if (vlen >= sizeof(value))
+		vlen = sizeof(value) - 1; /* long values: only the start matters here */
+	memcpy(value, v, vlen);
+	value[vlen] = '\0';
+	if (nlen == 4 && !strncasecmp(p, "Host", 4)) {
+		(*hosts)++;
+	} else if (nlen == 10 && !strncasecmp(p, "Connection", 10)) {
+		if (has_token(value, "close"))
+			req->keep_alive = 0;
+		else if (has_token(value, "keep-alive"))
+			req->keep_alive = 1;
+	} else if (nlen == 14 && !strncasecmp(p, "Content-Length", 14)) {
+		char *endp;
+		long n = strtol(value, &endp, 10);
+		while (*endp == ' ' || *endp == '\t')
+			endp++;
+		if (endp == value || *endp || n < 0 || !isdigit((unsigned char)value[0]) ||
+		    (*seen_length && n != req->content_length))
+			return 400;
+		req->content_length = n;
+		*seen_length = 1;
+	} else if (nlen == 17 && !strncasecmp(p, "Transfer-Encoding", 17)) {
+		req->chunked = 1;
+	}
+	return 0;
+}
+
 int http_parse(const char *head, size_t len, struct http_request *req)
 {
+	const char *end = head + len, *p;
+	int seen_length = 0, hosts = 0, r;
+
 	memset(req, 0, sizeof(*req));
-	const char *eol = memchr(head, '\r', len);
-	if (!eol || eol + 1 >= head + len || eol[1] != '\n')
+	const char *eol = line_end(head, end, &p);
+	if (!eol)
 		return 400;
 	if ((size_t)(eol - head) >= HTTP_LINE_MAX)
 		return 414;
-	int r = parse_request_line(head, (size_t)(eol - head), req);
+	r = parse_request_line(head, (size_t)(eol - head), req);
 	if (r)
 		return r;
-	const char *p = eol + 2, *end = head + len - 2; /* the final CRLF */
-	int seen_length = 0;
-	while (p < end) {
-		const char *e = memchr(p, '\r', (size_t)(end - p) + 1);
-		if (!e || e[1] != '\n')
+	for (;;) {
+		const char *next, *e = line_end(p, end, &next);
+		if (!e)
 			return 400;
-		const char *colon = memchr(p, ':', (size_t)(e - p));
-		size_t nlen = colon ? (size_t)(colon - p) : 0;
-		if (!is_token(p, nlen))
-			return 400;
-		char value[256];
-		const char *v = colon + 1;
-		while (v < e && (*v == ' ' || *v == '\t'))
-			v++;
-		size_t vlen = (size_t)(e - v);
-		if (vlen >= sizeof(value))
-			vlen = sizeof(value) - 1; /* long values: only the start matters here */
-		memcpy(value, v, vlen);
-		value[vlen] = '\0';
-		if (nlen == 10 && !strncasecmp(p, "Connection", 10)) {
-			if (has_token(value, "close"))
-				req->keep_alive = 0;
-			else if (has_token(value, "keep-alive"))
-				req->keep_alive = 1;
-		} else if (nlen == 14 && !strncasecmp(p, "Content-Length", 14)) {
-			char *endp;
-			long n = strtol(value, &endp, 10);
-			while (*endp == ' ' || *endp == '\t')
-				endp++;
-			if (endp == value || *endp || n < 0 || !isdigit((unsigned char)value[0]) ||
-			    (seen_length && n != req->content_length))
-				return 400;
-			req->content_length = n;
-			seen_length = 1;
-		} else if (nlen == 17 && !strncasecmp(p, "Transfer-Encoding", 17)) {
-			req->chunked = 1;
-		}
-		p = e + 2;
+		if (e == p)
+			break; /* the empty line: the end of the head */
+		r = parse_header(p, e, req, &seen_length, &hosts);
+		if (r)
+			return r;
+		p = next;
 	}
+	/* RFC 9112 section 3.2: exactly one Host in HTTP/1.1. */
+	if (hosts > 1 || (req->minor >= 1 && hosts == 0))
+		return 400;
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* A small HTTP/1.1 server: request parsing and responses (http.c), the
- * connection loop and worker threads (server.c), the status page's
+ * event loops (server.c), a connection's state machine (conn.c), the
+ * answers (serve.c), the status page's
  * system figures (status_host.c on Linux, status_unishyper.c in the
  * unikernel). Portable POSIX: the same code runs as a Linux program. */
 #ifndef HTTPD_HTTP_H
@@ -36,6 +37,9 @@ const char *http_reason(int status);
 /* The server's figures for the status page. */
 struct http_stats {
 	uint64_t requests, connections, bad_requests;
+	uint64_t open, refused, evicted, timed_out; /* connections */
+	uint64_t accept_errors;
+	int last_accept_errno;
 	double uptime_s;
 };
 

@@ -33,10 +33,12 @@ size_t status_system(char *buf, size_t len)
 	PUT("threads: %d%s\n", nthreads, nthreads == 64 ? " or more" : "");
 	PUT("heap_used: %zu\nheap_free: %zu\nheap_total: %zu\n", m.used, m.free, m.total);
 	for (struct netdev *d = netdev_first(); d; d = d->next)
-		PUT("%s: rx %llu packets %llu bytes %llu dropped, tx %llu packets %llu bytes\n",
+		PUT("%s: rx %llu packets %llu bytes %llu dropped, tx %llu packets %llu bytes "
+		    "%llu dropped\n",
 		    d->name, (unsigned long long)d->stats.rx_packets,
 		    (unsigned long long)d->stats.rx_bytes, (unsigned long long)d->stats.rx_dropped,
-		    (unsigned long long)d->stats.tx_packets, (unsigned long long)d->stats.tx_bytes);
+		    (unsigned long long)d->stats.tx_packets, (unsigned long long)d->stats.tx_bytes,
+		    (unsigned long long)d->stats.tx_dropped);
 #undef PUT
 	return n;
 }

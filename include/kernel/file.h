@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#define FD_MAX 256
+#define FD_MAX 1024
 
 struct file;
 

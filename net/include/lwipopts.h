@@ -28,7 +28,11 @@
 #define DEFAULT_RAW_RECVMBOX_SIZE 64
 #define DEFAULT_UDP_RECVMBOX_SIZE 128
 #define DEFAULT_TCP_RECVMBOX_SIZE 128
-#define DEFAULT_ACCEPTMBOX_SIZE 64
+/* Connections waiting for accept(): a full queue resets the newest. lwIP's
+ * own listen backlog is off (TCP_LISTEN_BACKLOG 0): it counts in 8 bits,
+ * and 400 clients reconnecting at once met it and waited a second for
+ * their SYN's retransmission. The pcb pool bounds what is pending. */
+#define DEFAULT_ACCEPTMBOX_SIZE 1024
 #define LWIP_TIMERS 1
 
 /* ---- memory */
@@ -41,20 +45,28 @@
 #define MEMP_NUM_PBUF 64
 #define MEMP_NUM_RAW_PCB 8
 #define MEMP_NUM_UDP_PCB 32
-#define MEMP_NUM_TCP_PCB 128
+/* A thousand connections held open at once (and as many closing): a
+ * full table leaves new SYNs unanswered. */
+#define MEMP_NUM_TCP_PCB 1100
 #define MEMP_NUM_TCP_PCB_LISTEN 16
-#define MEMP_NUM_TCP_SEG 512
+/* Queued segments of all connections together: each may hold a send
+ * buffer's worth (32 full segments). At 512, 20 clients that never read
+ * held them all, and a SYN-ACK found none: new connections hung. */
+#define MEMP_NUM_TCP_SEG 8192
+/* Datagrams up to 64 KB: 45 fragments of 1,480 bytes, in and out. */
 #define MEMP_NUM_REASSDATA 8
-#define IP_REASS_MAX_PBUFS 32
-#define MEMP_NUM_FRAG_PBUF 32
+#define IP_REASS_MAX_PBUFS 64
+#define MEMP_NUM_FRAG_PBUF 64
 #define MEMP_NUM_ARP_QUEUE 32
 #define MEMP_NUM_NETBUF 64
-#define MEMP_NUM_NETCONN 160 /* sockets: listening, connected, UDP */
+#define MEMP_NUM_NETCONN 1024 /* sockets: listening, connected, UDP (<= FD_SETSIZE) */
 #define MEMP_NUM_TCPIP_MSG_API 64
 #define MEMP_NUM_TCPIP_MSG_INPKT 256
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
 #define PBUF_POOL_SIZE 512
 #define PBUF_POOL_BUFSIZE 1536 /* one whole frame per pbuf */
+/* Small frames are copied into buffers of their own size (netif.c). */
+#define LWIP_SUPPORT_CUSTOM_PBUF 1
 
 /* ---- protocols */
 #define LWIP_ARP 1
@@ -62,7 +74,22 @@
 #define ARP_QUEUEING 1
 #define ETHARP_SUPPORT_STATIC_ENTRIES 1
 #define LWIP_IPV4 1
-#define LWIP_IPV6 0
+/* IPv6 beside IPv4: link-local and stateless (SLAAC) addresses, a static
+ * one from the configuration, neighbour discovery (which needs MLD to
+ * join the solicited-node groups), fragments both ways. */
+#define LWIP_IPV6 1
+#define LWIP_IPV6_AUTOCONFIG 1
+#define LWIP_IPV6_MLD 1
+#define LWIP_IPV6_FRAG 1
+#define LWIP_IPV6_REASS 1
+#define IPV6_FRAG_COPYHEADER 1 /* 64-bit pointers do not fit in the fragment header */
+#define LWIP_IPV6_DHCP6 0
+#define LWIP_IPV6_NUM_ADDRESSES 4
+#define LWIP_ICMP6 1
+#define LWIP_ND6_NUM_NEIGHBORS 32
+#define LWIP_ND6_QUEUEING 1
+#define MEMP_NUM_ND6_QUEUE 32
+#define MEMP_NUM_MLD6_GROUP 8
 #define IP_FORWARD 0
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
@@ -88,7 +115,10 @@
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_SNDLOWAT (TCP_SND_BUF / 2)
 #define TCP_QUEUE_OOSEQ 1
-#define TCP_LISTEN_BACKLOG 1
+/* What a connection may hold out of order: a peer sending only segments
+ * beyond a hole cannot take the receive buffers. */
+#define TCP_OOSEQ_MAX_PBUFS 64
+#define TCP_LISTEN_BACKLOG 0
 #define TCP_DEFAULT_LISTEN_BACKLOG 64
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 2

@@ -7,6 +7,7 @@
 #define UNISHYPER_NET_SOCKET_HEADERS_H
 
 #include <arpa/inet.h>
+#include <string.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -25,9 +26,12 @@
 /* Linux's struct sockaddr_in has no length field and 8 bytes of zeros. */
 #define SIN_ZERO_LEN 8
 
-/* No length field to set; IPv4 only. */
+/* No length field to set. */
 #define IP4ADDR_SOCKADDR_SET_LEN(sin) ((void)0)
-#define IPADDR_SOCKADDR_GET_LEN(addr) ((socklen_t)sizeof(struct sockaddr_in))
+#define IP6ADDR_SOCKADDR_SET_LEN(sin6) ((void)0)
+#define IPADDR_SOCKADDR_GET_LEN(addr)                                                              \
+	((socklen_t)((addr)->sa.sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)              \
+						       : sizeof(struct sockaddr_in)))
 
 /* select() sets hold FD_SETSIZE descriptors. */
 #define LWIP_SELECT_MAXNFDS FD_SETSIZE
@@ -46,6 +50,14 @@
 	((target_inaddr)->s_addr = ip4_addr_get_u32(source_ipaddr))
 #define inet_addr_to_ip4addr(target_ipaddr, source_inaddr)                                         \
 	(ip4_addr_set_u32(target_ipaddr, (source_inaddr)->s_addr))
+/* Both keep the 16 bytes in network order. */
+#define inet6_addr_from_ip6addr(target_in6addr, source_ip6addr)                                    \
+	memcpy((target_in6addr)->s6_addr, (source_ip6addr)->addr, 16)
+#define inet6_addr_to_ip6addr(target_ip6addr, source_in6addr)                                      \
+	do {                                                                                       \
+		memcpy((target_ip6addr)->addr, (source_in6addr)->s6_addr, 16);                     \
+		ip6_addr_clear_zone(target_ip6addr);                                               \
+	} while (0)
 
 int lwip_accept(int s, struct sockaddr *addr, socklen_t *addrlen);
 int lwip_bind(int s, const struct sockaddr *name, socklen_t namelen);

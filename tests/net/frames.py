@@ -3,7 +3,7 @@
 tunnel (QEMU's -netdev socket,udp=...; linuxu's UNISHYPER_NET=udp:L:R): one
 datagram per frame, on 127.0.0.1 only. No root, no tap.
 
-    frames.py --port P --guest-port G check        ARP, ping, UDP echo
+    frames.py --port P --guest-port G check        ARP, ping, UDP echo, ping6
     frames.py --port P --guest-port G malformed    crafted bad frames, then check
     frames.py --port P --guest-port G fuzz --seconds S --count N --seed X
 
@@ -21,6 +21,7 @@ HOST_MAC = bytes.fromhex("020000000001")
 HOST_IP = socket.inet_aton("10.0.0.1")
 GUEST_IP = socket.inet_aton("10.0.0.2")
 BCAST = b"\xff" * 6
+HOST_IP6 = socket.inet_pton(socket.AF_INET6, "fe80::1")
 failed = 0
 
 
@@ -60,6 +61,21 @@ def icmp_echo(ident, seq, data):
     return body[:2] + struct.pack("!H", csum(body)) + body[4:]
 
 
+def link_local(mac):
+    """The guest's IPv6 link-local address (EUI-64 of its MAC)."""
+    return b"\xfe\x80" + b"\0" * 6 + bytes([mac[0] ^ 2]) + mac[1:3] + b"\xff\xfe" + mac[3:6]
+
+
+def ipv6(nh, payload, src=HOST_IP6, dst=None, hlim=255):
+    return struct.pack("!IHBB", 6 << 28, len(payload), nh, hlim) + src + dst + payload
+
+
+def icmp6(typ, code, body, src, dst):
+    msg = struct.pack("!BBH", typ, code, 0) + body
+    pseudo = src + dst + struct.pack("!IxxxB", len(msg), 58)
+    return msg[:2] + struct.pack("!H", csum(pseudo + msg)) + msg[4:]
+
+
 def udp(sport, dport, data):
     return struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data  # no checksum
 
@@ -87,6 +103,13 @@ class Link:
         if len(f) >= 42 and f[12:14] == b"\x08\x06" and f[20:22] == b"\x00\x01" \
                 and f[38:42] == HOST_IP:
             self.send(eth(f[6:12], 0x0806, arp(2, HOST_MAC, HOST_IP, f[22:28], f[28:32])))
+        # The guest asks for fe80::1 (neighbour solicitation): advertise us.
+        if len(f) >= 78 and f[12:14] == b"\x86\xdd" and f[20] == 58 and f[54] == 135 \
+                and f[62:78] == HOST_IP6:
+            src = f[22:38]
+            na = icmp6(136, 0, struct.pack("!I", 0x60000000) + HOST_IP6 + b"\x02\x01" + HOST_MAC,
+                       HOST_IP6, src)
+            self.send(eth(f[6:12], 0x86DD, ipv6(58, na, dst=src)))
 
     def expect(self, match, seconds):
         """Frames until match(frame) is true or time runs out."""
@@ -123,6 +146,18 @@ def check_alive(link, label):
     link.send(eth(link.guest_mac, 0x0800, ipv4(17, udp(40000, 7, payload))))
     r = link.expect(lambda f: f[12:14] == b"\x08\x00" and f[23] == 17 and f[42:] [:len(payload)] == payload, 5)
     result(r is not None, label + ": UDP echo on port 7")
+    ll = link_local(link.guest_mac)
+    data = b"six-%d" % ident
+    echo6 = icmp6(128, 0, struct.pack("!HH", ident, 1) + data, HOST_IP6, ll)
+    # Right after boot the address is tentative (duplicate address
+    # detection, about a second): ask again each second for a while.
+    for _ in range(8):
+        link.send(eth(link.guest_mac, 0x86DD, ipv6(58, echo6, dst=ll, hlim=64)))
+        r = link.expect(lambda f: f[12:14] == b"\x86\xdd" and f[20] == 58 and f[54] == 129
+                        and f[58:60] == struct.pack("!H", ident), 1)
+        if r is not None:
+            break
+    result(r is not None and r[62:62 + len(data)] == data, label + ": ping6 the link-local address")
 
 
 def malformed_frames(gm):
@@ -198,6 +233,17 @@ def run_fuzz(link, seconds, count, seed):
         eth(gm, 0x0800, ipv4(17, udp(4000, 7, b"u" * 30))),
         eth(gm, 0x0800, ipv4(6, tcp_syn(5000, 7, 12345))),
         eth(gm, 0x0800, ipv4(17, udp(4001, 7, b"g" * 100), ident=5, flags_frag=0x2000)),
+    ]
+    ll = link_local(gm)
+    seeds += [  # IPv6: echo, neighbour solicitation, UDP, a first fragment
+        eth(gm, 0x86DD, ipv6(58, icmp6(128, 0, b"\0\1\0\1" + b"q" * 40, HOST_IP6, ll), dst=ll)),
+        eth(b"\x33\x33\xff" + gm[3:], 0x86DD,
+            ipv6(58, icmp6(135, 0, b"\0" * 4 + ll + b"\x01\x01" + HOST_MAC, HOST_IP6,
+                           b"\xff\x02" + b"\0" * 9 + b"\x01\xff" + ll[13:]),
+                 dst=b"\xff\x02" + b"\0" * 9 + b"\x01\xff" + ll[13:])),
+        eth(gm, 0x86DD, ipv6(17, udp(4002, 7, b"v" * 30), dst=ll)),
+        eth(gm, 0x86DD, ipv6(44, struct.pack("!BBHI", 17, 0, 1, 77) + udp(4003, 7, b"w" * 64),
+                             dst=ll)),
     ]
     end = time.time() + seconds
     n = 0

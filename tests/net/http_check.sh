@@ -76,13 +76,31 @@ r=$(raw "GET / HTTP/1.1\r\n$(for i in $(seq 1 300); do printf 'X-Filler-%d: %s\\
 [[ $r == "HTTP/1.1 431"* ]] && ok "9 KB of headers: 431" || no "9 KB of headers: 431" "${r:0:40}"
 r=$(raw 'GET / HTTP/1.1\r\nNoColonHere\r\n\r\n')
 [[ $r == "HTTP/1.1 400"* ]] && ok "header without a colon: 400" || no "header without colon: 400" "${r:0:40}"
-r=$(raw 'GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')
+r=$(raw 'GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')
 [[ $r == "HTTP/1.1 501"* ]] && ok "Transfer-Encoding: 501" || no "Transfer-Encoding: 501" "${r:0:40}"
 r=$(raw 'GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab')
 [[ $r == "HTTP/1.1 400"* ]] && ok "two different Content-Lengths: 400" || no "two Content-Lengths: 400" "${r:0:40}"
-r=$(raw 'POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhelloGET /nope HTTP/1.1\r\nConnection: close\r\n\r\n')
+r=$(raw 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
 [[ $(grep '^HTTP/1.1 ' <<<"$r" | tr -d '\r' | tr '\n' ' ') == "HTTP/1.1 405 Method Not Allowed HTTP/1.1 404 Not Found " ]] &&
 	ok "a POST body is skipped, the next request is read" || no "POST body skipped" "$(grep '^HTTP' <<<"$r" | tr '\r\n' '  ')"
+# RFC 9112: the absolute form of the target (3.2.2), Host required in
+# HTTP/1.1 and only once (3.2), lines ending in a bare LF accepted (2.2).
+r=$(raw 'GET http://x/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+[[ $r == "HTTP/1.1 200"* && $r == *"uptime:"* ]] && ok "absolute-form target: 200, the status page" ||
+	no "absolute-form target: 200" "${r:0:40}"
+r=$(raw 'GET http://x:80 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+[[ $r == "HTTP/1.1 200"* && $r == *"uptime:"* ]] && ok "absolute-form target without a path: /" ||
+	no "absolute-form target without a path" "${r:0:40}"
+r=$(raw 'GET /status HTTP/1.1\r\nConnection: close\r\n\r\n')
+[[ $r == "HTTP/1.1 400"* ]] && ok "HTTP/1.1 without Host: 400" || no "HTTP/1.1 without Host: 400" "${r:0:40}"
+r=$(raw 'GET /status HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n')
+[[ $r == "HTTP/1.1 400"* ]] && ok "two Host lines: 400" || no "two Host lines: 400" "${r:0:40}"
+r=$(raw 'GET /status HTTP/1.1\nHost: x\nConnection: close\n\n')
+[[ $r == "HTTP/1.1 200"* ]] && ok "request with bare LF line ends: 200" ||
+	no "request with bare LF line ends: 200" "${r:0:40}"
+r=$(raw 'GET /status HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\nHost: x\nConnection: close\n\n')
+[[ $(grep -c '^HTTP/1.1 ' <<<"$r") = 2 && $r == *"404 Not Found"* ]] &&
+	ok "pipelined CRLF then bare-LF requests: 2 answers" || no "pipelined CRLF then LF" "${r:0:40}"
 r=$(raw 'GET / HTTP/1.0\r\n\r\n')
 [[ $r == "HTTP/1.1 200"* && $r == *"Connection: close"* ]] && ok "HTTP/1.0 closes after the answer" ||
 	no "HTTP/1.0 closes" "${r:0:60}"

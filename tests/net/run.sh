@@ -13,12 +13,20 @@
 #  tap    a tap device in a namespace made for the run (root): ping, TCP
 #         and UDP echo from inside it, on microvm and linuxu
 #
-#   tests/net/run.sh [user] [udp] [tap]      (default: all)
+#  abuse  examples/httpd on a tap in a namespace, on linuxu and microvm:
+#         http_check.sh, then clients that abuse it (tests/net/abuse.py:
+#         a curl and 64 keep-alive clients during wrk -c400, 1,000 idle
+#         connections, slowloris, clients that never read) with a new
+#         client answered each time; then net_echo: ping answered while
+#         64 unaccepted connections send one-byte segments, a 60 KB ping;
+#         IPv6: ping -6 (static, link-local, 60 KB), curl -6
+#
+#   tests/net/run.sh [user] [udp] [tap] [abuse]      (default: all)
 # Prints [PASS]/[FAIL] lines and "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
-parts=${*:-user udp tap}
+parts=${*:-user udp tap abuse}
 W=build/tests/net
 mkdir -p "$W"
 passed=0
@@ -190,9 +198,108 @@ run_tap() {
 	done
 }
 
+# The namespace tools/run.sh made for the machine started last.
+netns_of() {
+	sed -n 's/^run: network namespace \(unishyper-[0-9]*\).*/\1/p' "$W/$1.log"
+}
+
+# The link-local IPv6 address of MAC $1 (EUI-64).
+link_local() {
+	local IFS=: m
+	read -ra m <<<"$1"
+	printf 'fe80::%x:%x:%x:%x' $(((0x${m[0]} ^ 2) << 8 | 0x${m[1]})) $((0x${m[2]} << 8 | 0xff)) \
+		$((0xfe << 8 | 0x${m[3]})) $((0x${m[4]} << 8 | 0x${m[5]}))
+}
+
+# IPv6 beside IPv4 on the tap of machine $1 (namespace $2), httpd running:
+# the static address (CONFIG_NET_IP6ADDR, fd00::2), the link-local one,
+# a 60 KB echo in fragments, HTTP over IPv6 and still over IPv4.
+ipv6_checks() {
+	local plat=$1 A="ip netns exec $2" got mac ll
+	$A ip addr add fd00::1/64 dev tap0 nodad
+	got=$($A ping -6 -c 3 -i 0.3 -w 20 fd00::2 2>&1 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	[ "${got:-0}" -ge 1 ] && pass "$plat: ping -6 fd00::2 (static address)" ||
+		fail "$plat: ping -6 fd00::2" "${got:-0} answered"
+	mac=$($A ip -6 neigh show fd00::2 | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p')
+	ll=$(link_local "${mac:-0:0:0:0:0:0}")
+	got=$($A ping -6 -c 2 -w 10 "$ll%tap0" 2>&1 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	[ "${got:-0}" -ge 1 ] && pass "$plat: ping -6 the link-local address $ll" ||
+		fail "$plat: ping -6 the link-local address" "'$ll': ${got:-0} answered"
+	got=$($A ping -6 -c 2 -w 10 -s 60000 fd00::2 2>&1 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	[ "${got:-0}" -ge 1 ] && pass "$plat: a 60 KB ping -6 (fragments both ways)" ||
+		fail "$plat: a 60 KB ping -6" "${got:-0} answered"
+	got=$($A curl -s -6 --max-time 20 "http://[fd00::2]/status" | head -1)
+	[ "$got" = "httpd status" ] && pass "$plat: curl -6 http://[fd00::2]/status" ||
+		fail "$plat: curl -6 over IPv6" "got '$got'"
+	got=$($A curl -s --max-time 20 "http://10.0.0.2/status" | head -1)
+	[ "$got" = "httpd status" ] && pass "$plat: the same listening socket answers IPv4" ||
+		fail "$plat: IPv4 on the dual-stack socket" "got '$got'"
+}
+
+# httpd under abuse, on the tap of machine $1 in namespace $2.
+abuse_httpd() {
+	local plat=$1 ns=$2 A="ip netns exec $2"
+	ipv6_checks "$plat" "$ns"
+	$A tests/net/http_check.sh 10.0.0.2 80 >"$W/http_check-$plat.log" 2>&1
+	count < <(sed -n "s/^ok /[PASS] $plat httpd: /p; s/^FAIL /[FAIL] $plat httpd: /p" \
+		"$W/http_check-$plat.log")
+	local ab="$A python3 tests/net/abuse.py 10.0.0.2 80 --label $plat-httpd"
+	# wrk holds 400 keep-alive connections busy; others must still be served.
+	setsid $A wrk -t2 -c400 -d60s --timeout 10s http://10.0.0.2/status \
+		>"$W/wrk-$plat.log" 2>&1 &
+	local wrk=$!
+	sleep 3
+	count < <($ab fresh | sed 's/a new client/during wrk -c400, a new client/')
+	count < <($ab many | sed 's/: 64/: during wrk -c400, 64/')
+	kill -- -"$wrk" 2>/dev/null
+	wait "$wrk" 2>/dev/null
+	count < <($ab slowloris)
+	count < <($ab noread)
+	count < <($ab idle)
+	count < <($ab fresh | sed 's/a new client/afterwards, a new client/')
+}
+
+# The stack under small segments: net_echo's port 9 never accepts, so
+# what 64 connections send there stays in the stack; ping meanwhile.
+abuse_stack() {
+	local plat=$1 ns=$2 A="ip netns exec $2"
+	$A python3 tests/net/abuse.py 10.0.0.2 9 tiny --hold 6 &
+	local tiny=$!
+	sleep 1
+	local got
+	got=$($A ping -c 10 -i 0.3 -W 5 10.0.0.2 2>&1 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	wait $tiny
+	[ "$got" = 10 ] && pass "$plat: ping answered 10 of 10 while 64 connections send 1-byte segments" ||
+		fail "$plat: ping during 1-byte segments" "${got:-0} of 10 answered"
+	got=$($A ping -c 2 -W 10 -s 60000 10.0.0.2 2>&1 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	[ "${got:-0}" -ge 1 ] && pass "$plat: a 60 KB ping (45 fragments) answered" ||
+		fail "$plat: a 60 KB ping answered" "${got:-0} of 2"
+}
+
+run_abuse() {
+	if [ "$(id -u)" != 0 ] || ! ip netns list >/dev/null 2>&1 || ! command -v wrk >/dev/null; then
+		echo "abuse: skipped (needs root, ip netns and wrk)"
+		return
+	fi
+	local plat mach ns
+	for plat in linuxu microvm; do
+		mach=$([ $plat = linuxu ] && echo linuxu || echo qemu)
+		build $mach httpd && NET=tap start "abuse-$plat" $plat httpd 'listening on port' && {
+			ns=$(netns_of "abuse-$plat")
+			abuse_httpd $plat "$ns"
+			name=abuse-$plat stop
+		}
+		build $mach net_echo && NET=tap start "stack-$plat" $plat net_echo '^net_echo: ready' && {
+			ns=$(netns_of "stack-$plat")
+			abuse_stack $plat "$ns"
+			name=stack-$plat stop
+		}
+	done
+}
+
 for part in $parts; do
 	case $part in
-	user | udp | tap) "run_$part" ;;
+	user | udp | tap | abuse) "run_$part" ;;
 	*) fail "unknown part $part" ;;
 	esac
 done

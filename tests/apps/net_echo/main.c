@@ -1,5 +1,7 @@
 /* Echo servers for the network tests: TCP on port 7 (a thread per
- * connection) and UDP on port 7, through the BSD socket calls. Also checks
+ * connection) and UDP on port 7, through the BSD socket calls; and port 9,
+ * which listens but never accepts (for what unaccepted connections may
+ * hold in the stack). Also checks
  * a few calls' errors at start, so that a broken socket layer shows in the
  * boot log before any traffic. Prints "net_echo: ready" when it listens.
  *
@@ -159,6 +161,12 @@ int main(int argc, char **argv)
 	if (l < 0 || u < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 16) ||
 	    bind(u, (struct sockaddr *)&a, sizeof(a))) {
 		printf("net_echo: cannot listen (errno %d)\n", errno);
+		return 1;
+	}
+	struct sockaddr_in a9 = {.sin_family = AF_INET, .sin_port = htons(9)};
+	int never = socket(AF_INET, SOCK_STREAM, 0);
+	if (never < 0 || bind(never, (struct sockaddr *)&a9, sizeof(a9)) || listen(never, 128)) {
+		printf("net_echo: cannot listen on port 9 (errno %d)\n", errno);
 		return 1;
 	}
 	pthread_t t;
