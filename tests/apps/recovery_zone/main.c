@@ -375,7 +375,11 @@ static void mode_loop(int n)
 	mm_stats_get(&s1);
 	int nz1 = zone_snapshot(z1, ZONE_MAX);
 	CHECK(nz1 == nz0, "zones %d -> %d", nz0, nz1);
-	CHECK(s1.used <= s0.used + 4096, "heap used %zu -> %zu", s0.used, s1.used);
+	/* Freed stacks wait in the kernel's cache, and the last life's may
+	 * not be back yet: allow two stacks, a leak per violation would be
+	 * @n times more. */
+	CHECK(s1.used <= s0.used + 2 * (THREAD_STACK_DEFAULT + 8192), "heap used %zu -> %zu",
+	      s0.used, s1.used);
 	CHECK(fault_count() - f0 == (uint64_t)n && lives == n, "%d faults, %d lives",
 	      (int)(fault_count() - f0), lives);
 	printf("recovery_zone: %d violations, %d lives, heap used %zu -> %zu (large blocks %zu -> "
