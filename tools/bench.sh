@@ -172,6 +172,26 @@ if tools/bench/net_bench.sh; then
 		cat "$out/net.md"
 	} >>"$out/results.md"
 fi
+echo "bench: Lua, SQLite and nginx against their Linux builds"
+if tools/bench/software_bench.sh >/dev/null 2>&1; then
+	{
+		echo
+		echo "### Real programs"
+		echo
+		cat "$out/software.md"
+	} >>"$out/results.md"
+fi
+
+echo "bench: httpd against nginx"
+if tests/net/bench_httpd.sh >"$out/httpd.md" 2>"$out/httpd.log"; then
+	{
+		echo
+		echo "### httpd (linuxu, tap) against nginx-light (Linux, veth)"
+		echo
+		cat "$out/httpd.md"
+	} >>"$out/results.md"
+fi
+
 echo "bench: Unilib-fs against FAT"
 if tools/bench_unilib.sh >/dev/null 2>&1; then
 	{
