@@ -252,6 +252,43 @@ run_build() {
 	else
 		pass "build hello_world links no network code"
 	fi
+	debug_sessions "$img"
+}
+
+# make debug: two sessions at once, each stub on 127.0.0.1 and a port of
+# its own; gdb attaches to one and runs the program to its end.
+debug_sessions() { # IMAGE
+	local a=$LOGDIR/debug-a.log b=$LOGDIR/debug-b.log pa pb i
+	TIMEOUT=60 tools/run.sh --debug microvm "$1" >"$a" 2>&1 &
+	local ja=$!
+	TIMEOUT=60 tools/run.sh --debug microvm "$1" >"$b" 2>&1 &
+	local jb=$!
+	for i in $(seq 100); do
+		pa=$(sed -n 's/.*waiting for the debugger on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$a")
+		pb=$(sed -n 's/.*waiting for the debugger on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$b")
+		[ -n "$pa" ] && [ -n "$pb" ] && ss -ltn | grep -q "127.0.0.1:$pb " && break
+		sleep 0.1
+	done
+	if [ -n "$pa" ] && [ -n "$pb" ] && [ "$pa" != "$pb" ] &&
+		ss -ltn | grep -q "127.0.0.1:$pa " && ! ss -ltn | grep -Eq "(0\.0\.0\.0|\*|\[::\]):($pa|$pb) "; then
+		pass "debug: two gdb stubs, on 127.0.0.1 only, ports $pa and $pb"
+	else
+		fail "debug: gdb stubs" "ports '$pa' '$pb', see $a $b"
+	fi
+	kill "$jb" 2>/dev/null
+	pkill -f "gdb tcp:127.0.0.1:$pb" 2>/dev/null
+	# gdb's own status is the connection's end (QEMU exits): the console
+	# says whether the program ran.
+	[ -n "$pa" ] && timeout 60 gdb -batch -nx -ex "target remote 127.0.0.1:$pa" -ex continue \
+		>"$LOGDIR/debug-gdb.log" 2>&1
+	wait "$ja"
+	if [ -n "$pa" ] && grep -q '^Hello, world!' "$a" && grep -q 'Remote connection closed' "$LOGDIR/debug-gdb.log"; then
+		pass "debug: gdb attaches and the program runs to its end"
+	else
+		fail "debug: gdb session" "see $LOGDIR/debug-gdb.log and $a"
+		kill "$ja" 2>/dev/null
+		pkill -f "gdb tcp:127.0.0.1:$pa" 2>/dev/null
+	fi
 }
 
 for tier in $tiers; do

@@ -3,6 +3,9 @@
 #
 #   tools/run.sh [--debug] PLATFORM IMAGE [ARGS...]
 #
+# --debug (microvm): QEMU waits for gdb on 127.0.0.1 and a free port
+# (GDB_PORT chooses), printed with the command to attach.
+#
 # microvm: QEMU -M microvm under KVM when /dev/kvm opens, TCG otherwise. The
 # kernel powers off through isa-debug-exit, which makes QEMU exit with
 # (code << 1) | 1; this script maps that back to code. A QEMU exit status
@@ -218,9 +221,13 @@ run_microvm() {
 	fi
 	[ ${#netns_exec[@]} = 0 ] || qemu=("${netns_exec[@]}" "${qemu[@]}")
 	if [ $debug = 1 ]; then
-		echo "QEMU is waiting for the debugger. In another terminal:"
-		echo "  gdb -ex 'target remote :1234' -ex 'hbreak kernel_start' -ex continue $elf"
-		exec "${qemu[@]}" -s -S
+		# The stub listens on loopback only, on a free port (GDB_PORT to
+		# choose): reachable from this machine alone, and two sessions
+		# do not collide.
+		local port=${GDB_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+		echo "QEMU is waiting for the debugger on 127.0.0.1:$port. In another terminal:"
+		echo "  gdb -ex 'target remote 127.0.0.1:$port' -ex 'hbreak kernel_start' -ex continue $elf"
+		exec "${qemu[@]}" -gdb "tcp:127.0.0.1:$port" -S
 	fi
 	local err
 	err=$(mktemp)
