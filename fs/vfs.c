@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kernel/initcall.h>
 #include <kernel/kmutex.h>
 #include <kernel/log.h>
 #include <fs/vfs.h>
@@ -298,6 +299,13 @@ int vfs_sync_all(void)
 	kmutex_unlock(&mount_lock);
 	return err;
 }
+
+/* Before the power goes (exit, the shell's poweroff). */
+static void vfs_exit_sync(void)
+{
+	vfs_sync_all();
+}
+EXITCALL(vfs_exit_sync);
 
 int vfs_statfs(const char *path, struct vfs_statfs *out)
 {

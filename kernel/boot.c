@@ -117,13 +117,10 @@ void kernel_start(uint64_t boot_cycles)
 	start_libc(NULL);
 }
 
-/* Linked only with the VFS: everything cached goes to the disk first. */
-int vfs_sync_all(void) __attribute__((weak));
-
+/* The exit hooks first: the VFS writes everything cached to the disk. */
 void kernel_exit(int status)
 {
 	log_debug("exit %d", status);
-	if (vfs_sync_all)
-		vfs_sync_all();
+	exitcalls_run();
 	plat_poweroff(status);
 }

@@ -28,4 +28,18 @@ struct initcall {
  * on without that module. */
 void initcalls_run(void);
 
+/* Exit hooks: what a module must do before the power goes (write its
+ * caches to the disk), registered the same way; kernel_exit() runs them
+ * all, in no particular order. */
+struct exitcall {
+	void (*fn)(void);
+	const char *name;
+};
+
+#define EXITCALL(fn)                                                                               \
+	static const struct exitcall __exitcall_##fn                                               \
+		__attribute__((used, section("ush_exitcalls"), aligned(8))) = {fn, #fn}
+
+void exitcalls_run(void);
+
 #endif

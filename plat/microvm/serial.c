@@ -38,11 +38,6 @@ static spinlock_t rx_lock = SPINLOCK_INIT;
 static int rx_masked; /* under rx_lock: IER's receive bit is off */
 unsigned microvm_serial_rx_irqs;
 
-/* Until the kernel's console module is linked in, nobody waits for input. */
-__attribute__((weak)) void console_rx_notify(void)
-{
-}
-
 static void serial_put(char c)
 {
 	if (!fifo_room) {
