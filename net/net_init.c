@@ -24,31 +24,6 @@
 #include "net_internal.h"
 
 #define NET_DHCP_WAIT_MS 3000
-#define NET_IF_MAX 8
-
-static struct {
-	struct netdev *dev;
-	struct netif *netif;
-} ifs[NET_IF_MAX];
-static unsigned nifs;
-
-void net_if_record(struct netdev *d, struct netif *netif)
-{
-	if (nifs < NET_IF_MAX) {
-		ifs[nifs].dev = d;
-		ifs[nifs].netif = netif;
-		nifs++;
-	}
-}
-
-struct netif *net_if_of(struct netdev *d)
-{
-	for (unsigned i = 0; i < nifs; i++)
-		if (ifs[i].dev == d)
-			return ifs[i].netif;
-	return NULL;
-}
-
 /* An address from the command line (@opt=) or else from the configuration.
  * @retval 0; -EINVAL not a dotted quad */
 static int address(const char *opt, const char *configured, ip4_addr_t *out)

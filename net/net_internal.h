@@ -21,7 +21,7 @@ struct net_addr_config {
 int net_if_add(struct netdev *d, const struct net_addr_config *cfg);
 
 /* The lwIP interface of @d, or NULL (net_init.c keeps the pairs). */
-void net_if_record(struct netdev *d, struct netif *netif);
+/* The lwIP interface of device @d (its stack_priv), or NULL. */
 struct netif *net_if_of(struct netdev *d);
 
 #endif

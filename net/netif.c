@@ -55,6 +55,13 @@ struct net_if {
 	int last_link;
 };
 
+struct netif *net_if_of(struct netdev *d)
+{
+	struct net_if *nif = d->stack_priv;
+
+	return nif ? &nif->netif : NULL;
+}
+
 static void on_notify(struct netdev *d)
 {
 	struct net_if *nif = d->stack_priv;
@@ -248,9 +255,13 @@ int net_if_add(struct netdev *d, const struct net_addr_config *cfg)
 	UNLOCK_TCPIP_CORE();
 	if (!ok) {
 		log_error("net: %s: lwIP refused the interface", d->name);
+		d->rx = NULL;
+		d->notify = NULL;
+		d->stack_priv = NULL;
+		sem_destroy(&nif->rx_wake);
+		net_mem_free(nif);
 		return -EINVAL;
 	}
-	net_if_record(d, &nif->netif);
 	snprintf(name, sizeof(name), "%s-rx", d->name);
 	attr.name = name;
 	int tid = thread_spawn(&attr, rx_thread, nif);

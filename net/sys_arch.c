@@ -16,7 +16,8 @@
 #include <kernel/log.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
-#include <kernel/sched.h>
+#include <kernel/thread.h>
+#include <plat/percpu.h>
 #include <kernel/spinlock.h>
 #include <kernel/thread.h>
 #include <platform.h>
@@ -84,14 +85,14 @@ void net_assert_failed(const char *msg, const char *file, int line)
 }
 
 #ifdef CONFIG_NET_CHECK_LOCKING
-/* The owner's thread id is in the lock word of musl's mutex (_m_lock);
- * before tcpip_init() makes the lock, there are no other threads. */
+/* sys_mutex_lock() records the holder; before tcpip_init() makes the
+ * lock, there are no other threads. */
 void net_assert_core_locked(void)
 {
 	if (!lock_tcpip_core.valid)
 		return;
-	int owner = lock_tcpip_core.mutex.__u.__vi[1] & 0x3fffffff;
-	if (owner != current_thread()->tid)
+	int owner = __atomic_load_n(&lock_tcpip_core.owner, __ATOMIC_RELAXED);
+	if (owner != thread_self())
 		panic("lwip: core entered without the core lock (held by %d)", owner);
 }
 #endif
@@ -116,7 +117,7 @@ static unsigned prot_depth;
 sys_prot_t sys_arch_protect(void)
 {
 	unsigned long flags = irq_save();
-	void *me = this_cpu();
+	void *me = percpu_get(); /* this CPU */
 
 	if (__atomic_load_n(&prot_owner, __ATOMIC_RELAXED) == me) {
 		prot_depth++;
@@ -217,10 +218,12 @@ void sys_mutex_lock(sys_mutex_t *m)
 		log_warn("lwip: a thread died holding a stack lock; going on");
 		pthread_mutex_consistent(&m->mutex);
 	}
+	m->owner = thread_self();
 }
 
 void sys_mutex_unlock(sys_mutex_t *m)
 {
+	m->owner = 0;
 	pthread_mutex_unlock(&m->mutex);
 }
 

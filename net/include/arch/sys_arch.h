@@ -15,6 +15,7 @@ typedef struct {
 typedef struct {
 	pthread_mutex_t mutex;
 	int valid;
+	int owner; /* the holder's thread id, 0 none (for the lock checks) */
 } sys_mutex_t;
 
 struct net_mbox;
