@@ -1,6 +1,6 @@
 /*
  * Open files and the descriptor table. A struct file is what a descriptor
- * names: the console, a file of a mounted file system, later a socket. Each
+ * names: the console, a file of a mounted file system, a socket, a pipe. Each
  * kind supplies its operations; the generic calls (read, write, lseek,
  * close, dup, fcntl, ...) live in kernel/sys_file.c.
  *

@@ -22,9 +22,6 @@
 #include "linuxu.h"
 
 #define SECTOR 512u
-#define HOST_O_RDONLY 0
-#define HOST_O_RDWR 2
-#define HOST_O_CLOEXEC 02000000
 #define HOST_S_IFMT 0170000
 #define HOST_S_IFREG 0100000
 

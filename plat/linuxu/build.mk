@@ -1,4 +1,5 @@
-srcs-y += plat/linuxu/start.S plat/linuxu/platform.c
+srcs-y += plat/linuxu/start.S plat/linuxu/platform.c plat/linuxu/console.c plat/linuxu/time.c \
+	plat/linuxu/irq.c plat/linuxu/fault.c
 plat-ldscript := plat/linuxu/linuxu.ld
 plat-ldflags := -Wl,-e,_start -Wl,-T,$(plat-ldscript)
 srcs-$(CONFIG_BLKDEV) += plat/linuxu/blk.c

@@ -50,4 +50,26 @@ static inline long host_syscall6(long n, long a1, long a2, long a3, long a4, lon
 #define HOST_CLOCK_GETTIME 228
 #define HOST_EXIT_GROUP 231
 
+/* Flags and constants of the host's calls, shared by the linuxu files. */
+#define HOST_O_RDONLY 0
+#define HOST_O_RDWR 2
+#define HOST_O_NONBLOCK 04000
+#define HOST_O_ASYNC 020000
+#define HOST_O_CLOEXEC 02000000
+#define HOST_F_SETFL 4
+#define HOST_F_SETOWN 8
+#define HOST_F_SETSIG 10
+#define HOST_POLLIN 0x1
+#define HOST_POLLOUT 0x4
+#define HOST_POLLHUP 0x10
+#define HOST_AF_INET 2
+#define HOST_SOCK_STREAM 1
+#define HOST_SOCK_DGRAM 2
+#define HOST_SOCK_CLOEXEC 02000000
+#define HOST_SA_SIGINFO 0x4
+#define HOST_SA_ONSTACK 0x08000000
+#define HOST_SA_RESTORER 0x04000000
+#define HOST_SA_RESTART 0x10000000
+#define HOST_SA_NODEFER 0x40000000
+
 #endif

@@ -27,13 +27,7 @@
 #include "host.h"
 #include "linuxu.h"
 
-#define HOST_O_RDWR 2
-#define HOST_O_CLOEXEC 02000000
-#define HOST_AF_INET 2
-#define HOST_SOCK_DGRAM 2
-#define HOST_SOCK_CLOEXEC 02000000
 #define HOST_MSG_TRUNC 0x20
-#define HOST_POLLIN 0x1
 #define HOST_TUNSETIFF 0x400454ca
 #define HOST_IFF_TAP 0x0002
 #define HOST_IFF_NO_PI 0x1000
