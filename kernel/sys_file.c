@@ -109,7 +109,8 @@ static long sys_writev(long fd, const struct iovec *iov, long n)
 	return do_vector(fd, iov, n, 1);
 }
 
-static long sys_pread64(long fd, void *buf, size_t len, long off)
+/* pread and pwrite: at @off, the file's offset untouched. */
+static long positioned(long fd, void *buf, size_t len, long off, int writing)
 {
 	struct file *f = fd_get((int)fd);
 	long r;
@@ -118,33 +119,26 @@ static long sys_pread64(long fd, void *buf, size_t len, long off)
 		return -EBADF;
 	if (off < 0)
 		r = -EINVAL;
-	else if ((f->flags & O_ACCMODE) == O_WRONLY)
+	else if ((f->flags & O_ACCMODE) == (writing ? O_RDONLY : O_WRONLY))
 		r = -EBADF;
-	else if (user_check_write(buf, len))
+	else if (writing ? user_check_read(buf, len) : user_check_write(buf, len))
 		r = -EFAULT;
+	else if (writing)
+		r = f->ops->pwrite ? f->ops->pwrite(f, buf, len, off) : -ESPIPE;
 	else
 		r = f->ops->pread ? f->ops->pread(f, buf, len, off) : -ESPIPE;
 	file_put(f);
 	return r;
 }
 
+static long sys_pread64(long fd, void *buf, size_t len, long off)
+{
+	return positioned(fd, buf, len, off, 0);
+}
+
 static long sys_pwrite64(long fd, const void *buf, size_t len, long off)
 {
-	struct file *f = fd_get((int)fd);
-	long r;
-
-	if (!f)
-		return -EBADF;
-	if (off < 0)
-		r = -EINVAL;
-	else if ((f->flags & O_ACCMODE) == O_RDONLY)
-		r = -EBADF;
-	else if (user_check_read(buf, len))
-		r = -EFAULT;
-	else
-		r = f->ops->pwrite ? f->ops->pwrite(f, buf, len, off) : -ESPIPE;
-	file_put(f);
-	return r;
+	return positioned(fd, (void *)(uintptr_t)buf, len, off, 1); /* only read */
 }
 
 static long sys_lseek(long fd, long off, long whence)

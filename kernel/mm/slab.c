@@ -122,6 +122,20 @@ static void slab_list_push(struct mm_heap *h, struct mm_slab *s)
 	mm_heap_hold(h, mm_tlsf_span(s), true);
 }
 
+/* Under mm_lock: take @s off @h's list of slabs, and uncount it. */
+static void slab_list_remove(struct mm_heap *h, struct mm_slab *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		h->slabs = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	else
+		h->slabs_tail = s->prev;
+	mm_heap_hold(h, mm_tlsf_span(s), false);
+}
+
 /* A new slab for class @cls of @h, linked into @h's slab list, or NULL. */
 static struct mm_slab *slab_new(struct mm_heap *h, unsigned int cls)
 {
@@ -149,15 +163,7 @@ void mm_slab_release(struct mm_slab *s)
 {
 	struct mm_heap *h = s->heap;
 
-	if (s->prev)
-		s->prev->next = s->next;
-	else
-		h->slabs = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
-	else
-		h->slabs_tail = s->prev;
-	mm_heap_hold(h, mm_tlsf_span(s), false);
+	slab_list_remove(h, s);
 	s->magic = 0;
 	mm_map_set(s, false);
 	if (h->key)
@@ -466,18 +472,7 @@ void mm_slab_collect(struct mm_heap *h)
  */
 void mm_slab_adopt(struct mm_heap *to, struct mm_slab *s)
 {
-	struct mm_heap *from = s->heap;
-	size_t span = mm_tlsf_span(s);
-
-	if (s->prev)
-		s->prev->next = s->next;
-	else
-		from->slabs = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
-	else
-		from->slabs_tail = s->prev;
-	mm_heap_hold(from, span, false);
+	slab_list_remove(s->heap, s);
 	slab_list_push(to, s);
 	__atomic_store_n(&s->heap, to, __ATOMIC_RELEASE);
 	mm_slab_file(to, s);
