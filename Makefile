@@ -18,7 +18,7 @@
 #          (APP=net_tcp_bench APP_BIN=server-bw); ARGS the rest
 #
 # Targets: all (default), run, debug, test, bench, menuconfig, savedefconfig,
-# size, setup, clean. `make help` lists them.
+# size, setup, format, format-check, clean. `make help` lists them.
 
 ARCH ?= x86_64
 MACHINE ?= qemu
@@ -44,7 +44,7 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
 .DEFAULT_GOAL := all
-NOCONFIG_GOALS := help clean distclean setup test test-unit bench disk
+NOCONFIG_GOALS := help clean distclean setup test test-unit bench disk format format-check
 CONFIG_NEEDED := $(if $(MAKECMDGOALS),$(filter-out $(NOCONFIG_GOALS),$(MAKECMDGOALS)),all)
 
 ifneq ($(CONFIG_NEEDED),)
@@ -113,6 +113,12 @@ LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 LIBS := -Wl,--start-group $(MUSL)/lib/libc.a $(LIBGCC) -Wl,--end-group
 
 # ---------------------------------------------------------------- rules
+.PHONY: format format-check
+format:
+	$(Q)tools/format.sh
+format-check:
+	$(Q)tools/format.sh --check
+
 .PHONY: all run debug size menuconfig savedefconfig setup setup-quiet test test-unit bench \
 	clean distclean help disk
 
@@ -231,4 +237,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,21p' Makefile | sed 's/^# \{0,1\}//'

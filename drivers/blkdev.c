@@ -49,9 +49,9 @@ out:
 	spin_unlock_irqrestore(&lock, flags);
 	if (!ret)
 		log_debug("blk: %s: %llu sectors of %u bytes (%llu MiB)%s", d->name,
-			 (unsigned long long)d->sectors, d->sector_size,
-			 (unsigned long long)(d->sectors * d->sector_size >> 20),
-			 d->readonly ? ", read-only" : "");
+			  (unsigned long long)d->sectors, d->sector_size,
+			  (unsigned long long)(d->sectors * d->sector_size >> 20),
+			  d->readonly ? ", read-only" : "");
 	return ret;
 }
 

@@ -43,7 +43,7 @@ struct bcache {
 	struct bbuf **sorted; /* scratch for write-back */
 	struct bbuf lru;      /* list head: next is the oldest */
 	uint8_t *mem;
-	uint8_t *stage;	      /* STAGE_BYTES for coalesced transfers */
+	uint8_t *stage; /* STAGE_BYTES for coalesced transfers */
 	unsigned stage_blocks;
 	uint64_t seq_next; /* the block after the last miss: reads look sequential */
 	uint64_t epoch;	   /* the current epoch: changes made now get it */

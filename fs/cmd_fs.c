@@ -33,8 +33,8 @@ static void print_long(const char *dir, const char *name)
 	time_t t = st.st_mtime;
 	if (gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-	printf("%s %10lld %16s %s%s\n", S_ISDIR(st.st_mode) ? "d" : "-", (long long)st.st_size, when,
-	       name, S_ISDIR(st.st_mode) ? "/" : "");
+	printf("%s %10lld %16s %s%s\n", S_ISDIR(st.st_mode) ? "d" : "-", (long long)st.st_size,
+	       when, name, S_ISDIR(st.st_mode) ? "/" : "");
 }
 
 static int cmd_ls(int argc, char **argv)

@@ -93,8 +93,8 @@ static struct vfs_mount *mount_of(const char *abs, const char **rest)
 	kmutex_lock(&mount_lock);
 	for (struct vfs_mount *m = mounts; m; m = m->next) {
 		size_t len = strlen(m->path);
-		int match = len == 1 ? 1
-				     : !strncmp(abs, m->path, len) && (abs[len] == '/' || !abs[len]);
+		int match =
+		    len == 1 ? 1 : !strncmp(abs, m->path, len) && (abs[len] == '/' || !abs[len]);
 		if (match && (!best || len > best_len)) {
 			best = m;
 			best_len = len;

@@ -137,8 +137,8 @@ static long node_getdents(struct file *f, void *buf, size_t len)
 			return used ? (long)used : r;
 		if (r == 0)
 			break;
-		size_t w = put_dirent((char *)buf + used, len - used, ent.ino, pos, ent.type,
-				      ent.name);
+		size_t w =
+		    put_dirent((char *)buf + used, len - used, ent.ino, pos, ent.type, ent.name);
 		if (!w)
 			return used ? (long)used : -EINVAL;
 		used += w;
@@ -153,16 +153,16 @@ static void node_release(struct file *f)
 }
 
 static const struct file_ops node_file_ops = {
-	.read = node_read,
-	.write = node_write,
-	.pread = node_pread,
-	.pwrite = node_pwrite,
-	.size = node_size,
-	.fstat = node_fstat,
-	.fsync = node_fsync,
-	.ftruncate = node_ftruncate,
-	.getdents = node_getdents,
-	.release = node_release,
+    .read = node_read,
+    .write = node_write,
+    .pread = node_pread,
+    .pwrite = node_pwrite,
+    .size = node_size,
+    .fstat = node_fstat,
+    .fsync = node_fsync,
+    .ftruncate = node_ftruncate,
+    .getdents = node_getdents,
+    .release = node_release,
 };
 
 struct vfs_node *vfs_file_node(struct file *f)
@@ -211,7 +211,8 @@ int vfs_open(const char *path, int flags, int mode)
 	}
 	if ((flags & O_TRUNC) && acc != O_RDONLY && (r = n->ops->truncate(n, 0)) < 0)
 		goto fail;
-	struct file *f = file_alloc(&node_file_ops, flags & (O_ACCMODE | O_APPEND | O_DIRECTORY), n);
+	struct file *f =
+	    file_alloc(&node_file_ops, flags & (O_ACCMODE | O_APPEND | O_DIRECTORY), n);
 	if (!f) {
 		r = -ENOMEM;
 		goto fail;

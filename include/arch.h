@@ -35,9 +35,9 @@ void arch_call_on_stack(void *stack_top, void (*fn)(void *), void *arg);
  * What kind of exception a fault was, so that the portable fault path
  * (kernel/fault.c) can name it without knowing vector numbers. */
 enum arch_fault_class {
-	ARCH_FAULT_NONE,	   /* not an exception: a panic, a runaway */
-	ARCH_FAULT_PAGE,	   /* an access the page tables refused; the address is known */
-	ARCH_FAULT_STACK,	   /* taken on the emergency stack: the stack was unusable */
+	ARCH_FAULT_NONE,  /* not an exception: a panic, a runaway */
+	ARCH_FAULT_PAGE,  /* an access the page tables refused; the address is known */
+	ARCH_FAULT_STACK, /* taken on the emergency stack: the stack was unusable */
 	ARCH_FAULT_INVALID_OPCODE,
 	ARCH_FAULT_DIVIDE,
 	ARCH_FAULT_PROTECTION, /* a general protection fault */

@@ -24,8 +24,8 @@
 #include "cmdline.h"
 
 int main(int argc, char **argv, char **envp);
-int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
-		      void (*init)(void), void (*fini)(void), void (*ldso)(void));
+int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv, void (*init)(void),
+		      void (*fini)(void), void (*ldso)(void));
 
 /* The ELF and program headers are part of the loaded image on every
  * platform; the C library finds the TLS template (PT_TLS) through them. */
@@ -54,18 +54,19 @@ static int build_start_vector(void)
 	uint64_t seed = plat_cycles();
 
 	i += (size_t)cmdline_env(plat_cmdline(), env_words, sizeof(env_words), &start_vector[i],
-				 CMDLINE_MAX_ENV) + 1; /* envp, NULL-terminated */
+				 CMDLINE_MAX_ENV) +
+	     1; /* envp, NULL-terminated */
 	for (size_t k = 0; k < sizeof(aux_random); k++) {
 		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 		aux_random[k] = seed >> 56;
 	}
 	const uintptr_t aux[] = {
-		AT_PHDR,   (uintptr_t)&__ehdr_start + __ehdr_start.e_phoff,
-		AT_PHNUM,  __ehdr_start.e_phnum,
-		AT_PHENT,  sizeof(Elf64_Phdr),
-		AT_PAGESZ, 4096,
-		AT_RANDOM, (uintptr_t)aux_random,
-		AT_NULL,   0,
+	    AT_PHDR,   (uintptr_t)&__ehdr_start + __ehdr_start.e_phoff,
+	    AT_PHNUM,  __ehdr_start.e_phnum,
+	    AT_PHENT,  sizeof(Elf64_Phdr),
+	    AT_PAGESZ, 4096,
+	    AT_RANDOM, (uintptr_t)aux_random,
+	    AT_NULL,   0,
 	};
 	memcpy(&start_vector[i], aux, sizeof(aux));
 	return argc;

@@ -129,9 +129,10 @@ static long do_wait(int epfd, struct epoll_event *uevents, int max, long timeout
 	long r = -EINVAL;
 	if (f->ops != &epoll_ops)
 		goto out;
-	uint64_t deadline = timeout_ms < 0    ? UINT64_MAX
-			    : timeout_ms == 0 ? 0
-					      : poll_deadline_after_ns((uint64_t)timeout_ms * 1000000);
+	uint64_t deadline = timeout_ms < 0 ? UINT64_MAX
+			    : timeout_ms == 0
+				? 0
+				: poll_deadline_after_ns((uint64_t)timeout_ms * 1000000);
 	struct epoll_event *ev = mm_heap_alloc(mm_current_heap(), (size_t)max * sizeof(*ev));
 	r = -ENOMEM;
 	if (!ev)
@@ -181,8 +182,11 @@ static int ctl_locked(struct epoll *ep, int op, int fd, struct file *target,
 		i = mm_heap_alloc(mm_kernel_heap(), sizeof(*i));
 		if (!i)
 			return -ENOMEM;
-		*i = (struct interest){.fd = fd, .file_id = target->id, .events = ev->events,
-				       .data = ev->data.u64, .next = ep->list};
+		*i = (struct interest){.fd = fd,
+				       .file_id = target->id,
+				       .events = ev->events,
+				       .data = ev->data.u64,
+				       .next = ep->list};
 		ep->list = i;
 		return 0;
 	case EPOLL_CTL_MOD:
@@ -270,9 +274,9 @@ static int epoll_fstat(struct file *f, struct stat *st)
 }
 
 static const struct file_ops epoll_ops = {
-	.poll = epoll_file_poll,
-	.fstat = epoll_fstat,
-	.release = epoll_release,
+    .poll = epoll_file_poll,
+    .fstat = epoll_fstat,
+    .release = epoll_release,
 };
 
 static long sys_epoll_create1(long flags)

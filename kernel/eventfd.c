@@ -28,7 +28,6 @@ struct eventfd {
 	int seq;
 };
 
-
 static void changed(struct eventfd *e)
 {
 	__atomic_add_fetch(&e->seq, 1, __ATOMIC_SEQ_CST);
@@ -115,11 +114,11 @@ static void efd_release(struct file *f)
 }
 
 static const struct file_ops eventfd_ops = {
-	.read = efd_read,
-	.write = efd_write,
-	.poll = efd_poll,
-	.fstat = efd_fstat,
-	.release = efd_release,
+    .read = efd_read,
+    .write = efd_write,
+    .poll = efd_poll,
+    .fstat = efd_fstat,
+    .release = efd_release,
 };
 
 static long sys_eventfd2(long initval, long flags)
@@ -129,7 +128,8 @@ static long sys_eventfd2(long initval, long flags)
 	struct eventfd *e = mm_heap_alloc(mm_kernel_heap(), sizeof(*e));
 	if (!e)
 		return -ENOMEM;
-	*e = (struct eventfd){.lock = SPINLOCK_INIT, .count = (uint32_t)initval,
+	*e = (struct eventfd){.lock = SPINLOCK_INIT,
+			      .count = (uint32_t)initval,
 			      .semaphore = !!(flags & EFD_SEMAPHORE)};
 	int fd = fd_open_new(&eventfd_ops, O_RDWR | (flags & EFD_NONBLOCK ? O_NONBLOCK : 0), e,
 			     flags & EFD_CLOEXEC);

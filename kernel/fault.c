@@ -34,9 +34,7 @@ static struct fault_record ring[FAULT_LOG_SIZE];
 static uint64_t nrecords;
 static spinlock_t ring_lock = SPINLOCK_INIT;
 
-
 extern char __libc[]; /* the C library's global state, seen through offsets */
-
 
 /* Full console reports for the first faults and then every hundredth: a
  * thread crashing in a loop must not bury the console (each byte of it a
@@ -172,7 +170,8 @@ static uintptr_t exit_stack(struct thread *t)
 {
 	size_t tls_size = *(size_t *)(__libc + MUSL_LIBC_TLS_SIZE);
 	uintptr_t sp = ((uintptr_t)t->tls - tls_size - 256) & ~15ul;
-	if (t->stack && (sp < (uintptr_t)t->stack + 4096 || sp > (uintptr_t)t->stack + t->stack_size))
+	if (t->stack &&
+	    (sp < (uintptr_t)t->stack + 4096 || sp > (uintptr_t)t->stack + t->stack_size))
 		sp = (uintptr_t)t->stack + t->stack_size / 2;
 	return sp;
 }
@@ -306,8 +305,8 @@ static __attribute__((noreturn, used)) void fault_thread_exit(void)
 		set_action(r, "ended", 0);
 	else {
 		set_action(r, "system stopped", 0);
-		panic("thread %d (%s) crashed %u times: its restart limit is reached", t->tid, t->name,
-		      t->restarts + 1);
+		panic("thread %d (%s) crashed %u times: its restart limit is reached", t->tid,
+		      t->name, t->restarts + 1);
 	}
 	if (r->seq < 8 || r->seq % 100 == 0)
 		kprintf("fault #%llu: thread %d (%s) %s\n", (unsigned long long)r->seq, t->tid,
@@ -341,10 +340,10 @@ void fault_panic_in_thread(const char *message, void *fp)
 {
 	struct cpu *c = this_cpu();
 	struct fault_info info = {
-		.kind = "panic",
-		.class = ARCH_FAULT_NONE,
-		.fp = (uintptr_t)fp,
-		.irqs_were_on = 1,
+	    .kind = "panic",
+	    .class = ARCH_FAULT_NONE,
+	    .fp = (uintptr_t)fp,
+	    .irqs_were_on = 1,
 	};
 
 	if (!recoverable(c, 1))

@@ -86,7 +86,8 @@ long file_lock_fcntl(struct file *f, int cmd, void *uarg)
 static struct flock_entry *conflict(dev_t dev, ino_t ino, uint64_t id, int exclusive)
 {
 	for (struct flock_entry *e = held; e; e = e->next)
-		if (e->dev == dev && e->ino == ino && e->file_id != id && (exclusive || e->exclusive))
+		if (e->dev == dev && e->ino == ino && e->file_id != id &&
+		    (exclusive || e->exclusive))
 			return e;
 	return NULL;
 }
@@ -122,8 +123,7 @@ void flock_release(struct file *f)
 }
 
 /* Take or convert the lock. @retval 0, -EWOULDBLOCK (held elsewhere) */
-static int try_lock(struct file *f, dev_t dev, ino_t ino, int exclusive,
-		    struct flock_entry **spare)
+static int try_lock(struct file *f, dev_t dev, ino_t ino, int exclusive, struct flock_entry **spare)
 {
 	unsigned long flags = spin_lock_irqsave(&lock);
 	int r = -EWOULDBLOCK;
@@ -133,7 +133,8 @@ static int try_lock(struct file *f, dev_t dev, ino_t ino, int exclusive,
 		if (!e) {
 			e = *spare;
 			*spare = NULL;
-			*e = (struct flock_entry){.dev = dev, .ino = ino, .file_id = f->id, .next = held};
+			*e = (struct flock_entry){
+			    .dev = dev, .ino = ino, .file_id = f->id, .next = held};
 			held = e;
 		}
 		e->exclusive = exclusive;

@@ -35,13 +35,15 @@ static void *timer_thread(void *arg)
 		uint64_t at = deadline_ns, now = time_now_ns();
 		int fire = at && now >= at;
 		if (fire)
-			deadline_ns = interval_ns ? at + interval_ns * ((now - at) / interval_ns + 1) : 0;
+			deadline_ns =
+			    interval_ns ? at + interval_ns * ((now - at) / interval_ns + 1) : 0;
 		spin_unlock_irqrestore(&lock, flags);
 		if (fire) {
 			signal_send_process(SIGALRM);
 			continue;
 		}
-		struct timespec ts = {.tv_sec = (time_t)(at / NSEC_PER_SEC), .tv_nsec = (long)(at % NSEC_PER_SEC)};
+		struct timespec ts = {.tv_sec = (time_t)(at / NSEC_PER_SEC),
+				      .tv_nsec = (long)(at % NSEC_PER_SEC)};
 		syscall(SYS_futex, &changes, FUTEX_WAIT_BITSET_PRIVATE, seen, at ? &ts : NULL, NULL,
 			~0u);
 	}
@@ -63,7 +65,9 @@ static struct itimerval current_value(void)
 {
 	uint64_t now = time_now_ns(), at = deadline_ns;
 
-	return (struct itimerval){.it_value = ns_tv(at > now ? at - now : at ? 1000 : 0),
+	return (struct itimerval){.it_value = ns_tv(at > now ? at - now
+						    : at     ? 1000
+							     : 0),
 				  .it_interval = ns_tv(interval_ns)};
 }
 
@@ -84,11 +88,14 @@ static long sys_setitimer(long which, const struct itimerval *unew, struct itime
 	if (copy_from_user(&v, unew, sizeof(v)))
 		return -EFAULT;
 	if (v.it_value.tv_usec < 0 || v.it_value.tv_usec >= 1000000 || v.it_value.tv_sec < 0 ||
-	    v.it_interval.tv_usec < 0 || v.it_interval.tv_usec >= 1000000 || v.it_interval.tv_sec < 0)
+	    v.it_interval.tv_usec < 0 || v.it_interval.tv_usec >= 1000000 ||
+	    v.it_interval.tv_sec < 0)
 		return -EINVAL;
 	if (!__atomic_exchange_n(&started, 1, __ATOMIC_ACQ_REL)) {
-		struct thread_attr a = {.name = "itimer", .priority = THREAD_PRIO_MAX,
-					.detached = 1, .flags = THREAD_F_PROTECTED | THREAD_F_KERNEL};
+		struct thread_attr a = {.name = "itimer",
+					.priority = THREAD_PRIO_MAX,
+					.detached = 1,
+					.flags = THREAD_F_PROTECTED | THREAD_F_KERNEL};
 		if (thread_spawn(&a, timer_thread, NULL) < 0) {
 			started = 0;
 			return -EAGAIN;
@@ -112,7 +119,8 @@ static long sys_alarm(long seconds)
 
 	if (r)
 		return r;
-	return old.it_value.tv_sec + (old.it_value.tv_usec >= 500000 || (!old.it_value.tv_sec && old.it_value.tv_usec));
+	return old.it_value.tv_sec +
+	       (old.it_value.tv_usec >= 500000 || (!old.it_value.tv_sec && old.it_value.tv_usec));
 }
 
 SYSCALL(getitimer, sys_getitimer);

@@ -58,7 +58,7 @@ void backtrace_print_from(uintptr_t first_ret, void *fp)
 }
 
 static __attribute__((noreturn)) void panic_va(uintptr_t pc, uintptr_t ret, void *fp,
-						 const char *fmt, va_list ap)
+					       const char *fmt, va_list ap)
 {
 	char buf[200];
 	uintptr_t off;

@@ -63,7 +63,6 @@ static void wake(struct pipe *p)
 	file_poll_notify();
 }
 
-
 long pipe_read(struct pipe *p, void *buf, size_t len, int nonblock)
 {
 	if (!len)
@@ -231,19 +230,19 @@ static void write_end_release(struct file *f)
 }
 
 static const struct file_ops read_end_ops = {
-	.read = end_read,
-	.fstat = end_fstat,
-	.ioctl = end_ioctl,
-	.poll = read_end_poll,
-	.release = read_end_release,
+    .read = end_read,
+    .fstat = end_fstat,
+    .ioctl = end_ioctl,
+    .poll = read_end_poll,
+    .release = read_end_release,
 };
 
 static const struct file_ops write_end_ops = {
-	.write = end_write,
-	.fstat = end_fstat,
-	.ioctl = end_ioctl,
-	.poll = write_end_poll,
-	.release = write_end_release,
+    .write = end_write,
+    .fstat = end_fstat,
+    .ioctl = end_ioctl,
+    .poll = write_end_poll,
+    .release = write_end_release,
 };
 
 static long sys_pipe2(int *ufds, long flags)

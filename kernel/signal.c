@@ -17,13 +17,13 @@
 #include <kernel/uaccess.h>
 
 #define NSIGNALS 64
-#define BIT(sig) (1ull << ((sig) - 1))
+#define BIT(sig) (1ull << ((sig)-1))
 #define UNBLOCKABLE (BIT(SIGKILL) | BIT(SIGSTOP))
 /* Default action: ignore these; end the thread as a crash for the
  * "core" ones; end the whole system for the rest. */
 #define DEFAULT_IGNORE (BIT(SIGCHLD) | BIT(SIGURG) | BIT(SIGWINCH) | BIT(SIGCONT))
 #define DEFAULT_CRASH                                                                              \
-	(BIT(SIGABRT) | BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) | BIT(SIGFPE) | BIT(SIGSYS) |    \
+	(BIT(SIGABRT) | BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) | BIT(SIGFPE) | BIT(SIGSYS) |     \
 	 BIT(SIGTRAP) | BIT(SIGQUIT) | BIT(SIGXCPU) | BIT(SIGXFSZ))
 
 /* The C library's struct k_sigaction (what rt_sigaction passes). */
@@ -99,8 +99,10 @@ int signal_send_process(int sig)
 static int take_one(struct thread *t)
 {
 	for (;;) {
-		uint64_t mine = __atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE) & ~t->sig_blocked;
-		uint64_t proc = __atomic_load_n(&signal_process_pending, __ATOMIC_ACQUIRE) & ~t->sig_blocked;
+		uint64_t mine =
+		    __atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE) & ~t->sig_blocked;
+		uint64_t proc =
+		    __atomic_load_n(&signal_process_pending, __ATOMIC_ACQUIRE) & ~t->sig_blocked;
 		if (!mine && !proc)
 			return 0;
 		uint64_t *set = mine ? &t->sig_pending : &signal_process_pending;
@@ -294,8 +296,10 @@ static long sys_pause(void)
 static long sys_sigaltstack(const stack_t *uss, stack_t *uold)
 {
 	struct thread *t = current_thread();
-	stack_t ss, old = {.ss_sp = t->sig_altstack, .ss_size = t->sig_altsize,
-			   .ss_flags = t->sig_altstack ? (on_altstack(t) ? SS_ONSTACK : 0) : SS_DISABLE};
+	stack_t ss,
+	    old = {.ss_sp = t->sig_altstack,
+		   .ss_size = t->sig_altsize,
+		   .ss_flags = t->sig_altstack ? (on_altstack(t) ? SS_ONSTACK : 0) : SS_DISABLE};
 
 	if (uss) {
 		if (copy_from_user(&ss, uss, sizeof(ss)))

@@ -85,12 +85,12 @@ static void sp_release(struct file *f)
 }
 
 static const struct file_ops sp_ops = {
-	.read = sp_read,
-	.write = sp_write,
-	.poll = sp_poll,
-	.fstat = sp_fstat,
-	.ioctl = sp_ioctl,
-	.release = sp_release,
+    .read = sp_read,
+    .write = sp_write,
+    .poll = sp_poll,
+    .fstat = sp_fstat,
+    .ioctl = sp_ioctl,
+    .release = sp_release,
 };
 
 /* Two ends over two fresh pipes; NULL when memory runs out. */
@@ -187,8 +187,9 @@ long socketpair_recv(struct file *f, void *ubuf, size_t len, int flags)
 		return -EOPNOTSUPP; /* MSG_PEEK, MSG_WAITALL: not on pairs */
 	if (user_check_write(ubuf, len))
 		return -EFAULT;
-	return e->shut_rd ? 0
-			  : pipe_read(e->in, ubuf, len, (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT));
+	return e->shut_rd
+		   ? 0
+		   : pipe_read(e->in, ubuf, len, (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT));
 }
 
 /* The peer sees the end of the stream (SHUT_WR), or this end reads no

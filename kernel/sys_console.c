@@ -65,11 +65,11 @@ static short console_file_poll(struct file *f, short events)
 }
 
 static const struct file_ops console_ops = {
-	.poll = console_file_poll,
-	.read = console_file_read,
-	.write = console_file_write,
-	.ioctl = console_ioctl,
-	.fstat = console_fstat,
+    .poll = console_file_poll,
+    .read = console_file_read,
+    .write = console_file_write,
+    .ioctl = console_ioctl,
+    .fstat = console_fstat,
 };
 
 static int console_fds_init(void)
@@ -77,7 +77,8 @@ static int console_fds_init(void)
 	static const int modes[3] = {O_RDWR, O_RDWR, O_RDWR}; /* as a terminal */
 
 	for (int fd = 0; fd < 3; fd++) {
-		struct file *f = file_alloc(&console_ops, modes[fd], fd == 2 ? CONSOLE_STDERR : NULL);
+		struct file *f =
+		    file_alloc(&console_ops, modes[fd], fd == 2 ? CONSOLE_STDERR : NULL);
 		BUG_ON(!f || fd_install(f, fd, 0) != fd);
 	}
 	return 0;

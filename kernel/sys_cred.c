@@ -61,8 +61,8 @@ static long set_re(struct ids *ids, unsigned r, unsigned e)
 {
 	/* The saved id follows the effective one when the real one is set
 	 * or the effective one differs from the old real one (Linux). */
-	unsigned s = r != KEEP || (e != KEEP && e != ids->real) ? (e != KEEP ? e : ids->effective)
-								: KEEP;
+	unsigned s =
+	    r != KEEP || (e != KEEP && e != ids->real) ? (e != KEEP ? e : ids->effective) : KEEP;
 	return set_res(ids, r, e, s);
 }
 
@@ -70,20 +70,45 @@ static long get_res(const struct ids *ids, unsigned *ur, unsigned *ue, unsigned 
 {
 	struct ids v = *ids;
 
-	if (copy_to_user(ur, &v.real, sizeof(v.real)) || copy_to_user(ue, &v.effective, sizeof(v.effective)) ||
+	if (copy_to_user(ur, &v.real, sizeof(v.real)) ||
+	    copy_to_user(ue, &v.effective, sizeof(v.effective)) ||
 	    copy_to_user(us, &v.saved, sizeof(v.saved)))
 		return -EFAULT;
 	return 0;
 }
 
-static long sys_getuid(void) { return uid.real; }
-static long sys_geteuid(void) { return uid.effective; }
-static long sys_getgid(void) { return gid.real; }
-static long sys_getegid(void) { return gid.effective; }
-static long sys_setuid(long id) { return set_one(&uid, (unsigned)id); }
-static long sys_setgid(long id) { return set_one(&gid, (unsigned)id); }
-static long sys_setreuid(long r, long e) { return set_re(&uid, (unsigned)r, (unsigned)e); }
-static long sys_setregid(long r, long e) { return set_re(&gid, (unsigned)r, (unsigned)e); }
+static long sys_getuid(void)
+{
+	return uid.real;
+}
+static long sys_geteuid(void)
+{
+	return uid.effective;
+}
+static long sys_getgid(void)
+{
+	return gid.real;
+}
+static long sys_getegid(void)
+{
+	return gid.effective;
+}
+static long sys_setuid(long id)
+{
+	return set_one(&uid, (unsigned)id);
+}
+static long sys_setgid(long id)
+{
+	return set_one(&gid, (unsigned)id);
+}
+static long sys_setreuid(long r, long e)
+{
+	return set_re(&uid, (unsigned)r, (unsigned)e);
+}
+static long sys_setregid(long r, long e)
+{
+	return set_re(&gid, (unsigned)r, (unsigned)e);
+}
 
 static long sys_setresuid(long r, long e, long s)
 {

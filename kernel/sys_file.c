@@ -237,9 +237,9 @@ static long sys_getdents64(long fd, void *buf, size_t len)
 
 	if (!f)
 		return -EBADF;
-	long r = !f->ops->getdents	       ? -ENOTDIR
+	long r = !f->ops->getdents	      ? -ENOTDIR
 		 : user_check_write(buf, len) ? -EFAULT
-					       : f->ops->getdents(f, buf, len);
+					      : f->ops->getdents(f, buf, len);
 	file_put(f);
 	return r;
 }

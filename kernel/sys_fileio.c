@@ -43,7 +43,8 @@ static long do_pvector(long fd, const struct iovec *uiov, long n, long off, int 
 		r = writing ? user_check_read(iov.iov_base, iov.iov_len)
 			    : user_check_write(iov.iov_base, iov.iov_len);
 		if (!r)
-			r = writing ? file_write_epipe(f->ops->pwrite(f, iov.iov_base, iov.iov_len, off + total))
+			r = writing ? file_write_epipe(
+					  f->ops->pwrite(f, iov.iov_base, iov.iov_len, off + total))
 				    : f->ops->pread(f, iov.iov_base, iov.iov_len, off + total);
 		if (r > 0) {
 			total += r;
@@ -136,9 +137,9 @@ static long sys_fadvise64(long fd, long off, long len, long advice)
 
 	if (!f)
 		return -EBADF;
-	long r = !f->ops->size && f->ops->poll ? -ESPIPE
+	long r = !f->ops->size && f->ops->poll	       ? -ESPIPE
 		 : len < 0 || advice < 0 || advice > 5 ? -EINVAL
-						     : 0;
+						       : 0;
 	file_put(f);
 	return r;
 }
@@ -162,7 +163,9 @@ static long sys_fallocate(long fd, long mode, long off, long len)
 		r = f->ops->getdents ? -EISDIR : -ENODEV;
 	else {
 		long long size = f->ops->size(f);
-		r = size < 0 ? size : size >= off + len ? 0 : f->ops->ftruncate(f, (uint64_t)(off + len));
+		r = size < 0		? size
+		    : size >= off + len ? 0
+					: f->ops->ftruncate(f, (uint64_t)(off + len));
 	}
 	file_put(f);
 	return r;

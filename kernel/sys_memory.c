@@ -124,8 +124,9 @@ static long sys_mmap(void *addr, size_t len, long prot, long flags, long fd, lon
 	if (!len || len > (1ul << 40))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
-		return IS_ENABLED(CONFIG_FS) ? mmap_file(len, (int)prot, (int)flags, (int)fd, (uint64_t)off)
-					     : -ENODEV;
+		return IS_ENABLED(CONFIG_FS)
+			   ? mmap_file(len, (int)prot, (int)flags, (int)fd, (uint64_t)off)
+			   : -ENODEV;
 	size_t pages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
 	/* Inaccessible mappings are thread stacks in the making: they
 	 * belong to no thread's heap, so that none takes them along. */

@@ -125,8 +125,9 @@ static long do_poll(struct pollfd *ufds, unsigned long n, uint64_t deadline)
 static long sys_poll(long fds, long n, long timeout_ms)
 {
 	uint64_t deadline = timeout_ms < 0 ? UINT64_MAX
-			    : timeout_ms == 0 ? 0
-					      : poll_deadline_after_ns((uint64_t)timeout_ms * 1000000);
+			    : timeout_ms == 0
+				? 0
+				: poll_deadline_after_ns((uint64_t)timeout_ms * 1000000);
 	return do_poll((struct pollfd *)fds, (unsigned long)n, deadline);
 }
 SYSCALL(poll, sys_poll);
@@ -204,7 +205,8 @@ static long do_select(int nfds, fd_set *urd, fd_set *uwr, fd_set *uex, uint64_t 
 	unsigned n = 0;
 	for (int fd = 0; fd < nfds; fd++) {
 		short ev = (rd && FD_ISSET(fd, rd) ? POLLIN : 0) |
-			   (wr && FD_ISSET(fd, wr) ? POLLOUT : 0) | (ex && FD_ISSET(fd, ex) ? POLLPRI : 0);
+			   (wr && FD_ISSET(fd, wr) ? POLLOUT : 0) |
+			   (ex && FD_ISSET(fd, ex) ? POLLPRI : 0);
 		if (ev)
 			fds[n++] = (struct pollfd){.fd = fd, .events = ev};
 	}

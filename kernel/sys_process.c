@@ -56,11 +56,11 @@ static __attribute__((unused)) long sys_tgkill(long tgid, long tid, long sig)
 static long sys_uname(struct utsname *uu)
 {
 	struct utsname u = {
-		.sysname = "Unishyper",
-		.nodename = "unishyper",
-		.release = "0.1",
-		.version = "unikernel",
-		.machine = CONFIG_ARCH_NAME,
+	    .sysname = "Unishyper",
+	    .nodename = "unishyper",
+	    .release = "0.1",
+	    .version = "unikernel",
+	    .machine = CONFIG_ARCH_NAME,
 	};
 
 	return copy_to_user(uu, &u, sizeof(u));

@@ -163,7 +163,9 @@ static long sys_sysinfo(struct sysinfo *uinfo)
 static long sys_getpriority(long which, long who)
 {
 	(void)who;
-	return which >= PRIO_PROCESS && which <= PRIO_USER ? 20 : -EINVAL; /* nice 0, as Linux encodes it */
+	return which >= PRIO_PROCESS && which <= PRIO_USER
+		   ? 20
+		   : -EINVAL; /* nice 0, as Linux encodes it */
 }
 
 static long sys_setpriority(long which, long who, long nice)

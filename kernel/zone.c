@@ -114,7 +114,8 @@ void zone_main_enter(void)
 	char *tp = t->tls;
 	size_t tls_size = *(size_t *)(__libc + MUSL_LIBC_TLS_SIZE);
 	if (tp && (tp < __appdata_start || tp >= __appbss_end)) {
-		uintptr_t lo = ALIGN_DOWN((uintptr_t)tp + MUSL_PTHREAD_SIZE - tls_size, MM_PAGE_SIZE);
+		uintptr_t lo =
+		    ALIGN_DOWN((uintptr_t)tp + MUSL_PTHREAD_SIZE - tls_size, MM_PAGE_SIZE);
 		uintptr_t hi = ALIGN_UP((uintptr_t)tp + MUSL_PTHREAD_SIZE, MM_PAGE_SIZE);
 		zone_tag((void *)lo, hi - lo, ZONE_SHARED);
 	}
@@ -229,7 +230,8 @@ int zone_create(const char *name)
 	spin_unlock_irqrestore(&zones_lock, flags);
 	if (z == ZONE_SHARED) {
 		if (!__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
-			log_warn("zone: all keys in use: \"%s\" and later zones share key 15", copy);
+			log_warn("zone: all keys in use: \"%s\" and later zones share key 15",
+				 copy);
 		return ZONE_SHARED;
 	}
 	mm_heap_init(&zones[z].heap, 0);
@@ -294,8 +296,8 @@ int zone_snapshot(struct zone_info *out, int max)
 	for (int z = 0; z < ZONE_MAX && n < max; z++) {
 		if (!zones[z].used)
 			continue;
-		out[n] = (struct zone_info){.id = z, .threads = threads[z],
-					    .violations = zones[z].violations};
+		out[n] = (struct zone_info){
+		    .id = z, .threads = threads[z], .violations = zones[z].violations};
 		long pages = __atomic_load_n(&zones[z].pages, __ATOMIC_RELAXED);
 		out[n].pages = pages > 0 ? (size_t)pages : 0;
 		memcpy(out[n].name, zones[z].name, ZONE_NAME_MAX);

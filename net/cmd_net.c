@@ -24,8 +24,9 @@ static void print_ip6(struct netif *n)
 		UNLOCK_TCPIP_CORE();
 		if (ip6_addr_isinvalid(st))
 			continue;
-		printf("      inet6 %s%s  %s\n", a, ip6_addr_islinklocal(ip_2_ip6(&n->ip6_addr[i])) ? "" : "/64",
-		       ip6_addr_istentative(st)    ? "tentative"
+		printf("      inet6 %s%s  %s\n", a,
+		       ip6_addr_islinklocal(ip_2_ip6(&n->ip6_addr[i])) ? "" : "/64",
+		       ip6_addr_istentative(st)	   ? "tentative"
 		       : ip6_addr_isdeprecated(st) ? "deprecated"
 						   : "preferred");
 	}
@@ -84,9 +85,11 @@ static int cmd_ifconfig(int argc, char **argv)
 	printf("tcp   segments in %u  out %u  dropped %u  checksum errors %u\n", (unsigned)t->recv,
 	       (unsigned)t->xmit, (unsigned)t->drop, (unsigned)t->chkerr);
 	printf("      connections %u (peak %u, max %u)  refused for memory %u\n",
-	       (unsigned)pcbs->used, (unsigned)pcbs->max, (unsigned)pcbs->avail, (unsigned)pcbs->err);
+	       (unsigned)pcbs->used, (unsigned)pcbs->max, (unsigned)pcbs->avail,
+	       (unsigned)pcbs->err);
 	printf("pool  receive buffers in use %u of %u (peak %u)  exhausted %u times\n",
-	       (unsigned)pool->used, (unsigned)pool->avail, (unsigned)pool->max, (unsigned)pool->err);
+	       (unsigned)pool->used, (unsigned)pool->avail, (unsigned)pool->max,
+	       (unsigned)pool->err);
 	return 0;
 }
 

@@ -65,7 +65,8 @@ static int read_config(struct net_addr_config *cfg)
 static int read_ip6(struct net_addr_config *cfg)
 {
 	char value[64];
-	const char *s = kernel_option("ip6", value, sizeof(value)) == 0 ? value : CONFIG_NET_IP6ADDR;
+	const char *s =
+	    kernel_option("ip6", value, sizeof(value)) == 0 ? value : CONFIG_NET_IP6ADDR;
 
 	cfg->has_ip6 = 0;
 	if (!*s || !strcmp(s, "none"))
@@ -86,8 +87,7 @@ static void wait_for_lease(struct netif *netif)
 			return;
 		thread_sleep_ms(10);
 	}
-	log_warn("net: no DHCP lease after %d ms; going on without an address",
-		 NET_DHCP_WAIT_MS);
+	log_warn("net: no DHCP lease after %d ms; going on without an address", NET_DHCP_WAIT_MS);
 }
 
 static int net_init(void)

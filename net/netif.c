@@ -35,7 +35,7 @@
 
 #define RX_BUDGET 64
 #define TX_IOV_MAX 16
-#define RX_SMALL_MAX 512		/* frames up to this size get a buffer of their size */
+#define RX_SMALL_MAX 512	      /* frames up to this size get a buffer of their size */
 #define RX_SMALL_BYTES_MAX (4u << 20) /* all small buffers together */
 
 /* A small received frame: lwIP's custom pbuf, then the frame. */
@@ -208,8 +208,8 @@ static err_t netif_setup(struct netif *netif)
 	netif->mtu = d->mtu ? d->mtu : 1500;
 	netif->hwaddr_len = ETH_HWADDR_LEN;
 	memcpy(netif->hwaddr, d->mac, ETH_HWADDR_LEN);
-	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
-		       NETIF_FLAG_MLD6;
+	netif->flags =
+	    NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
 	return ERR_OK;
 }
 
@@ -229,7 +229,8 @@ static void ip6_setup(struct netif *netif, const struct net_addr_config *cfg)
 
 int net_if_add(struct netdev *d, const struct net_addr_config *cfg)
 {
-	struct thread_attr attr = {.priority = 20, .flags = THREAD_F_PROTECTED | THREAD_F_KERNEL, .detached = 1};
+	struct thread_attr attr = {
+	    .priority = 20, .flags = THREAD_F_PROTECTED | THREAD_F_KERNEL, .detached = 1};
 	char name[16];
 	struct net_if *nif = net_mem_calloc(1, sizeof(*nif));
 

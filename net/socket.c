@@ -144,12 +144,12 @@ static void sock_release(struct file *f)
 }
 
 static const struct file_ops socket_ops = {
-	.read = sock_read,
-	.write = sock_write,
-	.ioctl = sock_ioctl,
-	.fstat = sock_fstat,
-	.poll = sock_poll,
-	.release = sock_release,
+    .read = sock_read,
+    .write = sock_write,
+    .ioctl = sock_ioctl,
+    .fstat = sock_fstat,
+    .poll = sock_poll,
+    .release = sock_release,
 };
 
 /* A descriptor for the new lwIP socket @s (closed on failure).
@@ -240,7 +240,8 @@ static int check_msg(long umsg, int out)
 	struct msghdr m;
 	struct iovec iov;
 
-	if (copy_from_user(&m, (const void *)umsg, sizeof(m)) || (out && check_buf(umsg, sizeof(m), 1)))
+	if (copy_from_user(&m, (const void *)umsg, sizeof(m)) ||
+	    (out && check_buf(umsg, sizeof(m), 1)))
 		return -EFAULT;
 	if ((size_t)m.msg_iovlen > 1024)
 		return -EMSGSIZE;
@@ -260,7 +261,8 @@ static long sys_socket(long domain, long type, long protocol)
 
 	if (domain != AF_INET && domain != AF_INET6)
 		return -EAFNOSUPPORT;
-	int s = lwip_socket((int)domain, (int)type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), (int)protocol);
+	int s =
+	    lwip_socket((int)domain, (int)type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), (int)protocol);
 	if (s < 0)
 		return -errno;
 	return install(s, flags);
@@ -273,8 +275,8 @@ static long sys_bind(long fd, long addr, long len)
 {
 	if (check_addr_in(addr, len))
 		return -EFAULT;
-	return WITH_SOCKET(fd, ret_errno(lwip_bind(sock_of(f), (const struct sockaddr *)addr,
-						    (socklen_t)len)));
+	return WITH_SOCKET(
+	    fd, ret_errno(lwip_bind(sock_of(f), (const struct sockaddr *)addr, (socklen_t)len)));
 }
 SYSCALL(bind, sys_bind);
 
@@ -352,10 +354,9 @@ static long sys_sendto(long fd, long buf, long len, long flags, long addr, long 
 		return -EFAULT;
 	/* MSG_NOSIGNAL: there are no signals to suppress. */
 	flags &= ~(long)MSG_NOSIGNAL;
-	return WITH_SOCKET(fd, ret_errno(lwip_sendto(sock_of(f), (const void *)buf, (size_t)len,
-						      msg_flags(f, flags),
-						      (const struct sockaddr *)addr,
-						      (socklen_t)alen)));
+	return WITH_SOCKET(fd, ret_errno(lwip_sendto(
+				   sock_of(f), (const void *)buf, (size_t)len, msg_flags(f, flags),
+				   (const struct sockaddr *)addr, (socklen_t)alen)));
 }
 SYSCALL(sendto, sys_sendto);
 
@@ -364,10 +365,10 @@ static long sys_recvfrom(long fd, long buf, long len, long flags, long addr, lon
 	PAIR_CALL(fd, socketpair_recv(pf_, (void *)buf, (size_t)len, (int)flags));
 	if (check_buf(buf, (size_t)len, 1) || check_addr_out(addr, alen))
 		return -EFAULT;
-	return WITH_SOCKET(fd, recv_result(f, lwip_recvfrom(sock_of(f), (void *)buf, (size_t)len,
-							     msg_flags(f, flags),
-							     (struct sockaddr *)addr,
-							     (socklen_t *)alen)));
+	return WITH_SOCKET(
+	    fd,
+	    recv_result(f, lwip_recvfrom(sock_of(f), (void *)buf, (size_t)len, msg_flags(f, flags),
+					 (struct sockaddr *)addr, (socklen_t *)alen)));
 }
 SYSCALL(recvfrom, sys_recvfrom);
 
@@ -377,7 +378,7 @@ static long sys_sendmsg(long fd, long msg, long flags)
 		return -EFAULT;
 	flags &= ~(long)MSG_NOSIGNAL;
 	return WITH_SOCKET(fd, ret_errno(lwip_sendmsg(sock_of(f), (const struct msghdr *)msg,
-						       msg_flags(f, flags))));
+						      msg_flags(f, flags))));
 }
 SYSCALL(sendmsg, sys_sendmsg);
 
@@ -386,7 +387,7 @@ static long sys_recvmsg(long fd, long msg, long flags)
 	if (check_msg(msg, 1))
 		return -EFAULT;
 	return WITH_SOCKET(fd, recv_result(f, lwip_recvmsg(sock_of(f), (struct msghdr *)msg,
-							    msg_flags(f, flags))));
+							   msg_flags(f, flags))));
 }
 SYSCALL(recvmsg, sys_recvmsg);
 
@@ -403,8 +404,8 @@ static long sys_getsockname(long fd, long addr, long len)
 {
 	if (check_addr_out(addr, len))
 		return -EFAULT;
-	return WITH_SOCKET(fd, ret_errno(lwip_getsockname(sock_of(f), (struct sockaddr *)addr,
-							  (socklen_t *)len)));
+	return WITH_SOCKET(
+	    fd, ret_errno(lwip_getsockname(sock_of(f), (struct sockaddr *)addr, (socklen_t *)len)));
 }
 SYSCALL(getsockname, sys_getsockname);
 
@@ -412,8 +413,8 @@ static long sys_getpeername(long fd, long addr, long len)
 {
 	if (check_addr_out(addr, len))
 		return -EFAULT;
-	return WITH_SOCKET(fd, ret_errno(lwip_getpeername(sock_of(f), (struct sockaddr *)addr,
-							  (socklen_t *)len)));
+	return WITH_SOCKET(
+	    fd, ret_errno(lwip_getpeername(sock_of(f), (struct sockaddr *)addr, (socklen_t *)len)));
 }
 SYSCALL(getpeername, sys_getpeername);
 

@@ -380,8 +380,7 @@ static void *thread_entry(void *p)
 	return NULL;
 }
 
-sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int stacksize,
-			    int prio)
+sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int stacksize, int prio)
 {
 	struct thread_start *s = net_mem_alloc(sizeof(*s));
 	if (!s)
@@ -389,11 +388,11 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int 
 	s->fn = fn;
 	s->arg = arg;
 	struct thread_attr attr = {
-		.name = name,
-		.priority = prio,
-		.stack_size = stacksize > 0 ? (size_t)stacksize : 0,
-		.detached = 1,
-		.flags = THREAD_F_PROTECTED | THREAD_F_KERNEL,
+	    .name = name,
+	    .priority = prio,
+	    .stack_size = stacksize > 0 ? (size_t)stacksize : 0,
+	    .detached = 1,
+	    .flags = THREAD_F_PROTECTED | THREAD_F_KERNEL,
 	};
 	int tid = thread_spawn(&attr, thread_entry, s);
 	if (tid < 0)

@@ -10,21 +10,17 @@
 
 enum { ST_NORMAL, ST_ESC, ST_CSI, ST_SS3 };
 
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) ((c)&0x1f)
 
 typedef void (*key_fn)(struct shell_le *le);
 
 /* What each control byte does; the others are ignored. */
 static const key_fn ctrl_keys[32] = {
-	[CTRL('A')] = shell_le_move_home,
-	[CTRL('B')] = shell_le_move_left,
-	[CTRL('E')] = shell_le_move_end,
-	[CTRL('F')] = shell_le_move_right,
-	[CTRL('H')] = shell_le_backspace,
-	[CTRL('K')] = shell_le_cut_to_end,
-	[CTRL('N')] = shell_le_hist_down,
-	[CTRL('P')] = shell_le_hist_up,
-	[CTRL('U')] = shell_le_cut_to_start,
+    [CTRL('A')] = shell_le_move_home,	 [CTRL('B')] = shell_le_move_left,
+    [CTRL('E')] = shell_le_move_end,	 [CTRL('F')] = shell_le_move_right,
+    [CTRL('H')] = shell_le_backspace,	 [CTRL('K')] = shell_le_cut_to_end,
+    [CTRL('N')] = shell_le_hist_down,	 [CTRL('P')] = shell_le_hist_up,
+    [CTRL('U')] = shell_le_cut_to_start,
 };
 
 /* The final byte of ESC [ <params> <final> or ESC O <final>: arrows and

@@ -15,7 +15,7 @@
 #include <stddef.h>
 
 #define SHELL_LINE_MAX 4096 /* bytes of a line, without its NUL */
-#define SHELL_HISTORY 16   /* lines kept for up/down */
+#define SHELL_HISTORY 16    /* lines kept for up/down */
 
 /* What shell_le_feed() says about the byte it was given. */
 enum shell_le_event {

@@ -7,7 +7,7 @@
 
 #include "line_edit.h"
 
-#define IS_CONT(c) (((unsigned char)(c) & 0xc0) == 0x80) /* UTF-8 continuation byte */
+#define IS_CONT(c) (((unsigned char)(c)&0xc0) == 0x80) /* UTF-8 continuation byte */
 
 /* Insert one whole character (1 to 4 bytes) at the cursor; when the line
  * has no room for it, ring the bell instead. */

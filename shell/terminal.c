@@ -81,9 +81,9 @@ static void *terminal_thread(void *arg)
 static int shell_start(void)
 {
 	const struct thread_attr attr = {
-		.name = "terminal",
-		.flags = THREAD_F_PROTECTED | THREAD_F_KERNEL,
-		.detached = 1,
+	    .name = "terminal",
+	    .flags = THREAD_F_PROTECTED | THREAD_F_KERNEL,
+	    .detached = 1,
 	};
 	int tid = thread_spawn(&attr, terminal_thread, NULL);
 

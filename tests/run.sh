@@ -253,6 +253,11 @@ run_build() {
 		pass "build hello_world links no network code"
 	fi
 	debug_sessions "$img"
+	if tools/format.sh --check >"$LOGDIR/format.log" 2>&1; then
+		pass "format: every C file is as .clang-format makes it"
+	else
+		fail "format" "$(wc -l <"$LOGDIR/format.log") files differ, see $LOGDIR/format.log (make format)"
+	fi
 }
 
 # make debug: two sessions at once, each stub on 127.0.0.1 and a port of

@@ -26,7 +26,8 @@ void x86_cpu_detect(void)
 	if (x86_cpu.hypervisor) {
 		arch_cpuid(0x40000000, 0, r);
 		x86_cpu.max_hv_leaf = r[0];
-		x86_cpu.kvm = r[1] == 0x4b4d564b && r[2] == 0x564b4d56 && r[3] == 0x4d; /* KVMKVMKVM */
+		x86_cpu.kvm =
+		    r[1] == 0x4b4d564b && r[2] == 0x564b4d56 && r[3] == 0x4d; /* KVMKVMKVM */
 		if (x86_cpu.kvm && x86_cpu.max_hv_leaf >= 0x40000001) {
 			arch_cpuid(0x40000001, 0, r);
 			x86_cpu.kvmclock = r[0] >> 3 & 1; /* KVM_FEATURE_CLOCKSOURCE2 */

@@ -15,14 +15,38 @@
 static fault_hook_t fault_hook;
 
 static const char *const trap_names[32] = {
-	"divide error",	  "debug",		"NMI",		      "breakpoint",
-	"overflow",	  "bound range",	"invalid opcode",     "device not available",
-	"double fault",	  "coprocessor overrun", "invalid TSS",	      "segment not present",
-	"stack fault",	  "general protection", "page fault",	      "reserved",
-	"x87 FP error",	  "alignment check",	"machine check",      "SIMD FP error",
-	"virtualization", "control protection", "reserved",	      "reserved",
-	"reserved",	  "reserved",		"reserved",	      "reserved",
-	"hypervisor injection", "VMM communication", "security",      "reserved",
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack fault",
+    "general protection",
+    "page fault",
+    "reserved",
+    "x87 FP error",
+    "alignment check",
+    "machine check",
+    "SIMD FP error",
+    "virtualization",
+    "control protection",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "hypervisor injection",
+    "VMM communication",
+    "security",
+    "reserved",
 };
 
 const char *arch_trap_name(unsigned vector)
@@ -46,8 +70,9 @@ void arch_dump_frame(const struct trap_frame *f, uint64_t fault_addr)
 	if (f->vector == TRAP_PAGE_FAULT)
 		kprintf("  fault address 0x%016lx: %s access, %s\n", fault_addr,
 			f->error & 2 ? "write" : (f->error & 16 ? "instruction" : "read"),
-			f->error & 32 ? "protection key (zone)"
-				      : f->error & 1 ? "protection violation" : "page not present");
+			f->error & 32  ? "protection key (zone)"
+			: f->error & 1 ? "protection violation"
+				       : "page not present");
 	kprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
 	kprintf("  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", f->rsi, f->rdi, f->rbp, f->rsp);
 	kprintf("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f->r8, f->r9, f->r10, f->r11);
@@ -76,7 +101,8 @@ static uintptr_t leaf_return_address(const struct trap_frame *f)
 	if (!ksyms_lookup(f->rip, &off) || in_stack_guard(f->rsp))
 		return 0; /* an overflowed stack pointer: nothing to read there */
 	const uint8_t *start = (const uint8_t *)(f->rip - off);
-	if (off >= 4 && start[0] == 0x55 && start[1] == 0x48 && start[2] == 0x89 && start[3] == 0xe5)
+	if (off >= 4 && start[0] == 0x55 && start[1] == 0x48 && start[2] == 0x89 &&
+	    start[3] == 0xe5)
 		return 0;
 	if (f->rsp & 7)
 		return 0;
@@ -123,13 +149,13 @@ static const char *fault_kind(const struct trap_frame *f)
 static int recover_thread(struct trap_frame *f, uint64_t fault_addr)
 {
 	struct fault_info info = {
-		.kind = fault_kind(f),
-		.class = fault_class(f->vector),
-		.addr = f->vector == TRAP_PAGE_FAULT || f->vector == TRAP_DOUBLE_FAULT ? fault_addr : 0,
-		.pc = f->rip,
-		.sp = f->rsp,
-		.fp = f->rbp,
-		.irqs_were_on = (f->rflags >> 9) & 1,
+	    .kind = fault_kind(f),
+	    .class = fault_class(f->vector),
+	    .addr = f->vector == TRAP_PAGE_FAULT || f->vector == TRAP_DOUBLE_FAULT ? fault_addr : 0,
+	    .pc = f->rip,
+	    .sp = f->rsp,
+	    .fp = f->rbp,
+	    .irqs_were_on = (f->rflags >> 9) & 1,
 	};
 	uintptr_t pc, sp;
 	char why[80];
@@ -170,5 +196,5 @@ void arch_fault(struct trap_frame *f, uint64_t fault_addr)
 		arch_dump_frame(f, fault_addr);
 	panic_at(f->rip, leaf_return_address(f), (void *)f->rbp, "fatal %s",
 		 in_stack_guard(fault_addr) || in_stack_guard(f->rsp) ? "stack overflow"
-								       : arch_trap_name(f->vector));
+								      : arch_trap_name(f->vector));
 }

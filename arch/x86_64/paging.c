@@ -293,7 +293,8 @@ static void wx_table(uint64_t *table, uint64_t base, uint64_t size)
 
 void x86_paging_protect_image(uintptr_t text, uintptr_t text_end, uintptr_t rodata_end)
 {
-	BUG_ON((text | text_end | rodata_end) % PAGE_4K || text >= text_end || text_end > rodata_end);
+	BUG_ON((text | text_end | rodata_end) % PAGE_4K || text >= text_end ||
+	       text_end > rodata_end);
 	unsigned long flags = paging_lock();
 	wx_text = text;
 	wx_text_end = text_end;

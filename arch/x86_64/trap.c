@@ -29,12 +29,12 @@ static irq_handler_t irq_handlers[256];
 static void idt_set(unsigned vec, uint64_t handler, unsigned ist)
 {
 	idt[vec] = (struct idt_entry){
-		.offset_lo = handler & 0xffff,
-		.selector = 0x08,
-		.ist = ist,
-		.type = 0x8e, /* present, ring 0, 64-bit interrupt gate */
-		.offset_mid = (handler >> 16) & 0xffff,
-		.offset_hi = handler >> 32,
+	    .offset_lo = handler & 0xffff,
+	    .selector = 0x08,
+	    .ist = ist,
+	    .type = 0x8e, /* present, ring 0, 64-bit interrupt gate */
+	    .offset_mid = (handler >> 16) & 0xffff,
+	    .offset_hi = handler >> 32,
 	};
 }
 

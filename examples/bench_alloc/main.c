@@ -21,11 +21,11 @@ static void report(const char *line)
 int main(void)
 {
 	const struct alloc_bench_ops ops = {
-		.name = "unishyper",
-		.malloc = malloc,
-		.free = free,
-		.cycles = cycles,
-		.report = report,
+	    .name = "unishyper",
+	    .malloc = malloc,
+	    .free = free,
+	    .cycles = cycles,
+	    .report = report,
 	};
 
 	alloc_bench_run(&ops);

@@ -41,14 +41,14 @@ static void report(const char *line)
 int main(void)
 {
 	const struct thread_bench_ops ops = {
-		.name = "unishyper",
-		.spawn = spawn,
-		.join = join,
-		.yield = thread_yield,
-		.pin_self = pin_self,
-		.ncpus = sched_cpu_count() > 1 ? 2 : 1,
-		.cycles = cycles,
-		.report = report,
+	    .name = "unishyper",
+	    .spawn = spawn,
+	    .join = join,
+	    .yield = thread_yield,
+	    .pin_self = pin_self,
+	    .ncpus = sched_cpu_count() > 1 ? 2 : 1,
+	    .cycles = cycles,
+	    .report = report,
 	};
 
 	thread_bench_run(&ops);

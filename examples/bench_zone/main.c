@@ -92,10 +92,11 @@ int main(void)
 	TIME("getpid", syscall(SYS_getpid));
 	TIME("getppid", syscall(SYS_getppid));
 	TIME("pwrite_1", pwrite(fd, &c, 1, 0));
-	TIME("malloc_free_64", do {
-		void *volatile p_ = malloc(64);
-		free(p_);
-	} while (0));
+	TIME(
+	    "malloc_free_64", do {
+		    void *volatile p_ = malloc(64);
+		    free(p_);
+	    } while (0));
 	int other = zone_create("other");
 	yield_to("yield_same_zone", zone_self());
 	yield_to("yield_other_zone", other);

@@ -145,7 +145,9 @@ int main(int argc, char **argv)
 	thread_sleep_ms(5);
 	unsigned long t0 = ticks;
 
-	struct thread_attr wa = {.name = "worker", .detached = 1, .stack_size = 32768,
+	struct thread_attr wa = {.name = "worker",
+				 .detached = 1,
+				 .stack_size = 32768,
 				 .restart_max = THREAD_RESTART_ALWAYS};
 	thread_spawn(&wa, worker, (void *)(long)cycles);
 	/* The baseline once two crashes have filled the stack cache (which
@@ -167,16 +169,18 @@ int main(int argc, char **argv)
 	pthread_mutex_unlock(&shared);
 	mm_stats_get(&after);
 	uint64_t faults = fault_count();
-	printf("fault_demo: %s: %llu faults recorded, %d starts, counter +%lu, heap used %zu -> %zu, "
-	       "mutex %s\n",
-	       kind, (unsigned long long)faults, starts, ticks - t0, before.used, after.used,
-	       m ? strerror(m) : "recovered");
+	printf(
+	    "fault_demo: %s: %llu faults recorded, %d starts, counter +%lu, heap used %zu -> %zu, "
+	    "mutex %s\n",
+	    kind, (unsigned long long)faults, starts, ticks - t0, before.used, after.used,
+	    m ? strerror(m) : "recovered");
 	int ok = faults == (uint64_t)cycles && starts == cycles + 1 && ticks > t0 && m == 0 &&
 		 after.used <= before.used + 1024;
 	if (nrecovery > 0) {
 		qsort(recovery, nrecovery, sizeof(recovery[0]), cmp_u64);
 		uint64_t med = recovery[nrecovery / 2], hz = plat_cycles_hz();
-		printf("fault_demo: recovery median %llu cycles (%llu.%02llu us), p99 %llu cycles over %d\n",
+		printf("fault_demo: recovery median %llu cycles (%llu.%02llu us), p99 %llu cycles "
+		       "over %d\n",
 		       (unsigned long long)med, (unsigned long long)(med * 1000000 / hz),
 		       (unsigned long long)(med * 100000000 / hz % 100),
 		       (unsigned long long)recovery[nrecovery * 99 / 100], nrecovery);

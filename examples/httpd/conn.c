@@ -57,11 +57,10 @@ void conn_close(struct conn *c)
 	free(c);
 }
 
-
 int conn_idle(const struct conn *c)
 {
-	return !c->in_request && !c->body_left && !out_pending(c) && c->file < 0 &&
-	       !c->closing && !c->lingering;
+	return !c->in_request && !c->body_left && !out_pending(c) && c->file < 0 && !c->closing &&
+	       !c->lingering;
 }
 
 short conn_events(const struct conn *c)
@@ -147,8 +146,8 @@ static int flush(struct conn *c, long long now)
 			return -1;
 		if (!out_pending(c))
 			break;
-		ssize_t n = send(c->fd, c->out + c->out_off, out_pending(c),
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
+		ssize_t n =
+		    send(c->fd, c->out + c->out_off, out_pending(c), MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))

@@ -46,8 +46,8 @@ static int has_token(const char *value, const char *token)
 	for (const char *p = value; *p;) {
 		while (*p == ' ' || *p == '\t' || *p == ',')
 			p++;
-		if (!strncasecmp(p, token, n) && (p[n] == '\0' || p[n] == ',' || p[n] == ' ' ||
-						  p[n] == '\t' || p[n] == '\r'))
+		if (!strncasecmp(p, token, n) &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t' || p[n] == '\r'))
 			return 1;
 		while (*p && *p != ',')
 			p++;
@@ -70,9 +70,9 @@ static int is_token(const char *p, size_t len)
  * its length, or 0 for any other form. */
 static size_t absolute_form_prefix(const char *t, size_t len)
 {
-	size_t scheme = len > 7 && !strncasecmp(t, "http://", 7)	   ? 7
+	size_t scheme = len > 7 && !strncasecmp(t, "http://", 7)    ? 7
 			: len > 8 && !strncasecmp(t, "https://", 8) ? 8
-								   : 0;
+								    : 0;
 	if (!scheme)
 		return 0;
 	size_t i = scheme;
@@ -123,8 +123,8 @@ static int parse_request_line(const char *line, size_t len, struct http_request 
 }
 
 /* One header line, "name: value" from @p to @e. @retval 0 or 400 */
-static int parse_header(const char *p, const char *e, struct http_request *req,
-			int *seen_length, int *hosts)
+static int parse_header(const char *p, const char *e, struct http_request *req, int *seen_length,
+			int *hosts)
 {
 	const char *colon = memchr(p, ':', (size_t)(e - p));
 	size_t nlen = colon ? (size_t)(colon - p) : 0;
@@ -197,18 +197,31 @@ int http_parse(const char *head, size_t len, struct http_request *req)
 const char *http_reason(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 400: return "Bad Request";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 408: return "Request Timeout";
-	case 413: return "Content Too Large";
-	case 414: return "URI Too Long";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 505: return "HTTP Version Not Supported";
-	default: return "Error";
+	case 200:
+		return "OK";
+	case 400:
+		return "Bad Request";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 408:
+		return "Request Timeout";
+	case 413:
+		return "Content Too Large";
+	case 414:
+		return "URI Too Long";
+	case 431:
+		return "Request Header Fields Too Large";
+	case 500:
+		return "Internal Server Error";
+	case 501:
+		return "Not Implemented";
+	case 505:
+		return "HTTP Version Not Supported";
+	default:
+		return "Error";
 	}
 }

@@ -35,8 +35,8 @@ static int respond_head(struct conn *c, int status, const char *type, size_t len
 	int n = snprintf(hdr, sizeof(hdr),
 			 "HTTP/1.1 %d %s\r\nServer: unishyper-httpd\r\nContent-Type: %s\r\n"
 			 "Content-Length: %zu\r\nConnection: %s\r\n%s\r\n",
-			 status, http_reason(status), type, len, keep_alive ? "keep-alive" : "close",
-			 extra ? extra : "");
+			 status, http_reason(status), type, len,
+			 keep_alive ? "keep-alive" : "close", extra ? extra : "");
 	return conn_append(c, hdr, (size_t)n);
 }
 
@@ -67,18 +67,18 @@ static int status_page(struct conn *c, int head_only, int keep_alive)
 	s = httpd_stats;
 	pthread_mutex_unlock(&stats_lock);
 	s.uptime_s = (double)(now.tv_sec - started.tv_sec) + (now.tv_nsec - started.tv_nsec) / 1e9;
-	size_t n = (size_t)snprintf(body, sizeof(body),
-				    "httpd status\nuptime: %.3f s\nrequests: %llu\n"
-				    "connections: %llu\nopen_connections: %llu\n"
-				    "refused_connections: %llu\nevicted_connections: %llu\n"
-				    "timed_out: %llu\nbad_requests: %llu\n"
-				    "accept_errors: %llu (last errno %d)\n",
-				    s.uptime_s, (unsigned long long)s.requests,
-				    (unsigned long long)s.connections, (unsigned long long)s.open,
-				    (unsigned long long)s.refused, (unsigned long long)s.evicted,
-				    (unsigned long long)s.timed_out,
-				    (unsigned long long)s.bad_requests,
-				    (unsigned long long)s.accept_errors, s.last_accept_errno);
+	size_t n =
+	    (size_t)snprintf(body, sizeof(body),
+			     "httpd status\nuptime: %.3f s\nrequests: %llu\n"
+			     "connections: %llu\nopen_connections: %llu\n"
+			     "refused_connections: %llu\nevicted_connections: %llu\n"
+			     "timed_out: %llu\nbad_requests: %llu\n"
+			     "accept_errors: %llu (last errno %d)\n",
+			     s.uptime_s, (unsigned long long)s.requests,
+			     (unsigned long long)s.connections, (unsigned long long)s.open,
+			     (unsigned long long)s.refused, (unsigned long long)s.evicted,
+			     (unsigned long long)s.timed_out, (unsigned long long)s.bad_requests,
+			     (unsigned long long)s.accept_errors, s.last_accept_errno);
 	n += status_system(body + n, sizeof(body) - n);
 	return respond(c, 200, "text/plain", body, n, head_only, keep_alive, NULL);
 }
@@ -86,7 +86,7 @@ static int status_page(struct conn *c, int head_only, int keep_alive)
 static const char *content_type(const char *path)
 {
 	static const char *const types[][2] = {
-	    {".html", "text/html"}, {".htm", "text/html"},	 {".txt", "text/plain"},
+	    {".html", "text/html"}, {".htm", "text/html"},	{".txt", "text/plain"},
 	    {".css", "text/css"},   {".js", "text/javascript"}, {".json", "application/json"},
 	};
 	const char *dot = strrchr(path, '.');

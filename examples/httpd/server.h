@@ -24,11 +24,11 @@
 
 struct conn {
 	int fd;
-	int file;	  /* a file being sent, or -1 */
-	off_t file_left;  /* its bytes still to read */
-	char *in;	  /* HTTP_REQUEST_MAX bytes while a request arrives */
-	size_t have;	  /* bytes in @in */
-	char *out;	  /* the output not yet sent */
+	int file;	 /* a file being sent, or -1 */
+	off_t file_left; /* its bytes still to read */
+	char *in;	 /* HTTP_REQUEST_MAX bytes while a request arrives */
+	size_t have;	 /* bytes in @in */
+	char *out;	 /* the output not yet sent */
 	size_t out_len, out_off, out_cap;
 	size_t body_left; /* a request body still to read and drop */
 	int closing;	  /* close once the output is sent */

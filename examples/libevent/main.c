@@ -15,9 +15,9 @@ static const struct {
 	const char *name;
 	int (*main)(int argc, char **argv);
 } programs[] = {
-	{"signal-test", signal_test_main},
-	{"test-weof", test_weof_main},
-	{"test-time", test_time_main},
+    {"signal-test", signal_test_main},
+    {"test-weof", test_weof_main},
+    {"test-time", test_time_main},
 };
 
 int main(int argc, char **argv)

@@ -18,11 +18,11 @@
 #define READINGS 8
 #define TABLE 256
 
-struct board {		/* in the shared zone: what every thread may use */
+struct board { /* in the shared zone: what every thread may use */
 	pthread_mutex_t lock;
 	int readings[2][READINGS];
 	int count[2];
-	int *b_table;	/* B's private table: a pointer A must not use */
+	int *b_table; /* B's private table: a pointer A must not use */
 	int a_lives;
 };
 
@@ -88,7 +88,8 @@ int main(void)
 {
 	board = zone_alloc(ZONE_SHARED, sizeof(*board));
 	pthread_mutex_init(&board->lock, NULL);
-	printf("zone_demo: zones %s\n", zone_available() ? "on" : "unavailable (no protection keys)");
+	printf("zone_demo: zones %s\n",
+	       zone_available() ? "on" : "unavailable (no protection keys)");
 	int za = zone_create("sensor-a"), zb = zone_create("sensor-b");
 	struct thread_attr b = {.name = "sensor-b", .zone = zb};
 	int tb = thread_spawn(&b, sensor_b, NULL);

@@ -19,7 +19,7 @@
 #define FAT_DIRENT_SIZE 32
 #define FAT_MAX_FILE 0xffffffffu
 #define FAT_MAX_DIR_BYTES (65536u * FAT_DIRENT_SIZE)
-#define FAT_NAME_MAX 255 /* UTF-16 units of a long name */
+#define FAT_NAME_MAX 255    /* UTF-16 units of a long name */
 #define FAT_TAIL_MAX 65536u /* numeric tails ~1.. (a directory holds 65536 entries) */
 
 /* attribute bits of a directory entry */
@@ -243,8 +243,8 @@ struct fat_index *fat_index_peek(struct fat_fs *fs, uint32_t cluster);
 void fat_index_drop(struct fat_fs *fs, uint32_t cluster);
 void fat_index_drop_all(struct fat_fs *fs);
 /* Find @want (case-insensitive, long or short name). @retval 0; -ENOENT */
-int fat_index_find(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix,
-		   const uint16_t *want, int n, struct fat_entry *e);
+int fat_index_find(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix, const uint16_t *want,
+		   int n, struct fat_entry *e);
 /* The short name for a new entry (see pick_sfn in fat_dir_add.c).
  * @retval 0; -ENOSPC */
 int fat_index_pick_sfn(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix,

@@ -334,7 +334,8 @@ int fat_dir_remove(struct fat_fs *fs, struct fat_dir *d, uint32_t lfn_off, uint3
 	if (ix) {
 		struct fat_entry *e = malloc(sizeof(*e));
 		uint32_t pos = lfn_off;
-		if (e && fat_dir_next(fs, d, &pos, e) == 1 && e->off == off && e->lfn_off == lfn_off)
+		if (e && fat_dir_next(fs, d, &pos, e) == 1 && e->off == off &&
+		    e->lfn_off == lfn_off)
 			fat_index_removed(ix, e);
 		else
 			fat_index_drop(fs, d->cluster);

@@ -73,7 +73,7 @@ static int data_sector(struct fat_node *n, uint64_t off, uint64_t *sector)
 	return 0;
 }
 
-#define DIRECT_MIN 8	   /* sectors: shorter reads go through the cache */
+#define DIRECT_MIN 8	/* sectors: shorter reads go through the cache */
 #define DIRECT_MAX 2048 /* sectors in one request at most (1 MiB of 512) */
 
 /* Whole sectors from @off (sector-aligned), at most @max, that lie in
@@ -112,8 +112,8 @@ long fat_file_read(struct fat_node *n, void *buf, size_t len, uint64_t off)
 		size_t whole = (len - done) / fs->bps;
 		if (!in && whole >= DIRECT_MIN) {
 			/* many whole sectors: straight from the device */
-			long k = direct_run(n, off, whole < DIRECT_MAX ? (uint32_t)whole : DIRECT_MAX,
-					    &sector);
+			long k = direct_run(
+			    n, off, whole < DIRECT_MAX ? (uint32_t)whole : DIRECT_MAX, &sector);
 			if (k > 0 && bcache_read_direct(fs->bc, sector, (uint32_t)k,
 							(uint8_t *)buf + done) < 0)
 				k = -EIO;

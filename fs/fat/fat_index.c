@@ -35,14 +35,14 @@ struct ix_slot {
 struct fat_index {
 	struct fat_index *next;
 	uint32_t cluster;
-	uint32_t nslots;  /* slots of directory space */
-	uint32_t end;	  /* the end marker's slot, or nslots */
-	uint32_t hint;	  /* no free slot below */
+	uint32_t nslots; /* slots of directory space */
+	uint32_t end;	 /* the end marker's slot, or nslots */
+	uint32_t hint;	 /* no free slot below */
 	uint32_t last_cluster;
-	uint32_t *chain;  /* the directory's clusters, in order */
+	uint32_t *chain; /* the directory's clusters, in order */
 	uint32_t nchain, chain_cap;
-	uint64_t *used;	  /* bit per slot */
-	uint32_t words;	  /* of used */
+	uint64_t *used; /* bit per slot */
+	uint32_t words; /* of used */
 	struct ix_slot *tab;
 	uint32_t mask, fill; /* fill: live and gone slots */
 	uint8_t tail_basis[11];
@@ -388,8 +388,8 @@ static int is_name(struct fat_fs *fs, struct fat_dir *d, const struct ix_slot *s
 	return e->lfn_off != e->off && fat_name_eq(want, n, s16, k);
 }
 
-int fat_index_find(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix,
-		   const uint16_t *want, int n, struct fat_entry *e)
+int fat_index_find(struct fat_fs *fs, struct fat_dir *d, struct fat_index *ix, const uint16_t *want,
+		   int n, struct fat_entry *e)
 {
 	uint32_t h = hash16(want, n);
 

@@ -218,7 +218,7 @@ static int fat_mount(struct vfs_mount *m)
 		goto fail;
 	m->priv = fs;
 	log_debug("fat: %s: FAT%d, %u clusters of %u bytes", m->dev->name, fs->bits, fs->nclusters,
-		 fs->csize);
+		  fs->csize);
 	return 0;
 fail:
 	fat_free_fs(fs);

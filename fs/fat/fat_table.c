@@ -183,7 +183,8 @@ static int alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out, int ordered)
 			return r;
 		/* A FAT12 entry split across two sectors cannot change in
 		 * one write: never allocated, a cut cannot tear it. */
-		if (v != FAT_FREE || (fs->bits == 12 && entry_offset(fs, c) % fs->bps == fs->bps - 1))
+		if (v != FAT_FREE ||
+		    (fs->bits == 12 && entry_offset(fs, c) % fs->bps == fs->bps - 1))
 			continue;
 		/* The new end first, then the link to it: the chain is
 		 * never open-ended on disk. */

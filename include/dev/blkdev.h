@@ -28,13 +28,13 @@ struct blkdev_ops {
 };
 
 struct blkdev {
-	char name[8];		 /* "vda", "vdb", ... given by blkdev_register() */
-	uint32_t sector_size;	 /* bytes, a power of two >= 512 */
-	uint64_t sectors;	 /* capacity */
+	char name[8];	      /* "vda", "vdb", ... given by blkdev_register() */
+	uint32_t sector_size; /* bytes, a power of two >= 512 */
+	uint64_t sectors;     /* capacity */
 	int readonly;
 	const struct blkdev_ops *ops;
-	void *priv;		 /* the driver's */
-	struct blkdev *next;	 /* registry, in registration order */
+	void *priv;	     /* the driver's */
+	struct blkdev *next; /* registry, in registration order */
 };
 
 /* Add a device; names it vda, vdb, ... in order. */

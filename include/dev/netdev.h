@@ -58,14 +58,14 @@ struct netdev_ops {
 struct netdev {
 	char name[NETDEV_NAME_MAX]; /* "eth0", ... given by netdev_register() */
 	uint8_t mac[6];
-	uint16_t mtu;	    /* payload bytes, 1500 unless the device says */
+	uint16_t mtu; /* payload bytes, 1500 unless the device says */
 	volatile int link_up;
 	struct netdev_stats stats; /* the driver counts; readers may see them torn */
 	const struct netdev_ops *ops;
 	void *priv; /* the driver's */
 
 	/* Set by the stack before rx_irq_enable() is first called. */
-	void (*notify)(struct netdev *d);		       /* interrupt context */
+	void (*notify)(struct netdev *d);			     /* interrupt context */
 	void (*rx)(struct netdev *d, const void *frame, size_t len); /* copies */
 	void *stack_priv;
 

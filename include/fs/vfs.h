@@ -102,8 +102,8 @@ struct vfs_mount {
 	const struct vfs_fs_type *type;
 	struct blkdev *dev;
 	struct vfs_node *root;
-	void *priv;		/* the driver's */
-	char path[64];		/* where it is mounted: "/" */
+	void *priv;    /* the driver's */
+	char path[64]; /* where it is mounted: "/" */
 	struct vfs_mount *next;
 };
 

@@ -11,8 +11,8 @@
  * environment, which C lets a program write): the shared zone's. */
 #define APP_SHARED __attribute__((section(".bss.app_shared")))
 
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((__typeof__(x))(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - __builtin_offsetof(type, member)))
 
 /* IS_ENABLED(CONFIG_X): 1 when the option is y, 0 when it is unset; usable

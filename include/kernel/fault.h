@@ -20,26 +20,26 @@
 
 /* What the architecture tells about a CPU exception. */
 struct fault_info {
-	const char *kind; /* "page fault", "divide error", "panic", ... */
+	const char *kind;	     /* "page fault", "divide error", "panic", ... */
 	enum arch_fault_class class; /* ARCH_FAULT_NONE for a panic */
-	uintptr_t addr;	  /* the faulting data address (page faults) */
+	uintptr_t addr;		     /* the faulting data address (page faults) */
 	uintptr_t pc, sp, fp;
-	int irqs_were_on; /* interrupts enabled where it happened */
+	int irqs_were_on;    /* interrupts enabled where it happened */
 	const char *message; /* more about it (a zone violation), or NULL */
 };
 
 struct fault_record {
-	uint64_t seq;	  /* 1, 2, ... over the whole run */
+	uint64_t seq; /* 1, 2, ... over the whole run */
 	uint64_t time_ns;
 	int tid;
 	char name[THREAD_NAME_MAX];
 	unsigned cpu;
-	char kind[24];	  /* "page fault", "stack overflow", "panic", ... */
+	char kind[24]; /* "page fault", "stack overflow", "panic", ... */
 	uintptr_t addr, pc, sp;
-	char message[80]; /* a panic's text */
+	char message[80];			  /* a panic's text */
 	uintptr_t backtrace[FAULT_BACKTRACE_MAX]; /* the faulting pc, then return addresses */
 	int nframes;
-	int first_is_pc; /* backtrace[0] is where it faulted (not a return address) */
+	int first_is_pc;   /* backtrace[0] is where it faulted (not a return address) */
 	unsigned restarts; /* of this thread before this fault */
 	char action[24];   /* "restarted as 12", "ended", "system stopped" */
 	char note[64];	   /* what taking back its resources found */

@@ -49,16 +49,16 @@ struct file_ops {
 
 struct file {
 	const struct file_ops *ops;
-	int refs;	/* descriptors (dup) and calls in progress */
-	int flags;	/* O_ACCMODE, O_APPEND, O_NONBLOCK, O_DIRECTORY */
-	int owner_tid;	/* the thread that opened it; 0: the process's */
+	int refs;	    /* descriptors (dup) and calls in progress */
+	int flags;	    /* O_ACCMODE, O_APPEND, O_NONBLOCK, O_DIRECTORY */
+	int owner_tid;	    /* the thread that opened it; 0: the process's */
 	int used_by_others; /* a thread other than the opener looked it up */
-	uint64_t pos;	/* the offset of sequential reads and writes */
-	uint64_t dir_pos; /* readdir cursor */
-	int dir_dots;	/* "." and ".." already listed */
-	void *priv;	/* the kind's */
-	uint64_t id;	/* unique over the run: names this file, not its descriptor */
-	int flocked;	/* flock() was called on it: release its lock at the end */
+	uint64_t pos;	    /* the offset of sequential reads and writes */
+	uint64_t dir_pos;   /* readdir cursor */
+	int dir_dots;	    /* "." and ".." already listed */
+	void *priv;	    /* the kind's */
+	uint64_t id;	    /* unique over the run: names this file, not its descriptor */
+	int flocked;	    /* flock() was called on it: release its lock at the end */
 };
 
 /* A new file with one reference, or NULL (out of memory). */

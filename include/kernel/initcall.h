@@ -21,7 +21,7 @@ struct initcall {
 
 #define __INITCALL(level, fn)                                                                      \
 	static const struct initcall __initcall_##fn                                               \
-		__attribute__((used, section("ush_initcalls." #level), aligned(8))) = {fn, #fn}
+	    __attribute__((used, section("ush_initcalls." #level), aligned(8))) = {fn, #fn}
 #define INITCALL(level, fn) __INITCALL(level, fn)
 
 /* Run every registered hook; a hook that fails is logged and the boot goes
@@ -38,7 +38,7 @@ struct exitcall {
 
 #define EXITCALL(fn)                                                                               \
 	static const struct exitcall __exitcall_##fn                                               \
-		__attribute__((used, section("ush_exitcalls"), aligned(8))) = {fn, #fn}
+	    __attribute__((used, section("ush_exitcalls"), aligned(8))) = {fn, #fn}
 
 void exitcalls_run(void);
 

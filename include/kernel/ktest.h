@@ -21,8 +21,8 @@ struct ktest {
 #define TEST(suite, name)                                                                          \
 	static void ktest_##suite##_##name(void);                                                  \
 	static const struct ktest ktest_entry_##suite##_##name                                     \
-		__attribute__((used, section("ush_ktests"), aligned(8))) = {#suite, #name,        \
-									   ktest_##suite##_##name}; \
+	    __attribute__((used, section("ush_ktests"), aligned(8))) = {#suite, #name,             \
+									ktest_##suite##_##name};   \
 	static void ktest_##suite##_##name(void)
 
 /* Record a failed check; the test goes on so one run shows every failure. */

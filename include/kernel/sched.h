@@ -39,14 +39,14 @@ struct thread {
 	int zone;	    /* include/kernel/zone.h */
 	volatile int state; /* enum thread_state */
 	int tid;
-	int prio;	/* effective: base_prio raised by priority inheritance */
+	int prio; /* effective: base_prio raised by priority inheritance */
 	int base_prio;
-	unsigned cpu;	/* the CPU whose run queue holds it, or that runs it */
+	unsigned cpu; /* the CPU whose run queue holds it, or that runs it */
 	uint64_t affinity;
 	volatile int on_cpu; /* still executing (even while switching out) */
 	volatile int kill_pending;
 	unsigned long plat_word; /* the platform's own, per thread (linuxu: interrupt frames) */
-	unsigned flags;	       /* THREAD_F_* */
+	unsigned flags;		 /* THREAD_F_* */
 	unsigned restarts;
 	struct thread *rq_next, *rq_prev; /* run queue links */
 	int queued;			  /* on a run queue */
@@ -54,11 +54,11 @@ struct thread {
 	uint64_t runtime_cycles, ran_since_cycles; /* plat_cycles(): cheap on every switch */
 
 	/* Exit and reaping. */
-	int *clear_tid;	     /* CLONE_CHILD_CLEARTID: zeroed and woken at exit */
-	void *robust_list;   /* set_robust_list(): held robust and PI mutexes */
-	void *unmap_base;    /* __unmapself(): memory to free once off its stack */
+	int *clear_tid;	   /* CLONE_CHILD_CLEARTID: zeroed and woken at exit */
+	void *robust_list; /* set_robust_list(): held robust and PI mutexes */
+	void *unmap_base;  /* __unmapself(): memory to free once off its stack */
 	size_t unmap_size;
-	void *stack;	     /* a kernel-managed stack (thread_spawn), or NULL */
+	void *stack; /* a kernel-managed stack (thread_spawn), or NULL */
 	size_t stack_size;
 	void *(*start_fn)(void *);
 	void *start_arg;
@@ -75,9 +75,9 @@ struct thread {
 	void *user_arg;
 	struct thread_attr attr; /* as spawned, name copied below */
 	uint64_t restart_window_start_ns;
-	unsigned restart_window_base; /* restarts when the window began */
-	int crashing;		/* in its crash exit: a second fault ends it at once */
-	int crashed;		/* its heap is released, not handed on, at exit */
+	unsigned restart_window_base;	/* restarts when the window began */
+	int crashing;			/* in its crash exit: a second fault ends it at once */
+	int crashed;			/* its heap is released, not handed on, at exit */
 	struct fault_record *fault_rec; /* the record its crash exit completes */
 	/* What thread_spawn() in this thread is asking __clone() for. */
 	void *(*spawn_fn)(void *);
@@ -95,8 +95,8 @@ struct thread {
 	uint64_t sig_pending, sig_blocked;
 	uint64_t sig_saved_blocked; /* rt_sigsuspend: restored after delivery */
 	int sig_suspended;
-	unsigned in_syscall;	    /* nesting of syscall_dispatch() */
-	void *sig_altstack;	    /* sigaltstack(): base, size, flags */
+	unsigned in_syscall; /* nesting of syscall_dispatch() */
+	void *sig_altstack;  /* sigaltstack(): base, size, flags */
 	size_t sig_altsize;
 	int sig_altflags;
 
@@ -244,11 +244,11 @@ void futex_exit_release(struct thread *t);
 
 /* ---- odds and ends shared inside kernel/ */
 
-void sched_early_init(void);		    /* %gs and CPU 0, first thing at boot */
+void sched_early_init(void);			/* %gs and CPU 0, first thing at boot */
 void sched_boot_thread_ready(struct thread *t); /* the boot context is running @t */
-void sched_preempt_point(void);		    /* switch now if a wake-up asked for it */
-void sched_check_killed(void);		    /* end here if thread_kill() asked (no locks held) */
-void sched_kick_thread(struct thread *t);	    /* make its CPU reschedule */
+void sched_preempt_point(void);			/* switch now if a wake-up asked for it */
+void sched_check_killed(void);		  /* end here if thread_kill() asked (no locks held) */
+void sched_kick_thread(struct thread *t); /* make its CPU reschedule */
 uint64_t sched_online_mask(void);
 void *sched_thread_context(struct thread *t, void *stack_top);
 void *sched_stack_alloc(size_t size);

@@ -22,8 +22,8 @@ struct syscall_entry {
 
 #define SYSCALL(name, fn)                                                                          \
 	static const struct syscall_entry __syscall_##name                                         \
-		__attribute__((used, section("ush_syscalls"), aligned(8))) = {                    \
-			SYS_##name, (syscall_fn_t)(void (*)(void))fn, #name}
+	    __attribute__((used, section("ush_syscalls"), aligned(8))) = {                         \
+		SYS_##name, (syscall_fn_t)(void (*)(void))fn, #name}
 
 long syscall_dispatch(long n, long a1, long a2, long a3, long a4, long a5, long a6);
 

@@ -24,11 +24,11 @@
 #define THREAD_CPU_ANY (~0ull)
 
 enum thread_state {
-	THREAD_READY,	/* runnable, waiting for a CPU */
-	THREAD_RUNNING, /* on a CPU now */
-	THREAD_BLOCKED, /* waiting for an event (lock, I/O, join), maybe with a timeout */
+	THREAD_READY,	 /* runnable, waiting for a CPU */
+	THREAD_RUNNING,	 /* on a CPU now */
+	THREAD_BLOCKED,	 /* waiting for an event (lock, I/O, join), maybe with a timeout */
 	THREAD_SLEEPING, /* waiting for time alone */
-	THREAD_EXITED,	/* finished; its record waits for a join */
+	THREAD_EXITED,	 /* finished; its record waits for a join */
 };
 
 /* Flags of struct thread_info. */
@@ -61,16 +61,16 @@ enum thread_state {
 
 /* What thread_spawn() takes. Zero-initialised fields take the defaults. */
 struct thread_attr {
-	const char *name;      /* NULL: "thread" */
-	int priority;	       /* 0: THREAD_PRIO_DEFAULT */
-	size_t stack_size;     /* 0: THREAD_STACK_DEFAULT; rounded up to pages */
-	uint64_t affinity;     /* bit n: may run on CPU n; 0: any CPU */
-	int detached;	       /* no join: the record goes when the thread ends */
-	unsigned flags;	       /* THREAD_F_PROTECTED */
-	int restart_max;       /* 0: THREAD_RESTART_DEFAULT; _NEVER; _ALWAYS; or N */
-	unsigned restart_window_ms; /* count restarts within this window (0: ever) */
+	const char *name;	     /* NULL: "thread" */
+	int priority;		     /* 0: THREAD_PRIO_DEFAULT */
+	size_t stack_size;	     /* 0: THREAD_STACK_DEFAULT; rounded up to pages */
+	uint64_t affinity;	     /* bit n: may run on CPU n; 0: any CPU */
+	int detached;		     /* no join: the record goes when the thread ends */
+	unsigned flags;		     /* THREAD_F_PROTECTED */
+	int restart_max;	     /* 0: THREAD_RESTART_DEFAULT; _NEVER; _ALWAYS; or N */
+	unsigned restart_window_ms;  /* count restarts within this window (0: ever) */
 	unsigned restart_backoff_ms; /* wait before a restart, doubling each time (max 1 s) */
-	int zone; /* include/kernel/zone.h: 0 the creator's zone */
+	int zone;		     /* include/kernel/zone.h: 0 the creator's zone */
 };
 
 /* A snapshot of one thread, for ps and the tests. */
@@ -82,7 +82,7 @@ struct thread_info {
 	int cpu; /* the CPU it runs on or last ran on */
 	uint64_t affinity;
 	uint64_t runtime_ns; /* time spent running */
-	unsigned restarts; /* times this thread (by name and function) was restarted */
+	unsigned restarts;   /* times this thread (by name and function) was restarted */
 	unsigned flags;
 	size_t heap_used; /* bytes of its live heap allocations */
 	int zone;	  /* include/kernel/zone.h */
@@ -107,8 +107,14 @@ int thread_self(void);
 void thread_yield(void);
 /* Sleep at least @ns nanoseconds (thread_sleep_us/ms for convenience). */
 void thread_sleep_ns(uint64_t ns);
-static inline void thread_sleep_us(uint64_t us) { thread_sleep_ns(us * 1000); }
-static inline void thread_sleep_ms(uint64_t ms) { thread_sleep_ns(ms * 1000000); }
+static inline void thread_sleep_us(uint64_t us)
+{
+	thread_sleep_ns(us * 1000);
+}
+static inline void thread_sleep_ms(uint64_t ms)
+{
+	thread_sleep_ns(ms * 1000000);
+}
 
 int thread_set_priority(int tid, int priority);
 int thread_set_affinity(int tid, uint64_t cpus);

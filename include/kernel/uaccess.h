@@ -42,7 +42,6 @@ long strncpy_from_user(char *dst, const char *usrc, size_t size);
 int user_cmpxchg32(int *uaddr, int *old, int new_value);
 int user_load32(const int *uaddr, int *value);
 
-
 /* The fault path: if @pc is an accessor's instruction, where it resumes.
  * @retval the fixup address, or 0 */
 unsigned long uaccess_fixup(unsigned long pc);

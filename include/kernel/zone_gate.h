@@ -50,7 +50,6 @@ static inline __attribute__((always_inline)) void zone_gate_out(const uint32_t *
 /* In a function that began with KERNEL_ENTRY(): called from kernel code. */
 #define KERNEL_CALLER_IS_KERNEL() (zone_caller_pkru == 0)
 
-
 void zone_init(void);
 void zone_main_enter(void);
 uint32_t zone_pkru(int zone);
@@ -71,19 +70,35 @@ static inline struct mm_heap *zone_heap_of(int key)
 	return 0;
 }
 #define zone_on false
-#define KERNEL_ENTRY() do {} while (0)
+#define KERNEL_ENTRY()                                                                             \
+	do {                                                                                       \
+	} while (0)
 #define KERNEL_CALLER_IS_KERNEL() 1
-static inline void zone_init(void) {}
-static inline void zone_main_enter(void) {}
-static inline void zone_tag(void *addr, size_t len, int zone) { (void)addr, (void)len, (void)zone; }
-static inline void zone_thread_set(struct thread *t, int zone) { (void)t, (void)zone; }
+static inline void zone_init(void)
+{
+}
+static inline void zone_main_enter(void)
+{
+}
+static inline void zone_tag(void *addr, size_t len, int zone)
+{
+	(void)addr, (void)len, (void)zone;
+}
+static inline void zone_thread_set(struct thread *t, int zone)
+{
+	(void)t, (void)zone;
+}
 static inline int zone_for_new_thread(const struct thread *c, int asked, bool kernel)
 {
 	(void)c, (void)asked, (void)kernel;
 	return 0;
 }
-static inline void zone_enter_app(void) {}
-static inline void zone_enter_kernel(void) {}
+static inline void zone_enter_app(void)
+{
+}
+static inline void zone_enter_kernel(void)
+{
+}
 static inline bool zone_user_writable(const void *addr, size_t len)
 {
 	(void)addr, (void)len;

@@ -31,7 +31,6 @@ void __malloc_donate(char *start, char *end);
 /* Donated ranges smaller than this are not worth a region's overhead. */
 #define DONATE_MIN 1024
 
-
 /* An allocation that CONFIG_FAULT_INJECT makes fail. */
 static inline int injected(void)
 {

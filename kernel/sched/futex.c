@@ -51,7 +51,7 @@ struct futex_waiter {
 	uint32_t bitset;
 	int queued;
 	struct futex_waiter *next, *prev;
-	struct thread *pi_owner; /* PI: the owner this waiter boosts */
+	struct thread *pi_owner;		/* PI: the owner this waiter boosts */
 	struct futex_waiter *pi_next, *pi_prev; /* PI: in pi_owner->pi_waiters */
 };
 
@@ -569,7 +569,8 @@ static long sys_get_robust_list(long tid, void **head, size_t *len)
 	if (!t)
 		return -ESRCH;
 	size_t size = sizeof(struct robust_list_head);
-	if (copy_to_user(head, &t->robust_list, sizeof(*head)) || copy_to_user(len, &size, sizeof(size)))
+	if (copy_to_user(head, &t->robust_list, sizeof(*head)) ||
+	    copy_to_user(len, &size, sizeof(size)))
 		return -EFAULT;
 	return 0;
 }

@@ -8,7 +8,6 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
-
 static struct thread *target(long tid)
 {
 	return tid == 0 ? current_thread() : thread_lookup((int)tid);

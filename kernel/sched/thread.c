@@ -35,7 +35,6 @@ static unsigned nthreads;
 
 extern char __libc[]; /* the C library's global state, seen through offsets */
 
-
 /* musl's struct pthread, seen through the offsets its build computed. */
 static inline int musl_detach_state(const struct thread *t)
 {
@@ -213,7 +212,8 @@ static void *thread_stack_zones(struct thread *t, void *stack)
 		return stack;
 	char *tp = t->tls;
 	uintptr_t lo = ALIGN_DOWN((uintptr_t)stack, MM_PAGE_SIZE);
-	uintptr_t hi = ALIGN_UP((uintptr_t)tp + MUSL_PTHREAD_SIZE + __pthread_tsd_size, MM_PAGE_SIZE);
+	uintptr_t hi =
+	    ALIGN_UP((uintptr_t)tp + MUSL_PTHREAD_SIZE + __pthread_tsd_size, MM_PAGE_SIZE);
 	uintptr_t bottom = (uintptr_t) * (char **)(tp + MUSL_PTHREAD_STACK) -
 			   *(size_t *)(tp + MUSL_PTHREAD_STACK_SIZE);
 	bool whole = t->stack ? bottom == (uintptr_t)t->stack
@@ -261,8 +261,7 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 		t->restarts = self->spawn_restarts;
 		t->restart_window_start_ns = self->spawn_window_start_ns;
 		t->restart_window_base = self->spawn_window_base;
-	}
-	else if ((flags & CLONE_THREAD) && arg)
+	} else if ((flags & CLONE_THREAD) && arg)
 		note_pthread_start(t, arg);
 	if (flags & CLONE_SETTLS)
 		t->tls = tls;
@@ -290,12 +289,12 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	return t->tid;
 }
 
-static int spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg,
-		 unsigned restarts, uint64_t window_start_ns, unsigned window_base)
+static int spawn(const struct thread_attr *attr, void *(*fn)(void *), void *arg, unsigned restarts,
+		 uint64_t window_start_ns, unsigned window_base)
 {
 	struct thread *self = current_thread();
-	size_t size = ALIGN_UP(attr->stack_size ? attr->stack_size : THREAD_STACK_DEFAULT,
-			       MM_PAGE_SIZE);
+	size_t size =
+	    ALIGN_UP(attr->stack_size ? attr->stack_size : THREAD_STACK_DEFAULT, MM_PAGE_SIZE);
 	pthread_attr_t pa;
 	pthread_t pt;
 
@@ -350,12 +349,12 @@ int thread_spawn_idle(unsigned cpu, int (*fn)(void *))
 {
 	char name[THREAD_NAME_MAX] = "idle";
 	struct thread_attr a = {
-		.name = name,
-		.priority = THREAD_PRIO_MIN,
-		.stack_size = 16384,
-		.affinity = 1ull << cpu,
-		.detached = 1,
-		.flags = THREAD_F_IDLE | THREAD_F_PROTECTED | THREAD_F_DETACHED | THREAD_F_KERNEL,
+	    .name = name,
+	    .priority = THREAD_PRIO_MIN,
+	    .stack_size = 16384,
+	    .affinity = 1ull << cpu,
+	    .detached = 1,
+	    .flags = THREAD_F_IDLE | THREAD_F_PROTECTED | THREAD_F_DETACHED | THREAD_F_KERNEL,
 	};
 
 	if (cpu)
@@ -594,7 +593,6 @@ int fault_thread_start_replacement(struct thread *t, int *new_tid)
 	return 1;
 }
 
-
 /* The thread block as a new thread has it: the TLS image copied afresh
  * (.tdata) and zeroed (.tbss), no cleanup handlers (their frames are gone),
  * no thread-specific values or locale or dlerror buffer (they pointed into
@@ -660,8 +658,9 @@ void thread_fault_report(uintptr_t fault_addr)
 		kprintf("  stack overflow: 0x%lx is in the guard page below its %zu-byte stack\n",
 			(unsigned long)fault_addr, t->stack_size);
 	else if (mem_is_closed(fault_addr))
-		kprintf("  0x%lx is in a guard page (a C library thread stack's, if it overflowed)\n",
-			(unsigned long)fault_addr);
+		kprintf(
+		    "  0x%lx is in a guard page (a C library thread stack's, if it overflowed)\n",
+		    (unsigned long)fault_addr);
 }
 
 int thread_self(void)

@@ -9,7 +9,6 @@
 #include <kernel/time.h>
 #include <platform.h>
 
-
 /* The thread table is read without its lock here: records are freed only
  * after their thread exited and was joined, which these callers race with
  * no more than with the thread's own exit. Writers take the run queue lock
@@ -165,9 +164,9 @@ int thread_wake(int tid)
 const char *thread_state_name(enum thread_state state)
 {
 	static const char *const names[] = {
-		[THREAD_READY] = "ready",   [THREAD_RUNNING] = "running",
-		[THREAD_BLOCKED] = "blocked", [THREAD_SLEEPING] = "sleeping",
-		[THREAD_EXITED] = "exited",
+	    [THREAD_READY] = "ready",	  [THREAD_RUNNING] = "running",
+	    [THREAD_BLOCKED] = "blocked", [THREAD_SLEEPING] = "sleeping",
+	    [THREAD_EXITED] = "exited",
 	};
 
 	return (unsigned)state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";

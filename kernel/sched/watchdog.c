@@ -35,9 +35,9 @@
 
 #define MIN_PERIOD_NS 1000000ull
 
-static unsigned budget_ms;	/* 0: off */
+static unsigned budget_ms;     /* 0: off */
 static uint64_t budget_cycles; /* the same in plat_cycles() */
-static uint64_t period_ns;	/* between two looks at a busy CPU */
+static uint64_t period_ns;     /* between two looks at a busy CPU */
 
 static uint64_t ms_to_cycles(unsigned ms)
 {

@@ -30,8 +30,8 @@
 #define IP4ADDR_SOCKADDR_SET_LEN(sin) ((void)0)
 #define IP6ADDR_SOCKADDR_SET_LEN(sin6) ((void)0)
 #define IPADDR_SOCKADDR_GET_LEN(addr)                                                              \
-	((socklen_t)((addr)->sa.sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)              \
-						       : sizeof(struct sockaddr_in)))
+	((socklen_t)((addr)->sa.sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)                \
+						      : sizeof(struct sockaddr_in)))
 
 /* select() sets hold FD_SETSIZE descriptors. */
 #define LWIP_SELECT_MAXNFDS FD_SETSIZE

@@ -47,7 +47,6 @@ long plat_console_read(char *buf, size_t len)
 	return n < 0 ? 0 : n;
 }
 
-
 /* With the shell, a terminal on stdin goes to raw mode, as a serial
  * console is: the shell's line editor echoes and edits itself (arrows,
  * history). Ctrl-C still ends the process; the mode is restored on every
@@ -100,4 +99,3 @@ void linuxu_tty_init(void)
 	linuxu_sigaction(SIGTERM, on_quit_signal, 0, 0);
 	linuxu_sigaction(SIGHUP, on_quit_signal, 0, 0);
 }
-

@@ -155,8 +155,7 @@ static void irq_signal(int which)
 	struct cpu *c = this_cpu();
 	struct thread *t = c ? c->current : NULL;
 
-	if (!linuxu_irq_on || (t && t->plat_word >= IRQ_FRAMES_MAX) ||
-	    (t && !irq_stack_room(t))) {
+	if (!linuxu_irq_on || (t && t->plat_word >= IRQ_FRAMES_MAX) || (t && !irq_stack_room(t))) {
 		__atomic_fetch_or(&linuxu_irq_pending, which, __ATOMIC_RELAXED);
 		if (linuxu_irq_on)
 			irq_retry_soon(); /* no room: nothing else would run it */
@@ -237,10 +236,10 @@ void linuxu_sigaction(int sig, void (*handler)(int, siginfo_t *, void *), unsign
 		      uint64_t mask)
 {
 	struct host_sigaction sa = {
-		.handler = handler,
-		.flags = flags | HOST_SA_SIGINFO | HOST_SA_RESTORER,
-		.restorer = linuxu_sigreturn,
-		.mask = mask,
+	    .handler = handler,
+	    .flags = flags | HOST_SA_SIGINFO | HOST_SA_RESTORER,
+	    .restorer = linuxu_sigreturn,
+	    .mask = mask,
 	};
 
 	host_syscall6(HOST_RT_SIGACTION, sig, (long)&sa, 0, 8, 0, 0);
@@ -292,4 +291,3 @@ void linuxu_signals_init(void)
 	linuxu_sigaction(SIGILL, linuxu_on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER, IRQ_SIGNALS);
 	linuxu_sigaction(SIGFPE, linuxu_on_fault, HOST_SA_ONSTACK | HOST_SA_NODEFER, IRQ_SIGNALS);
 }
-

@@ -80,7 +80,6 @@ void plat_timer_arm(uint64_t deadline_ns)
 	linuxu_host_timer_set(deadline_ns);
 }
 
-
 void linuxu_time_init(void)
 {
 	start_ns = host_clock_ns(CLOCK_MONOTONIC);

@@ -21,7 +21,6 @@ static int t_warnings, t_quiet;
 static char t_dir[256];
 static struct vfs_fs_type *t_fat;
 
-
 static inline void run(const char *name, void (*fn)(void))
 {
 	t_failed = 0;

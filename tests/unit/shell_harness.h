@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static inline void run(const char *name, void (*fn)(void))
 {
 	t_failed = 0;

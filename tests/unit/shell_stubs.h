@@ -11,12 +11,26 @@
 #include <kernel/zone.h>
 
 static const struct thread_info stub_threads[] = {
-	{.tid = 1, .name = "main", .state = THREAD_RUNNING, .priority = 10, .cpu = 0,
-	 .runtime_ns = 12345678, .flags = THREAD_F_PROTECTED},
-	{.tid = 2, .name = "worker-with-a-l", .state = THREAD_SLEEPING, .priority = 5, .cpu = 1,
-	 .runtime_ns = 2000000000, .restarts = 3},
-	{.tid = 3, .name = "terminal", .state = THREAD_BLOCKED, .priority = 10, .cpu = 0,
-	 .flags = THREAD_F_PROTECTED},
+    {.tid = 1,
+     .name = "main",
+     .state = THREAD_RUNNING,
+     .priority = 10,
+     .cpu = 0,
+     .runtime_ns = 12345678,
+     .flags = THREAD_F_PROTECTED},
+    {.tid = 2,
+     .name = "worker-with-a-l",
+     .state = THREAD_SLEEPING,
+     .priority = 5,
+     .cpu = 1,
+     .runtime_ns = 2000000000,
+     .restarts = 3},
+    {.tid = 3,
+     .name = "terminal",
+     .state = THREAD_BLOCKED,
+     .priority = 10,
+     .cpu = 0,
+     .flags = THREAD_F_PROTECTED},
 };
 
 bool zone_available(void)

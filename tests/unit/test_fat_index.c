@@ -28,9 +28,15 @@ static int mkimage(void)
 static void name_of(int i, char *p, size_t size, int upper)
 {
 	switch (i % 3) {
-	case 0: snprintf(p, size, "big/entry-%05d.txt", i); break;
-	case 1: snprintf(p, size, "big/Some Long Name number %d here.dat", i); break;
-	default: snprintf(p, size, "big/F%d.TXT", i); break;
+	case 0:
+		snprintf(p, size, "big/entry-%05d.txt", i);
+		break;
+	case 1:
+		snprintf(p, size, "big/Some Long Name number %d here.dat", i);
+		break;
+	default:
+		snprintf(p, size, "big/F%d.TXT", i);
+		break;
 	}
 	for (char *c = p + 4; upper && *c; c++)
 		*c = (char)(i % 2 ? toupper(*c) : tolower(*c));
@@ -59,7 +65,7 @@ static int dir_op(struct fmnt *f, const char *path, int op)
 
 	if (r < 0)
 		return r;
-	r = op == 0 ? d->ops->mkdir(d, name, strlen(name))
+	r = op == 0   ? d->ops->mkdir(d, name, strlen(name))
 	    : op == 1 ? d->ops->rmdir(d, name, strlen(name))
 		      : d->ops->unlink(d, name, strlen(name));
 	vfs_node_put(d);
@@ -163,7 +169,8 @@ static void test_many(void)
 	CHECK(bad == 0);
 	uint64_t big = cost(&f, "big/F2999.TXT"), small = cost(&f, "small/s29");
 	if (big > small + 8)
-		printf("  lookup: %llu block accesses in a %d-entry directory, %llu in a 30-entry one\n",
+		printf("  lookup: %llu block accesses in a %d-entry directory, %llu in a 30-entry "
+		       "one\n",
 		       (unsigned long long)big, N, (unsigned long long)small);
 	CHECK(big <= small + 8);
 	change(&f);
@@ -173,7 +180,8 @@ static void test_many(void)
 	CHECK(fm_umount(&f) == 0);
 	CHECK(sh("fsck.fat -n %s", img) == 0);
 	CHECK(sh("test $(mdir -b -i %s ::/big | wc -l) = %d", img, N) == 0);
-	CHECK(sh("mtype -i %s '::/big/some long name number 1000 here.dat' | grep -q 1000", img) == 0);
+	CHECK(sh("mtype -i %s '::/big/some long name number 1000 here.dat' | grep -q 1000", img) ==
+	      0);
 	CHECK(sh("mtype -i %s '::/big/ENTRY-~1.TXT' | grep -q entry-", img) == 0);
 	/* a fresh index after a remount */
 	CHECK(fm_mount(&f, img, 0) == 0);

@@ -167,7 +167,7 @@ static void test_damaged_free_list(void)
 	CHECK(hi - lo == 4048);
 	mm_heap_alloc(&heap_a, 4000); /* keeps hi's block from merging onwards */
 	mm_free(hi);
-	memset(lo, 0x41, 4048 + 32); /* over the free block's size and links */
+	memset(lo, 0x41, 4048 + 32);	  /* over the free block's size and links */
 	c = mm_heap_alloc(&heap_a, 3900); /* its class is the free block's */
 	CHECK(c != NULL && c != hi);
 	CHECK(stats().dropped_lists >= 1);

@@ -28,14 +28,9 @@ static void test_help(void)
 	CHECK(OUT_HAS("Unishyper terminal"));
 	/* sorted, one line each, "name [ARG]   -- what", aligned */
 	const char *order[] = {
-		"  echo [WORD...]    -- ",
-		"  free              -- ",
-		"  help [COMMAND]    -- ",
-		"  kill [TID]        -- ",
-		"  poweroff [CODE]   -- ",
-		"  ps                -- ",
-		"  run [TID]         -- ",
-		"  uptime            -- ",
+	    "  echo [WORD...]    -- ", "  free              -- ", "  help [COMMAND]    -- ",
+	    "  kill [TID]        -- ", "  poweroff [CODE]   -- ", "  ps                -- ",
+	    "  run [TID]         -- ", "  uptime            -- ",
 	};
 	const char *at = out;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -43,7 +38,8 @@ static void test_help(void)
 		CHECK(p != NULL);
 		at = p + 1;
 	}
-	CHECK(sh("help kill") == 0 && OUT_IS("  kill [TID]   -- end thread TID (protected threads refuse)\n"));
+	CHECK(sh("help kill") == 0 &&
+	      OUT_IS("  kill [TID]   -- end thread TID (protected threads refuse)\n"));
 	CHECK(sh("help nope") == 1 && OUT_IS("help: no command 'nope'\n"));
 	CHECK(sh("help a b") == SHELL_EXIT_USAGE && OUT_IS("usage: help [COMMAND]\n"));
 }
@@ -70,9 +66,11 @@ static void test_ps(void)
 {
 	CHECK(sh("ps") == 0);
 	CHECK(OUT_HAS("  TID NAME            STATE     PRIO CPU RUNTIME(ms) RESTARTS  FLAGS\n"));
-	CHECK(OUT_HAS("    1 main            running     10   0          12        0  protected\n"));
+	CHECK(
+	    OUT_HAS("    1 main            running     10   0          12        0  protected\n"));
 	CHECK(OUT_HAS("    2 worker-with-a-l sleeping     5   1        2000        3\n"));
-	CHECK(OUT_HAS("    3 terminal        blocked     10   0           0        0  protected\n"));
+	CHECK(
+	    OUT_HAS("    3 terminal        blocked     10   0           0        0  protected\n"));
 	CHECK(sh("ps -a") == SHELL_EXIT_USAGE && OUT_IS("usage: ps\n"));
 }
 
@@ -86,7 +84,8 @@ static void test_kill_run(void)
 	CHECK(sh("kill 99") == 1 && OUT_IS("kill: 99: no such thread\n"));
 	CHECK(sh("kill") == SHELL_EXIT_USAGE && OUT_IS(kill_usage));
 	CHECK(sh("kill 2 3") == SHELL_EXIT_USAGE && OUT_IS(kill_usage));
-	CHECK(sh("kill abc") == SHELL_EXIT_USAGE && !strncmp(out, "kill: abc: not a thread id\n", 27));
+	CHECK(sh("kill abc") == SHELL_EXIT_USAGE &&
+	      !strncmp(out, "kill: abc: not a thread id\n", 27));
 	CHECK(OUT_HAS(kill_usage));
 	CHECK(sh("kill 0") == SHELL_EXIT_USAGE && OUT_HAS("kill: 0: not a thread id\n"));
 	CHECK(sh("kill -2") == SHELL_EXIT_USAGE && OUT_HAS("kill: -2: not a thread id\n"));
@@ -95,7 +94,8 @@ static void test_kill_run(void)
 	CHECK(sh("run 3") == 1 &&
 	      OUT_IS("run: 3: not waiting (only a blocked or sleeping thread can be woken)\n"));
 	CHECK(sh("run 7") == 1 && OUT_IS("run: 7: no such thread\n"));
-	CHECK(sh("run") == SHELL_EXIT_USAGE && OUT_IS("usage: run TID   (TID: a thread id from ps)\n"));
+	CHECK(sh("run") == SHELL_EXIT_USAGE &&
+	      OUT_IS("usage: run TID   (TID: a thread id from ps)\n"));
 }
 
 static void test_free(void)

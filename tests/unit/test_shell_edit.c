@@ -62,27 +62,49 @@ static void test_arrows_insert(void)
 	start();
 	type("helo" LEFT "l");
 	CHECK_EDIT("hello", 4);
-	type(LEFT LEFT LEFT LEFT LEFT LEFT "[" RIGHT RIGHT "+" "\x1b[F" "]");
+	type(LEFT LEFT LEFT LEFT LEFT LEFT "[" RIGHT RIGHT "+"
+					   "\x1b[F"
+					   "]");
 	CHECK_EDIT("[he+llo]", 8);
-	type("\x01" "<" "\x05" ">");
+	type("\x01"
+	     "<"
+	     "\x05"
+	     ">");
 	CHECK_EDIT("<[he+llo]>", 10);
-	type("\x1b[H" "a" "\x1b[4~" "z" "\x1b[1~" "\x1bOF" "!");
+	type("\x1b[H"
+	     "a"
+	     "\x1b[4~"
+	     "z"
+	     "\x1b[1~"
+	     "\x1bOF"
+	     "!");
 	CHECK_EDIT("a<[he+llo]>z!", 13);
-	type("\x02\x02" "_" "\x06" "-");
+	type("\x02\x02"
+	     "_"
+	     "\x06"
+	     "-");
 	CHECK_EDIT("a<[he+llo]>_z-!", 14);
 }
 
 static void test_utf8(void)
 {
 	start();
-	type("a\xe2\x98\xbb" "b" LEFT LEFT "\xc3\xa9");
-	CHECK_EDIT("a\xc3\xa9\xe2\x98\xbb" "b", 3);
+	type("a\xe2\x98\xbb"
+	     "b" LEFT LEFT "\xc3\xa9");
+	CHECK_EDIT("a\xc3\xa9\xe2\x98\xbb"
+		   "b",
+		   3);
 	type(RIGHT "\x7f");
-	CHECK_EDIT("a\xc3\xa9" "b", 3);
+	CHECK_EDIT("a\xc3\xa9"
+		   "b",
+		   3);
 	type("\x1b[3~");
 	CHECK_EDIT("a\xc3\xa9", 3);
 	/* bytes that cannot be UTF-8, and characters cut short, are dropped */
-	type("\xff\xfe\xc0\xc1\x80\xbf\xf8" "\xe2\x98" "x" "\xf0\x9f\x98" LEFT);
+	type("\xff\xfe\xc0\xc1\x80\xbf\xf8"
+	     "\xe2\x98"
+	     "x"
+	     "\xf0\x9f\x98" LEFT);
 	CHECK_EDIT("a\xc3\xa9x", 3);
 	type("\xf0\x9f\x98\x80\r");
 	CHECK(ngot == 1 && !strcmp(got[0], "a\xc3\xa9\xf0\x9f\x98\x80x"));
@@ -133,7 +155,8 @@ static void test_history(void)
 	CHECK_EDIT("dra", 3); /* back to the line being typed */
 	type(DOWN);
 	CHECK(vt.bells == 2);
-	type(UP "!" "\r");
+	type(UP "!"
+		"\r");
 	CHECK(!strcmp(got[5], "three!"));
 	type("\x10");
 	CHECK_EDIT("three!", 6);
@@ -182,7 +205,8 @@ static void test_line_ends(void)
 	type_n("\r", 1);
 	type_n("\n", 1); /* CR and LF in separate reads: still one end */
 	CHECK(ngot == 9);
-	type("x\r" "\x1b[D\n");
+	type("x\r"
+	     "\x1b[D\n");
 	CHECK(ngot == 11); /* an LF after CR and something else is a new end */
 }
 
@@ -196,7 +220,9 @@ static void test_overlong(void)
 	type(big);
 	CHECK(le.len == SHELL_LINE_MAX && vt.bells == 49);
 	CHECK(vt_shows(&vt, le.buf, SHELL_LINE_MAX));
-	type(LEFT "\xe2\x98\xbb" "\x01" "y\x7f\r");
+	type(LEFT "\xe2\x98\xbb"
+		  "\x01"
+		  "y\x7f\r");
 	/* bytes were lost: the line is refused, never run cut */
 	CHECK(ngot == 0 && vt.bells == 51 && le.len == 0);
 	/* a full line that lost nothing runs, and still takes editing keys */
@@ -204,9 +230,11 @@ static void test_overlong(void)
 	CHECK(le.len == SHELL_LINE_MAX && vt.bells == 51);
 	type("\r");
 	CHECK(ngot == 1 && strlen(got[0]) == SHELL_LINE_MAX);
-	type(UP "\x7f\x7f" "\xe2\x98\xbb");
+	type(UP "\x7f\x7f"
+		"\xe2\x98\xbb");
 	CHECK(le.len == SHELL_LINE_MAX - 2 && vt.bells == 52);
-	type("\x7f" "\xe2\x98\xbb");
+	type("\x7f"
+	     "\xe2\x98\xbb");
 	CHECK(le.len == SHELL_LINE_MAX && vt.bells == 52);
 	CHECK(vt_shows(&vt, le.buf, le.pos));
 }

@@ -33,10 +33,49 @@ static uint32_t rnd(uint32_t n)
 }
 
 static const char *const pieces[] = {
-	"help", "kill", "run", "ps", "free", "check", " ", " ", "\t", "'", "\"", "\\", "#",
-	"\x1b", "\x1b[", "\x1bO", "\x1b[A", "\x1b[B", "\x1b[C", "\x1b[D", "\x1b[3~", "\x1b[1;5",
-	"\r", "\n", "\r\n", "\x7f", "\x08", "\x01", "\x05", "\x03", "\x0b", "\x15", "\x10",
-	"\xe2\x98\xbb", "\xc3", "\x80", "\xff", "1", "2", "3", "42", "-1", "99999999999999999999",
+    "help",
+    "kill",
+    "run",
+    "ps",
+    "free",
+    "check",
+    " ",
+    " ",
+    "\t",
+    "'",
+    "\"",
+    "\\",
+    "#",
+    "\x1b",
+    "\x1b[",
+    "\x1bO",
+    "\x1b[A",
+    "\x1b[B",
+    "\x1b[C",
+    "\x1b[D",
+    "\x1b[3~",
+    "\x1b[1;5",
+    "\r",
+    "\n",
+    "\r\n",
+    "\x7f",
+    "\x08",
+    "\x01",
+    "\x05",
+    "\x03",
+    "\x0b",
+    "\x15",
+    "\x10",
+    "\xe2\x98\xbb",
+    "\xc3",
+    "\x80",
+    "\xff",
+    "1",
+    "2",
+    "3",
+    "42",
+    "-1",
+    "99999999999999999999",
 };
 
 static char str[SHELL_LINE_MAX * 2 + 1024];
@@ -47,7 +86,9 @@ static char str[SHELL_LINE_MAX * 2 + 1024];
 static size_t make_string(void)
 {
 	int long_line = !rnd(4);
-	size_t n = 0, want = long_line ? rnd(SHELL_LINE_MAX * 2 + 400) : !rnd(4) ? rnd(600) : rnd(64);
+	size_t n = 0, want = long_line ? rnd(SHELL_LINE_MAX * 2 + 400)
+			     : !rnd(4) ? rnd(600)
+				       : rnd(64);
 
 	while (n < want) {
 		size_t from = n;
@@ -165,8 +206,10 @@ static void test_fuzz(void)
 	dup2(saved, 1);
 	close(saved);
 	close(devnull);
-	printf("fuzz: %lu strings, %lu lines, %lu strings filled a line, %lu words, %lu reached 'check'%s\n", i,
-	       lines_done, full_lines, words_total, checks_run, broken ? " - the last string broke an invariant" : "");
+	printf("fuzz: %lu strings, %lu lines, %lu strings filled a line, %lu words, %lu reached "
+	       "'check'%s\n",
+	       i, lines_done, full_lines, words_total, checks_run,
+	       broken ? " - the last string broke an invariant" : "");
 	CHECK(!broken);
 	CHECK(lines_done > i / 4 && full_lines > i / 100 && checks_run > i / 1000);
 }

@@ -26,8 +26,8 @@ static void report(const char *what, uint64_t *s, int n)
 	char line[128];
 
 	qsort(s, n, sizeof(*s), cmp_u64);
-	snprintf(line, sizeof(line), "%s median=%llu p99=%llu", what,
-		 (unsigned long long)s[n / 2], (unsigned long long)s[n * 99 / 100]);
+	snprintf(line, sizeof(line), "%s median=%llu p99=%llu", what, (unsigned long long)s[n / 2],
+		 (unsigned long long)s[n * 99 / 100]);
 	ops->report(line);
 }
 

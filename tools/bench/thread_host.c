@@ -63,14 +63,14 @@ int main(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	const struct thread_bench_ops ops = {
-		.name = "linux",
-		.spawn = spawn,
-		.join = join,
-		.yield = yield,
-		.pin_self = pin_self,
-		.ncpus = n > 1 ? 2 : 1,
-		.cycles = cycles,
-		.report = report,
+	    .name = "linux",
+	    .spawn = spawn,
+	    .join = join,
+	    .yield = yield,
+	    .pin_self = pin_self,
+	    .ncpus = n > 1 ? 2 : 1,
+	    .cycles = cycles,
+	    .report = report,
 	};
 
 	thread_bench_run(&ops);

@@ -94,9 +94,9 @@ int fegetenv(fenv_t *env)
 int fesetenv(const fenv_t *env)
 {
 	fenv_t dfl = {
-		.__control_word = X87_CW_DEFAULT,
-		.__tags = 0xffff,
-		.__mxcsr = MXCSR_DEFAULT,
+	    .__control_word = X87_CW_DEFAULT,
+	    .__tags = 0xffff,
+	    .__mxcsr = MXCSR_DEFAULT,
 	};
 
 	if (env == FE_DFL_ENV)

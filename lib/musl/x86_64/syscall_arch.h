@@ -16,8 +16,7 @@
 #define __SYSCALL_LL_E(x) (x)
 #define __SYSCALL_LL_O(x) (x)
 
-long syscall_dispatch(long n, long a1, long a2, long a3, long a4, long a5,
-		      long a6);
+long syscall_dispatch(long n, long a1, long a2, long a3, long a4, long a5, long a6);
 
 static __inline long __syscall0(long n)
 {
@@ -44,14 +43,12 @@ static __inline long __syscall4(long n, long a1, long a2, long a3, long a4)
 	return syscall_dispatch(n, a1, a2, a3, a4, 0, 0);
 }
 
-static __inline long __syscall5(long n, long a1, long a2, long a3, long a4,
-				long a5)
+static __inline long __syscall5(long n, long a1, long a2, long a3, long a4, long a5)
 {
 	return syscall_dispatch(n, a1, a2, a3, a4, a5, 0);
 }
 
-static __inline long __syscall6(long n, long a1, long a2, long a3, long a4,
-				long a5, long a6)
+static __inline long __syscall6(long n, long a1, long a2, long a3, long a4, long a5, long a6)
 {
 	return syscall_dispatch(n, a1, a2, a3, a4, a5, a6);
 }

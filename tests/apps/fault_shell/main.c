@@ -24,8 +24,8 @@ static void *worker(void *arg)
 
 int main(void)
 {
-	struct thread_attr a = {.name = "worker", .priority = 20, .detached = 1,
-				.restart_max = THREAD_RESTART_ALWAYS};
+	struct thread_attr a = {
+	    .name = "worker", .priority = 20, .detached = 1, .restart_max = THREAD_RESTART_ALWAYS};
 
 	thread_spawn(&a, worker, NULL);
 	while (lives < 4)

@@ -47,59 +47,80 @@ static const struct op create_steps[] = {
     {W, "/c/created " L "07.txt", 0, 8, 5000}, {END}};
 static const struct op write_prep[] = {{W, "/w.bin", 0, 9, 100}, {END}};
 static const struct op write_steps[] = {
-    {APPEND, "/w.bin", 0, 9, 1400}, {APPEND, "/w.bin", 0, 9, 1400}, {APPEND, "/w.bin", 0, 9, 9000},
-    {APPEND, "/w.bin", 0, 9, 300},	{APPEND, "/w.bin", 0, 9, 1400}, {APPEND, "/w.bin", 0, 9, 20000},
+    {APPEND, "/w.bin", 0, 9, 1400}, {APPEND, "/w.bin", 0, 9, 1400},
+    {APPEND, "/w.bin", 0, 9, 9000}, {APPEND, "/w.bin", 0, 9, 300},
+    {APPEND, "/w.bin", 0, 9, 1400}, {APPEND, "/w.bin", 0, 9, 20000},
     {APPEND, "/w.bin", 0, 9, 1400}, {END}};
 static const struct op mkdir_prep[] = {{MKDIR, "/m"}, {END}};
-static const struct op mkdir_steps[] = {
-    {MKDIR, "/m/new directory " L "1"}, {W, "/m/new directory " L "1/in.txt", 0, 10, 600},
-    {MKDIR, "/m/d2"},			{MKDIR, "/m/d2/deeper"},
-    {W, "/m/d2/deeper/f.txt", 0, 11, 40}, {MKDIR, "/top dir"},
-    {MKDIR, "/m/d3"},			{END}};
+static const struct op mkdir_steps[] = {{MKDIR, "/m/new directory " L "1"},
+					{W, "/m/new directory " L "1/in.txt", 0, 10, 600},
+					{MKDIR, "/m/d2"},
+					{MKDIR, "/m/d2/deeper"},
+					{W, "/m/d2/deeper/f.txt", 0, 11, 40},
+					{MKDIR, "/top dir"},
+					{MKDIR, "/m/d3"},
+					{END}};
 static const struct op grow_prep[] = {
     {MKDIR, "/g"}, {W, "/g/g0 " L "x", 0, 12, 10}, {W, "/g/g1 " L "x", 0, 13, 10}, {END}};
-static const struct op grow_steps[] = {
-    {W, "/g/entry " L "0", 0, 14, 0},
-    {W, "/g/entry " L "1", 0, 15, 0},
-    {W, "/g/entry " L "2", 0, 16, 0},
-    {W, "/g/entry " L "3", 0, 17, 0},
-    {W, "/g/entry " L "4", 0, 18, 0},
-    {W, "/g/entry " L "5", 0, 19, 0},
-    {W, "/g/entry " L "6", 0, 20, 0},
-    {W, "/g/entry " L "7", 0, 21, 0},
-    {W, "/g/entry " L "8", 0, 22, 0},
-    {W, "/g/entry " L "9", 0, 23, 0},
-    {W, "/g/entry " L "10", 0, 24, 0},
-    {W, "/g/entry " L "11", 0, 25, 0},
-    {W, "/g/entry " L "12", 0, 26, 0},
-    {W, "/g/entry " L "13", 0, 27, 0},
-    {END}};
-static const struct op rename_prep[] = {
-    {MKDIR, "/r"},		   {MKDIR, "/r/sub"},		{MKDIR, "/r2"},
-    {W, "/r/a1", 0, 22, 3000},	   {W, "/r/a2", 0, 23, 5000},	{W, "/r/a3", 0, 24, 700},
-    {W, "/r/a4", 0, 25, 1},	   {W, "/r/sub/in.txt", 0, 26, 900}, {W, "/r2/target.txt", 0, 27, 4000},
-    {END}};
-static const struct op rename_steps[] = {
-    {RENAME, "/r/a1", "/r/a1 renamed " L "x.txt"},
-    {RENAME, "/r/a2", "/r2/a2.txt"},
-    {RENAME, "/r/a3", "/r2/target.txt"},
-    {RENAME, "/r/sub", "/r2/moved sub"},
-    {RENAME, "/r/a4", "/r/A4"},
-    {RENAME, "/r2/a2.txt", "/a2 at the root"},
-    {END}};
-static const struct op trunc_prep[] = {{MKDIR, "/t"},	      {W, "/t/f1", 0, 28, 6000},
-				       {W, "/t/f2", 0, 29, 6000}, {W, "/t/f3", 0, 30, 6000},
-				       {W, "/t/f4", 0, 31, 6000}, {END}};
-static const struct op trunc_steps[] = {{TRUNC, "/t/f1", 0, 0, 2000}, {TRUNC, "/t/f2", 0, 0, 0},
-					{TRUNC, "/t/f3", 0, 0, 700},  {TRUNC, "/t/f4", 0, 0, 9000},
-					{TRUNC, "/t/f1", 0, 0, 0},    {TRUNC, "/t/f3", 0, 0, 1},
+static const struct op grow_steps[] = {{W, "/g/entry " L "0", 0, 14, 0},
+				       {W, "/g/entry " L "1", 0, 15, 0},
+				       {W, "/g/entry " L "2", 0, 16, 0},
+				       {W, "/g/entry " L "3", 0, 17, 0},
+				       {W, "/g/entry " L "4", 0, 18, 0},
+				       {W, "/g/entry " L "5", 0, 19, 0},
+				       {W, "/g/entry " L "6", 0, 20, 0},
+				       {W, "/g/entry " L "7", 0, 21, 0},
+				       {W, "/g/entry " L "8", 0, 22, 0},
+				       {W, "/g/entry " L "9", 0, 23, 0},
+				       {W, "/g/entry " L "10", 0, 24, 0},
+				       {W, "/g/entry " L "11", 0, 25, 0},
+				       {W, "/g/entry " L "12", 0, 26, 0},
+				       {W, "/g/entry " L "13", 0, 27, 0},
+				       {END}};
+static const struct op rename_prep[] = {{MKDIR, "/r"},
+					{MKDIR, "/r/sub"},
+					{MKDIR, "/r2"},
+					{W, "/r/a1", 0, 22, 3000},
+					{W, "/r/a2", 0, 23, 5000},
+					{W, "/r/a3", 0, 24, 700},
+					{W, "/r/a4", 0, 25, 1},
+					{W, "/r/sub/in.txt", 0, 26, 900},
+					{W, "/r2/target.txt", 0, 27, 4000},
 					{END}};
-static const struct op delete_prep[] = {
-    {MKDIR, "/x"},	    {W, "/x/f1", 0, 32, 3000}, {W, "/x/f2 " L "x", 0, 33, 9000},
-    {W, "/x/f3", 0, 34, 1}, {MKDIR, "/x/d1"},	       {MKDIR, "/x/d2"},
-    {W, "/x/d2/in", 0, 35, 2500}, {END}};
-static const struct op delete_steps[] = {{UNLINK, "/x/f1"}, {UNLINK, "/x/f2 " L "x"}, {RMDIR, "/x/d1"},
-					 {UNLINK, "/x/d2/in"}, {RMDIR, "/x/d2"},  {UNLINK, "/x/f3"},
+static const struct op rename_steps[] = {{RENAME, "/r/a1", "/r/a1 renamed " L "x.txt"},
+					 {RENAME, "/r/a2", "/r2/a2.txt"},
+					 {RENAME, "/r/a3", "/r2/target.txt"},
+					 {RENAME, "/r/sub", "/r2/moved sub"},
+					 {RENAME, "/r/a4", "/r/A4"},
+					 {RENAME, "/r2/a2.txt", "/a2 at the root"},
+					 {END}};
+static const struct op trunc_prep[] = {{MKDIR, "/t"},
+				       {W, "/t/f1", 0, 28, 6000},
+				       {W, "/t/f2", 0, 29, 6000},
+				       {W, "/t/f3", 0, 30, 6000},
+				       {W, "/t/f4", 0, 31, 6000},
+				       {END}};
+static const struct op trunc_steps[] = {{TRUNC, "/t/f1", 0, 0, 2000},
+					{TRUNC, "/t/f2", 0, 0, 0},
+					{TRUNC, "/t/f3", 0, 0, 700},
+					{TRUNC, "/t/f4", 0, 0, 9000},
+					{TRUNC, "/t/f1", 0, 0, 0},
+					{TRUNC, "/t/f3", 0, 0, 1},
+					{END}};
+static const struct op delete_prep[] = {{MKDIR, "/x"},
+					{W, "/x/f1", 0, 32, 3000},
+					{W, "/x/f2 " L "x", 0, 33, 9000},
+					{W, "/x/f3", 0, 34, 1},
+					{MKDIR, "/x/d1"},
+					{MKDIR, "/x/d2"},
+					{W, "/x/d2/in", 0, 35, 2500},
+					{END}};
+static const struct op delete_steps[] = {{UNLINK, "/x/f1"},
+					 {UNLINK, "/x/f2 " L "x"},
+					 {RMDIR, "/x/d1"},
+					 {UNLINK, "/x/d2/in"},
+					 {RMDIR, "/x/d2"},
+					 {UNLINK, "/x/f3"},
 					 {END}};
 
 static const struct workload workloads[] = {

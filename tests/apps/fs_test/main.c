@@ -76,7 +76,8 @@ static void list(const char *dir)
 				printf("error read %s: %s\n", path, strerror(errno));
 				failures++;
 			} else {
-				printf("file %s %lld %016llx\n", path, size, (unsigned long long)sum);
+				printf("file %s %lld %016llx\n", path, size,
+				       (unsigned long long)sum);
 			}
 		}
 	}
@@ -166,7 +167,8 @@ static void expect_err(const char *what, int r, int err)
 	if (r == -1 && errno == err) {
 		printf("[PASS] %s\n", what);
 	} else {
-		printf("[FAIL] %s: got %d errno %s, want %s\n", what, r, strerror(errno), strerror(err));
+		printf("[FAIL] %s: got %d errno %s, want %s\n", what, r, strerror(errno),
+		       strerror(err));
 		failures++;
 	}
 }
@@ -185,7 +187,8 @@ static void do_errors(void)
 	expect_err("rmdir a file", rmdir("/e/file"), ENOTDIR);
 	expect_err("unlink a directory", unlink("/e/dir"), EISDIR);
 	expect_err("open a directory for writing", open("/e/dir", O_WRONLY), EISDIR);
-	expect_err("O_EXCL on existing", open("/e/file", O_CREAT | O_EXCL | O_WRONLY, 0644), EEXIST);
+	expect_err("O_EXCL on existing", open("/e/file", O_CREAT | O_EXCL | O_WRONLY, 0644),
+		   EEXIST);
 	int fd = open("/e/file", O_RDONLY);
 	expect_err("write to read-only descriptor", (int)write(fd, "x", 1), EBADF);
 	close(fd);
@@ -238,7 +241,8 @@ static void do_verify(int upto)
 			close(fd);
 		fill(want, size, i, 0);
 		if (n != (ssize_t)size || memcmp(want, got, size)) {
-			printf("fs_test: FAIL %s: synced but %s\n", p, n < 0 ? strerror(errno) : "wrong");
+			printf("fs_test: FAIL %s: synced but %s\n", p,
+			       n < 0 ? strerror(errno) : "wrong");
 			failures++;
 		}
 	}

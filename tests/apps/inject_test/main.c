@@ -36,8 +36,8 @@ static void *worker(void *arg)
 
 int main(void)
 {
-	struct thread_attr a = {.name = "worker", .detached = 1,
-				.restart_max = THREAD_RESTART_ALWAYS};
+	struct thread_attr a = {
+	    .name = "worker", .detached = 1, .restart_max = THREAD_RESTART_ALWAYS};
 
 	if (thread_spawn(&a, worker, NULL) < 0) {
 		printf("inject_test: spawn failed\n");

@@ -37,7 +37,8 @@ static int self_test(void)
 	int ok = 1;
 	char c;
 
-	ok &= check(socket(AF_UNIX, SOCK_STREAM, 0) < 0 && errno == EAFNOSUPPORT, "AF_UNIX refused");
+	ok &=
+	    check(socket(AF_UNIX, SOCK_STREAM, 0) < 0 && errno == EAFNOSUPPORT, "AF_UNIX refused");
 	ok &= check(recv(0, &c, 1, 0) < 0 && errno == ENOTSOCK, "recv on console: ENOTSOCK");
 	ok &= check(send(200, &c, 1, 0) < 0 && errno == EBADF, "send on closed: EBADF");
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -82,7 +83,8 @@ static int half_close_test(void)
 	ok &= check(tcp_pair(l, &c1, &s1), "half-close: first connection");
 	shutdown(c1, SHUT_WR);
 	usleep(20000);
-	ok &= check(shutdown(s1, SHUT_WR) == 0, "half-close: shutdown(SHUT_WR) after the peer's FIN");
+	ok &=
+	    check(shutdown(s1, SHUT_WR) == 0, "half-close: shutdown(SHUT_WR) after the peer's FIN");
 	setsockopt(s1, SOL_SOCKET, SO_RCVTIMEO, &t, sizeof(t));
 	ok &= check(recv(s1, &c, 1, 0) == 0, "half-close: end of stream read");
 	usleep(20000); /* the last ACK comes: the pcb is freed */
@@ -92,7 +94,7 @@ static int half_close_test(void)
 	setsockopt(c2, SOL_SOCKET, SO_RCVTIMEO, &t, sizeof(t));
 	c = 'x';
 	ok &= check(send(c2, &c, 1, 0) == 1 && recv(s2, &c, 1, 0) == 1 && c == 'x' &&
-			    send(s2, &c, 1, 0) == 1 && recv(c2, &c, 1, 0) == 1 && c == 'x',
+			send(s2, &c, 1, 0) == 1 && recv(c2, &c, 1, 0) == 1 && c == 'x',
 		    "half-close: closing the first leaves the second working");
 	close(c1);
 	close(c2);

@@ -23,22 +23,23 @@ static void paths(void)
 
 	mkdir("/rp", 0755);
 	close(open("/rp/file.txt", O_CREAT | O_WRONLY, 0644));
-	CHECK("readlink_of_a_file_is_einval", readlink("/rp/file.txt", link, sizeof(link)) == -1 &&
-						       errno == EINVAL);
-	CHECK("readlink_of_nothing_is_enoent", readlink("/rp/none", link, sizeof(link)) == -1 &&
-						       errno == ENOENT);
+	CHECK("readlink_of_a_file_is_einval",
+	      readlink("/rp/file.txt", link, sizeof(link)) == -1 && errno == EINVAL);
+	CHECK("readlink_of_nothing_is_enoent",
+	      readlink("/rp/none", link, sizeof(link)) == -1 && errno == ENOENT);
 	CHECK("realpath_resolves_dots",
 	      realpath("/rp/./../rp//file.txt", buf) && !strcmp(buf, "/rp/file.txt"));
 	chdir("/rp");
-	CHECK("realpath_of_a_relative_path", realpath("file.txt", buf) && !strcmp(buf, "/rp/file.txt"));
+	CHECK("realpath_of_a_relative_path",
+	      realpath("file.txt", buf) && !strcmp(buf, "/rp/file.txt"));
 	chdir("/");
 	CHECK("realpath_of_nothing_is_enoent", !realpath("/rp/none", buf) && errno == ENOENT);
 
 	struct statfs a, b;
 	int fd = open("/rp/file.txt", O_RDONLY);
 	CHECK("fstatfs_matches_statfs", fd >= 0 && fstatfs(fd, &a) == 0 && statfs("/", &b) == 0 &&
-						a.f_type == b.f_type && a.f_blocks == b.f_blocks &&
-						a.f_bsize > 0);
+					    a.f_type == b.f_type && a.f_blocks == b.f_blocks &&
+					    a.f_bsize > 0);
 	close(fd);
 }
 
@@ -47,27 +48,27 @@ static void pairs(void)
 	int sv[2];
 	char buf[8] = "";
 
-	CHECK("socketpair_inet_is_refused", socketpair(AF_INET, SOCK_STREAM, 0, sv) == -1 &&
-						    errno == EOPNOTSUPP);
+	CHECK("socketpair_inet_is_refused",
+	      socketpair(AF_INET, SOCK_STREAM, 0, sv) == -1 && errno == EOPNOTSUPP);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
 		CHECK("socketpair_unix_stream", 0);
 		return;
 	}
 	CHECK("socketpair_both_ways", write(sv[0], "ping", 4) == 4 && read(sv[1], buf, 8) == 4 &&
-					      !memcmp(buf, "ping", 4) && write(sv[1], "pong", 4) == 4 &&
-					      read(sv[0], buf, 8) == 4 && !memcmp(buf, "pong", 4));
+					  !memcmp(buf, "ping", 4) && write(sv[1], "pong", 4) == 4 &&
+					  read(sv[0], buf, 8) == 4 && !memcmp(buf, "pong", 4));
 	CHECK("socketpair_send_recv", send(sv[0], "abc", 3, MSG_NOSIGNAL) == 3 &&
-					      recv(sv[1], buf, 8, MSG_DONTWAIT) == 3 &&
-					      !memcmp(buf, "abc", 3));
+					  recv(sv[1], buf, 8, MSG_DONTWAIT) == 3 &&
+					  !memcmp(buf, "abc", 3));
 	CHECK("socketpair_recv_dontwait_empty_is_eagain",
 	      recv(sv[1], buf, 8, MSG_DONTWAIT) == -1 && errno == EAGAIN);
 	int sh[2];
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sh);
 	CHECK("socketpair_shutdown_write_is_eof_for_the_peer",
 	      send(sh[0], "z", 1, 0) == 1 && shutdown(sh[0], SHUT_WR) == 0 &&
-		      read(sh[1], buf, 8) == 1 && read(sh[1], buf, 8) == 0 &&
-		      send(sh[0], "y", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE &&
-		      write(sh[1], "back", 4) == 4 && read(sh[0], buf, 8) == 4);
+		  read(sh[1], buf, 8) == 1 && read(sh[1], buf, 8) == 0 &&
+		  send(sh[0], "y", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE &&
+		  write(sh[1], "back", 4) == 4 && read(sh[0], buf, 8) == 4);
 	close(sh[0]);
 	close(sh[1]);
 	struct stat st;
@@ -102,34 +103,34 @@ static void transfers(void)
 	ssize_t n = sendfile(p[1], fd, &off, 5000);
 	char *in = malloc(5000);
 	CHECK("sendfile_to_a_pipe", n == 5000 && off == 6000 && read(p[0], in, 5000) == 5000 &&
-					    !memcmp(in, data + 1000, 5000));
+					!memcmp(in, data + 1000, 5000));
 	free(in);
 	close(p[0]);
 	close(p[1]);
 	/* And from a file to a file, from the input's own position. */
 	int out = open("/sf.copy", O_CREAT | O_RDWR | O_TRUNC, 0644);
 	lseek(fd, 0, SEEK_SET);
-	CHECK("sendfile_file_to_file", sendfile(out, fd, NULL, sizeof(data)) == (ssize_t)sizeof(data) &&
-					       lseek(fd, 0, SEEK_CUR) == (off_t)sizeof(data) &&
-					       pread(out, back, 64, 50000) == 64 &&
-					       !memcmp(back, data + 50000, 64));
+	CHECK("sendfile_file_to_file",
+	      sendfile(out, fd, NULL, sizeof(data)) == (ssize_t)sizeof(data) &&
+		  lseek(fd, 0, SEEK_CUR) == (off_t)sizeof(data) &&
+		  pread(out, back, 64, 50000) == 64 && !memcmp(back, data + 50000, 64));
 	close(out);
 
 	char a[10], b[20];
 	struct iovec iov[2] = {{a, sizeof(a)}, {b, sizeof(b)}};
 	CHECK("preadv_two_buffers", preadv(fd, iov, 2, 300) == 30 && !memcmp(a, data + 300, 10) &&
-					    !memcmp(b, data + 310, 20));
+					!memcmp(b, data + 310, 20));
 	memcpy(a, "0123456789", 10);
 	memcpy(b, "abcdefghijklmnopqrst", 20);
 	CHECK("pwritev_two_buffers", pwritev(fd, iov, 2, 90000) == 30 &&
-					     pread(fd, back, 30, 90000) == 30 &&
-					     !memcmp(back, "0123456789abcdefghijklmnopqrst", 30));
+					 pread(fd, back, 30, 90000) == 30 &&
+					 !memcmp(back, "0123456789abcdefghijklmnopqrst", 30));
 	struct stat st;
-	CHECK("fallocate_grows_the_file", fallocate(fd, 0, 0, 200000) == 0 && fstat(fd, &st) == 0 &&
-						  st.st_size == 200000 && pread(fd, back, 8, 150000) == 8 &&
-						  !memcmp(back, "\0\0\0\0\0\0\0\0", 8));
-	CHECK("fallocate_inside_keeps_size", fallocate(fd, 0, 10, 10) == 0 && fstat(fd, &st) == 0 &&
-						     st.st_size == 200000);
+	CHECK("fallocate_grows_the_file",
+	      fallocate(fd, 0, 0, 200000) == 0 && fstat(fd, &st) == 0 && st.st_size == 200000 &&
+		  pread(fd, back, 8, 150000) == 8 && !memcmp(back, "\0\0\0\0\0\0\0\0", 8));
+	CHECK("fallocate_inside_keeps_size",
+	      fallocate(fd, 0, 10, 10) == 0 && fstat(fd, &st) == 0 && st.st_size == 200000);
 	CHECK("posix_fadvise_accepted", posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) == 0);
 	pipe(p);
 	CHECK("posix_fadvise_on_a_pipe_is_espipe", posix_fadvise(p[0], 0, 0, 0) == ESPIPE);

@@ -76,7 +76,8 @@ static void credentials(void)
 {
 	gid_t list[2] = {100, 101}, got[4];
 
-	CHECK("setgroups_as_root", setgroups(2, list) == 0 && getgroups(4, got) == 2 && got[1] == 101);
+	CHECK("setgroups_as_root",
+	      setgroups(2, list) == 0 && getgroups(4, got) == 2 && got[1] == 101);
 	CHECK("setgid_as_root", setgid(1000) == 0 && getgid() == 1000 && getegid() == 1000);
 	CHECK("setuid_as_root", setuid(1000) == 0 && getuid() == 1000 && geteuid() == 1000);
 	CHECK("setuid_back_to_root_refused", setuid(0) == -1 && errno == EPERM && getuid() == 1000);
@@ -88,7 +89,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "env")) {
 		/* The environment from Kconfig and the kernel's env= options. */
 		for (int i = 2; i < argc; i++)
-			printf("env %s=<%s>\n", argv[i], getenv(argv[i]) ? getenv(argv[i]) : "(unset)");
+			printf("env %s=<%s>\n", argv[i],
+			       getenv(argv[i]) ? getenv(argv[i]) : "(unset)");
 		return 0;
 	}
 	if (argc > 1 && !strcmp(argv[1], "term")) {

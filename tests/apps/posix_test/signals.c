@@ -156,8 +156,8 @@ void signal_checks(void)
 	r = sigsuspend(&none);
 	sigset_t now;
 	sigprocmask(SIG_SETMASK, NULL, &now);
-	CHECK("signal_sigsuspend", r == -1 && errno == EINTR && hits[SIGUSR1] == 4 &&
-					   sigismember(&now, SIGUSR1));
+	CHECK("signal_sigsuspend",
+	      r == -1 && errno == EINTR && hits[SIGUSR1] == 4 && sigismember(&now, SIGUSR1));
 	pthread_join(t, NULL);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 
@@ -211,13 +211,13 @@ void sigpipe_checks(void)
 	CHECK("sigpipe_ignored_write_is_epipe", write(p[1], "x", 1) == -1 && errno == EPIPE);
 	hits[SIGPIPE] = 0;
 	handle(SIGPIPE, on_signal, 0);
-	CHECK("sigpipe_handler_runs", write(p[1], "x", 1) == -1 && errno == EPIPE &&
-					      hits[SIGPIPE] == 1);
+	CHECK("sigpipe_handler_runs",
+	      write(p[1], "x", 1) == -1 && errno == EPIPE && hits[SIGPIPE] == 1);
 	int sv[2];
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	close(sv[1]);
-	CHECK("sigpipe_on_a_socketpair", write(sv[0], "x", 1) == -1 && errno == EPIPE &&
-						 hits[SIGPIPE] == 2);
+	CHECK("sigpipe_on_a_socketpair",
+	      write(sv[0], "x", 1) == -1 && errno == EPIPE && hits[SIGPIPE] == 2);
 	signal(SIGPIPE, SIG_DFL);
 	close(sv[0]);
 	close(p[1]);

@@ -78,7 +78,8 @@ static void check_all(int fd, int dirfd)
 		expect_efault("getdents64", b, syscall(SYS_getdents64, dirfd, p, 256));
 		expect_efault("clock_gettime", b, syscall(SYS_clock_gettime, CLOCK_MONOTONIC, p));
 		if (p) /* clock_getres(clk, NULL) is allowed */
-			expect_efault("clock_getres", b, syscall(SYS_clock_getres, CLOCK_MONOTONIC, p));
+			expect_efault("clock_getres", b,
+				      syscall(SYS_clock_getres, CLOCK_MONOTONIC, p));
 		expect_efault("nanosleep(req)", b, syscall(SYS_nanosleep, p, NULL));
 		expect_efault("clock_nanosleep", b,
 			      syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, p, NULL));
@@ -86,9 +87,11 @@ static void check_all(int fd, int dirfd)
 		expect_efault("getrandom", b, syscall(SYS_getrandom, p, 16, 0));
 		expect_efault("poll", b, syscall(SYS_poll, p, 1, 0));
 		if (p) /* with no sets, select() only sleeps */
-			expect_efault("select(readfds)", b, syscall(SYS_select, 2, p, NULL, NULL, NULL));
+			expect_efault("select(readfds)", b,
+				      syscall(SYS_select, 2, p, NULL, NULL, NULL));
 		expect_efault("sched_getaffinity", b, syscall(SYS_sched_getaffinity, 0, 8, p));
-		expect_efault("futex", b, syscall(SYS_futex, (long)p & ~3l, 0 /* WAIT */, 1, NULL, NULL, 0));
+		expect_efault("futex", b,
+			      syscall(SYS_futex, (long)p & ~3l, 0 /* WAIT */, 1, NULL, NULL, 0));
 	}
 	(void)iov;
 }
@@ -100,8 +103,8 @@ static int check_good(int fd)
 	struct stat st;
 	struct timespec ts;
 
-	if (syscall(SYS_pwrite64, fd, "efault", 6, 0) != 6 || syscall(SYS_pread64, fd, buf, 6, 0) != 6 ||
-	    memcmp(buf, "efault", 6))
+	if (syscall(SYS_pwrite64, fd, "efault", 6, 0) != 6 ||
+	    syscall(SYS_pread64, fd, buf, 6, 0) != 6 || memcmp(buf, "efault", 6))
 		return -1;
 	if (stat("/", &st) || !S_ISDIR(st.st_mode) || stat(FILE_PATH, &st) || st.st_size != 6)
 		return -2;
@@ -184,8 +187,8 @@ int main(int argc, char **argv)
 	int fds_after = open_count();
 	printf("recovery_efault: %d cycles, %d failures, %llu faults, heap used %zu -> %zu, "
 	       "descriptors %d -> %d\n",
-	       cycles, failures, (unsigned long long)fault_count(), before.used, after.used, fds_before,
-	       fds_after);
+	       cycles, failures, (unsigned long long)fault_count(), before.used, after.used,
+	       fds_before, fds_after);
 	int ok = !failures && !fault_count() && after.used <= before.used + 1024 &&
 		 fds_after == fds_before && unlink(FILE_PATH) == 0;
 	printf("recovery_efault: %s\n", ok ? "ok" : "FAILED");

@@ -137,7 +137,8 @@ static int file_mode(int cycles)
 	FILE *m = fmemopen(buf, sizeof(buf), "w");
 	check(m && fprintf(m, "main") == 4, "fmemopen after the crashes");
 	check(fflush(NULL) == 0, "fflush(NULL) with main's FILE open");
-	printf("recovery_libc: file: %d crashes holding FILEs (disk %s), heap %zu -> %zu, fds %d -> %d\n",
+	printf("recovery_libc: file: %d crashes holding FILEs (disk %s), heap %zu -> %zu, fds %d "
+	       "-> %d\n",
 	       cycles, have_disk ? "yes" : "no", heap0, heap_used(), fds0, open_fds());
 	return 0; /* m stays open: exit() flushes and closes it */
 }
@@ -205,7 +206,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "restart-limit"))
 		r = restart_limit_mode();
 	else {
-		printf("usage: recovery_libc file|file-kill|mutex|cond|restart|restart-limit ...\n");
+		printf(
+		    "usage: recovery_libc file|file-kill|mutex|cond|restart|restart-limit ...\n");
 		return 2;
 	}
 	if (r || failures) {

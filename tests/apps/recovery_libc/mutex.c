@@ -175,7 +175,7 @@ int mutex_mode(int cond, const char *kind, int cycles)
 	check(pthread_mutex_unlock(&m) == 0, "and unlocks");
 	check(heap_used() == heap0, "heap back at its baseline");
 	check(open_fds() == fds0, "descriptors back at their baseline");
-	printf("recovery_libc: %s %s: %d owners crashed, heap %zu -> %zu\n", cond ? "cond" : "mutex",
-	       kind, cycles, heap0, heap_used());
+	printf("recovery_libc: %s %s: %d owners crashed, heap %zu -> %zu\n",
+	       cond ? "cond" : "mutex", kind, cycles, heap0, heap_used());
 	return 0;
 }

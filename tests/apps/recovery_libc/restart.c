@@ -14,7 +14,7 @@ struct life {
 	int lives;
 	int tid;
 	pthread_t self;
-	int same; /* every life saw the first life's tid and pthread_t */
+	int same;  /* every life saw the first life's tid and pthread_t */
 	int fresh; /* every life found its thread block as new */
 };
 
@@ -64,8 +64,8 @@ static long run(struct life *l, const pthread_attr_t *policy)
 static void expect(long got, long want, int lives, int want_lives, const char *what)
 {
 	if (got != want || lives != want_lives) {
-		printf("recovery_libc: %s: joined %ld after %d lives, expected %ld after %d\n", what,
-		       got, lives, want, want_lives);
+		printf("recovery_libc: %s: joined %ld after %d lives, expected %ld after %d\n",
+		       what, got, lives, want, want_lives);
 		failures++;
 	}
 }

@@ -54,7 +54,9 @@ int main(int argc, char **argv)
 
 	struct thread_attr ta = {.name = "ticker", .detached = 1};
 	thread_spawn(&ta, ticker, NULL);
-	struct thread_attr wa = {.name = "worker", .detached = 1, .stack_size = 16384,
+	struct thread_attr wa = {.name = "worker",
+				 .detached = 1,
+				 .stack_size = 16384,
 				 .restart_max = THREAD_RESTART_ALWAYS};
 	thread_spawn(&wa, worker, (void *)(long)cycles);
 	while (__atomic_load_n(&starts, __ATOMIC_ACQUIRE) < 3)

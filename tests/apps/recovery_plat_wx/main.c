@@ -90,8 +90,8 @@ int main(int argc, char **argv)
 	struct mm_stats before, after;
 
 	memcpy(code_before, (const void *)(uintptr_t)fault_count, sizeof(code_before));
-	struct thread_attr wa = {.name = "worker", .detached = 1,
-				 .restart_max = THREAD_RESTART_ALWAYS};
+	struct thread_attr wa = {
+	    .name = "worker", .detached = 1, .restart_max = THREAD_RESTART_ALWAYS};
 	thread_spawn(&wa, worker, (void *)(long)cycles);
 	while (__atomic_load_n(&starts, __ATOMIC_ACQUIRE) < (cycles < 3 ? cycles : 3))
 		thread_sleep_ms(1);
@@ -105,7 +105,8 @@ int main(int argc, char **argv)
 	uint64_t faults = fault_count();
 	int writes, execs;
 	check_log(&writes, &execs);
-	int code_same = !memcmp(code_before, (const void *)(uintptr_t)fault_count, sizeof(code_before));
+	int code_same =
+	    !memcmp(code_before, (const void *)(uintptr_t)fault_count, sizeof(code_before));
 	printf("wx: %llu faults in %d lives; last 16: %d writes to read-only, %d executes of "
 	       "no-exec; fault_count code %s; greeting \"%s\"; heap used %zu -> %zu\n",
 	       (unsigned long long)faults, starts - 1, writes, execs,
@@ -114,7 +115,8 @@ int main(int argc, char **argv)
 	 * CPUs the cache may hold one or two more at the end than at the
 	 * baseline. A leak would grow with the lives (1,000 stacks). */
 	size_t slack = 2 * (THREAD_STACK_DEFAULT + 4096) + 1024;
-	int ok = faults == (uint64_t)cycles && code_same && !strcmp(greeting, "constant greeting") &&
+	int ok = faults == (uint64_t)cycles && code_same &&
+		 !strcmp(greeting, "constant greeting") &&
 		 writes + execs == (cycles < 16 ? cycles : 16) && after.used <= before.used + slack;
 	if (after.used > before.used + slack)
 		printf("wx: heaps %zu -> %zu, large blocks %zu -> %zu, slab bytes %zu -> %zu\n",

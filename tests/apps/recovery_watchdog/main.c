@@ -126,8 +126,11 @@ static int run_loop(int n)
 	int fds0 = open_descriptors();
 	struct thread_attr ca = {.name = "counter", .priority = 2, .detached = 1};
 	thread_spawn(&ca, counter, NULL);
-	struct thread_attr ra = {.name = "runaway", .priority = 20, .detached = 1,
-				 .stack_size = 32768, .restart_max = THREAD_RESTART_ALWAYS};
+	struct thread_attr ra = {.name = "runaway",
+				 .priority = 20,
+				 .detached = 1,
+				 .stack_size = 32768,
+				 .restart_max = THREAD_RESTART_ALWAYS};
 	thread_spawn(&ra, runaway, NULL);
 	/* The baseline once two lives have filled the stack cache. */
 	while (__atomic_load_n(&starts, __ATOMIC_ACQUIRE) < 3)
@@ -146,10 +149,11 @@ static int run_loop(int n)
 	mm_stats_get(&after);
 	int fds1 = open_descriptors(), fs = fs_answers();
 	uint64_t faults = fault_count();
-	printf("recovery_watchdog: loop: %llu runaways recorded, %d starts, counter +%lu, heap used "
-	       "%zu -> %zu, descriptors %d -> %d, mutex %s, file system %s\n",
-	       (unsigned long long)faults, starts, ticks - t0, before.used, after.used, fds0, fds1,
-	       m ? strerror(m) : "recovered", fs ? "answers" : "FAILED");
+	printf(
+	    "recovery_watchdog: loop: %llu runaways recorded, %d starts, counter +%lu, heap used "
+	    "%zu -> %zu, descriptors %d -> %d, mutex %s, file system %s\n",
+	    (unsigned long long)faults, starts, ticks - t0, before.used, after.used, fds0, fds1,
+	    m ? strerror(m) : "recovered", fs ? "answers" : "FAILED");
 	return faults == (uint64_t)n && starts == n + 1 && ticks > t0 && m == 0 &&
 	       after.used <= before.used + 1024 && fds1 == fds0 && fs && log_is_runaways();
 }
@@ -171,8 +175,8 @@ static void *yielder(void *arg)
 /* Yielding at the top priority gives nothing to the threads below. */
 static int run_yield(void)
 {
-	struct thread_attr a = {.name = "runaway", .priority = 20, .detached = 1,
-				.restart_max = THREAD_RESTART_ALWAYS};
+	struct thread_attr a = {
+	    .name = "runaway", .priority = 20, .detached = 1, .restart_max = THREAD_RESTART_ALWAYS};
 
 	thread_spawn(&a, yielder, NULL);
 	while (!yields_done)

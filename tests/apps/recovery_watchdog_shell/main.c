@@ -24,8 +24,8 @@ static void *spinner(void *arg)
 
 int main(void)
 {
-	struct thread_attr a = {.name = "spinner", .priority = 20, .detached = 1,
-				.restart_max = THREAD_RESTART_ALWAYS};
+	struct thread_attr a = {
+	    .name = "spinner", .priority = 20, .detached = 1, .restart_max = THREAD_RESTART_ALWAYS};
 
 	watchdog_set_budget(0, WATCHDOG_EXEMPT); /* a loaded host must not fail it */
 	thread_spawn(&a, spinner, NULL);

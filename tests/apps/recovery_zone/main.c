@@ -57,8 +57,8 @@ static struct fault_record last_fault(void)
 /* Start fn in zone @zone, never restarted, and wait for its end. */
 static void run_in(int zone, void *(*fn)(void *), void *arg)
 {
-	struct thread_attr a = {.name = "writer", .zone = zone,
-				.restart_max = THREAD_RESTART_NEVER};
+	struct thread_attr a = {
+	    .name = "writer", .zone = zone, .restart_max = THREAD_RESTART_NEVER};
 	int tid = thread_spawn(&a, fn, arg);
 
 	CHECK(tid > 0, "spawn: %d", tid);
@@ -107,8 +107,7 @@ static void mode_kernel(void)
 	struct thread_attr sa = {.name = "sleeper", .zone = ZONE_SHARED};
 	int sleeper_tid = thread_spawn(&sa, sleeper, (void *)7);
 
-	expect_violation("kernel code", (volatile char *)(void *)thread_spawn,
-			 "zone violation");
+	expect_violation("kernel code", (volatile char *)(void *)thread_spawn, "zone violation");
 	expect_violation("run queue", (volatile char *)&c->rq_head[THREAD_PRIO_DEFAULT],
 			 "zone violation");
 	expect_violation("timer list", (volatile char *)&c->timers, "zone violation");
@@ -141,9 +140,9 @@ static void mode_kernel(void)
 /* ------------------------------------------------------------- zones */
 
 #define BUF 4096
-static char *b_buf;	       /* zone B's, published through the shared zone */
-static volatile int *b_stack;  /* a word on zone B's stack */
-static char *shared_buf;       /* zone_alloc(ZONE_SHARED) */
+static char *b_buf;	      /* zone B's, published through the shared zone */
+static volatile int *b_stack; /* a word on zone B's stack */
+static char *shared_buf;      /* zone_alloc(ZONE_SHARED) */
 static volatile int b_ready, b_done;
 
 static void *zone_b(void *arg)
@@ -190,8 +189,7 @@ static void mode_zones(void)
 {
 	int a = zone_create("sensor-a"), b = zone_create("sensor-b");
 
-	CHECK(a > 0 && a < ZONE_SHARED && b > 0 && b < ZONE_SHARED && a != b, "zones %d %d", a,
-	      b);
+	CHECK(a > 0 && a < ZONE_SHARED && b > 0 && b < ZONE_SHARED && a != b, "zones %d %d", a, b);
 	shared_buf = zone_alloc(ZONE_SHARED, BUF);
 	CHECK(shared_buf != NULL, "zone_alloc");
 	struct thread_attr ba = {.name = "zone-b", .zone = b};
@@ -201,8 +199,8 @@ static void mode_zones(void)
 	uint64_t before = fault_count();
 	run_in(a, zone_a_write, NULL);
 	struct fault_record r = last_fault();
-	CHECK(fault_count() == before + 1 && !strcmp(r.kind, "zone violation"),
-	      "A writing B: %s", r.kind);
+	CHECK(fault_count() == before + 1 && !strcmp(r.kind, "zone violation"), "A writing B: %s",
+	      r.kind);
 	CHECK(strstr(r.message, "wrote") && strstr(r.message, "sensor-b"), "message \"%s\"",
 	      r.message);
 	printf("recovery_zone: A wrote B: %s: %s\n", r.kind, r.message);
@@ -213,8 +211,8 @@ static void mode_zones(void)
 	printf("recovery_zone: A read B: %s: %s\n", r.kind, r.message);
 	run_in(a, zone_a_write_stack, NULL);
 	r = last_fault();
-	CHECK(fault_count() == before + 3 && strstr(r.message, "sensor-b"), "A writing B's stack: %s",
-	      r.message);
+	CHECK(fault_count() == before + 3 && strstr(r.message, "sensor-b"),
+	      "A writing B's stack: %s", r.message);
 	printf("recovery_zone: A wrote B's stack: %s: %s\n", r.kind, r.message);
 	__atomic_store_n(&b_done, 1, __ATOMIC_RELEASE);
 	void *intact = NULL;
@@ -315,7 +313,7 @@ static void mode_calls(void)
 		pthread_t pt;
 		void *r = NULL;
 		CHECK(pthread_create(&pt, &pa, nothing, (void *)5) == 0 &&
-			      pthread_join(pt, &r) == 0 && r == (void *)5,
+			  pthread_join(pt, &r) == 0 && r == (void *)5,
 		      "pthread in zone %d", z);
 	}
 	mm_stats_get(&s1);
@@ -342,8 +340,8 @@ static void *violator(void *arg)
 static void violate(int z, int n)
 {
 	uint64_t f0 = fault_count();
-	struct thread_attr a = {.name = "violator", .zone = z, .detached = 1,
-				.restart_max = THREAD_RESTART_ALWAYS};
+	struct thread_attr a = {
+	    .name = "violator", .zone = z, .detached = 1, .restart_max = THREAD_RESTART_ALWAYS};
 	static struct thread_info ti[64];
 
 	lives = 0;
@@ -393,8 +391,8 @@ static void mode_loop(int n)
 void stray_wrpkru(void);
 void stray_wrpkru(void)
 {
-	__asm__ volatile("xorl %%ecx, %%ecx; xorl %%edx, %%edx; xorl %%eax, %%eax; wrpkru" ::: "rax",
-			 "rcx", "rdx");
+	__asm__ volatile("xorl %%ecx, %%ecx; xorl %%edx, %%edx; xorl %%eax, %%eax; wrpkru" ::
+			     : "rax", "rcx", "rdx");
 }
 #endif
 

@@ -15,7 +15,9 @@
 #include <platform.h>
 
 #define STACK_SIZE 16384
-#define WAIT_NS 30000000000ull /* a hang guard: TCG with more vCPUs than host CPUs, on a loaded host, is slow */
+#define WAIT_NS                                                                                    \
+	30000000000ull /* a hang guard: TCG with more vCPUs than host CPUs, on a loaded host, is   \
+			  slow */
 #define TICK_NS 1000000ull
 
 enum { CMD_NONE, CMD_PROBE, CMD_PING, CMD_DONE };

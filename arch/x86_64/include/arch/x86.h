@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 struct x86_features {
-	unsigned x2apic : 1, tsc_deadline : 1, fsgsbase : 1, hypervisor : 1, kvm : 1,
-		kvmclock : 1, pku : 1, rdrand : 1, invariant_tsc : 1;
+	unsigned x2apic : 1, tsc_deadline : 1, fsgsbase : 1, hypervisor : 1, kvm : 1, kvmclock : 1,
+	    pku : 1, rdrand : 1, invariant_tsc : 1;
 	uint32_t max_leaf, max_hv_leaf;
 	uint32_t apic_id; /* the boot CPU's initial APIC id (CPUID 1, 8 bits) */
 };
