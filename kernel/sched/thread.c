@@ -265,7 +265,7 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	else if ((flags & CLONE_THREAD) && arg)
 		note_pthread_start(t, arg);
 	if (flags & CLONE_SETTLS)
-		t->tls = tls;
+		t->tls = (char *)tls - MUSL_TP_ADJ; /* the thread block (TLS variant I: below tp) */
 	if (t->tls && musl_detach_state(t) == MUSL_DT_DETACHED)
 		t->flags |= THREAD_F_DETACHED; /* pthread_attr_setdetachstate() */
 	if (flags & CLONE_CHILD_CLEARTID)

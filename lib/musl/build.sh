@@ -76,6 +76,13 @@ arch_patch_x86_64() {
 		die "could not patch a_spin in arch/x86_64/atomic_arch.h"
 }
 
+# musl's __set_thread_area.s writes TPIDR_EL0 behind the kernel's back;
+# the generic C one makes it a call (SYS_set_thread_area, defined by
+# aarch64/syscall_arch.h), so the kernel knows each thread's pointer.
+arch_patch_aarch64() {
+	rm -f src/thread/aarch64/__set_thread_area.s
+}
+
 # Symbols libc.a may leave undefined; README.md says what each is for.
 # The build fails if any other undefined symbol appears.
 kernel_syms="syscall_dispatch malloc free calloc realloc memalign

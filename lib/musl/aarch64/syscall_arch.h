@@ -57,3 +57,8 @@ static __inline long __syscall6(long n, long a1, long a2, long a3, long a4,
 }
 
 #define IPC_64 0
+
+/* aarch64 Linux sets the thread pointer with msr, no call; this kernel
+ * keeps each thread's pointer itself, so musl asks it with a number Linux
+ * never gives (arch/aarch64/include/arch/syscall_nr.h has the same). */
+#define SYS_set_thread_area 511

@@ -1,0 +1,58 @@
+/* Per-CPU services of the virt platform: the thread pointer, idling, and
+ * (one CPU for now) the SMP calls; the virtio-mmio slots of the device
+ * tree. */
+#include <errno.h>
+#include <musl_offsets.h>
+#include <platform.h>
+
+#include "virt.h"
+
+void plat_set_thread_pointer(void *self)
+{
+	uintptr_t tp = self ? (uintptr_t)self + MUSL_TP_ADJ : 0;
+
+	__asm__ volatile("msr tpidr_el0, %0" ::"r"(tp) : "memory");
+}
+
+/* WFI wakes on a pending interrupt even while it is masked; unmasking for
+ * one instruction then lets it run. */
+void plat_idle(void)
+{
+	__asm__ volatile("dsb sy; wfi; msr daifclr, #2; isb; msr daifset, #2" ::: "memory");
+}
+
+unsigned plat_cpu_count(void)
+{
+	return 1;
+}
+
+int plat_cpu_start(unsigned cpu, void (*entry)(unsigned cpu), void *stack_top)
+{
+	(void)cpu, (void)entry, (void)stack_top;
+	return -ETIMEDOUT;
+}
+
+void plat_ipi_send(unsigned cpu)
+{
+	(void)cpu;
+}
+
+void plat_ipi_set_handler(void (*handler)(void))
+{
+	(void)handler;
+}
+
+int plat_mem_protect(void *addr, size_t len, int prot)
+{
+	(void)addr, (void)len, (void)prot;
+	return -ENOSYS;
+}
+
+/* QEMU lists the slots from the highest address down; report them in slot
+ * order (lowest address first), as microvm does. */
+int plat_virtio_mmio_foreach(void (*fn)(uintptr_t base, unsigned irq, void *arg), void *arg)
+{
+	for (int i = virt.nvirtio - 1; i >= 0; i--)
+		fn(virt.virtio_base[i], virt.virtio_irq[i], arg);
+	return virt.nvirtio;
+}
