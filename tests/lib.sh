@@ -36,7 +36,9 @@ build() { # build LOGNAME make-args...
 }
 
 image_of() { # image_of PLAT APP [VARIANT]
-	echo "build/x86_64-$1-$2${3:+-$3}/unishyper.img"
+	local arch=x86_64
+	[ "$1" = virt ] && arch=aarch64
+	echo "build/$arch-$1-$2${3:+-$3}/unishyper.img"
 }
 
 # boot_case NAME PLAT APP EXPECTED-STATUS ARGS -- REGEX...
