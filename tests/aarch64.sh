@@ -25,5 +25,20 @@ if build a64-crash ARCH=aarch64 APP=crash; then
 	boot_case a64-reset virt crash 126 triple -- 'machine reset'
 fi
 
+# The in-kernel suite on one CPU, with a network device for its virtio-net
+# tests (user networking).
+if build a64-ktest ARCH=aarch64 APP=ktest; then
+	log=$LOGDIR/ktest-virt.log
+	NET=y NET_FWD= TIMEOUT=300 tools/run.sh virt "$(image_of virt ktest)" >"$log" 2>&1
+	status=$?
+	count_lines "ktest-virt: " "$log"
+	if grep -q '^ktest: [0-9]* passed, 0 failed' "$log" && [ $status = 0 ]; then
+		pass "ktest-virt: suite finished, exit 0"
+	else
+		fail "ktest-virt: suite did not finish cleanly" "exit $status, see $log"
+		tail -15 "$log"
+	fi
+fi
+
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
