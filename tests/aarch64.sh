@@ -25,6 +25,31 @@ if build a64-crash ARCH=aarch64 APP=crash; then
 	boot_case a64-reset virt crash 126 triple -- 'machine reset'
 fi
 
+# Faults recorded and recovered as on microvm (tests/run.sh's boot tier):
+# a worker crashes 200 times in each way; aarch64 has no divide fault.
+if build a64-fault ARCH=aarch64 APP=fault_demo; then
+	for kind in null:crash_null:'null pointer at 0x0' write:crash_write:'null pointer at 0x10' \
+		ud2:worker:'undefined instruction' gp:crash_gp:'page fault at 0x8000000000000000' \
+		overflow:crash_overflow:'stack overflow' abort:abort:'panic: abort\(\) called' \
+		assert:__assert_fail:'panic: assertion failed: zero == 42' \
+		panic:worker:'panic: worker gives up \(1\)'; do
+		fn=${kind#*:}
+		BOOT_TIMEOUT=300 boot_case "a64-fault-${kind%%:*}" virt fault_demo 0 "${kind%%:*}" 200 -- \
+			"^fault #1: thread [0-9]+ \(worker\) on CPU [0-9]+: ${fn#*:}" \
+			"^  #[0-9]+ 0x[0-9a-f]+ ${fn%%:*}(\.[a-z0-9.]+)?\+0x" \
+			'^fault #1: thread [0-9]+ \(worker\) restarted as [0-9]+$' \
+			"^fault_demo: ${kind%%:*}: 200 faults recorded, 201 starts, counter \+[1-9]" \
+			'mutex recovered$' '^fault_demo: ok$'
+	done
+fi
+# W^X: text read-only and executable, data never executable.
+build a64-wx ARCH=aarch64 APP=recovery_plat_wx &&
+	BOOT_TIMEOUT=300 boot_case a64-wx virt recovery_plat_wx 0 1000 -- \
+		'^fault #1: thread [0-9]+ \(worker\) on CPU [0-9]+: write to read-only page at 0x' \
+		'^fault #3: thread [0-9]+ \(worker\) on CPU [0-9]+: execute of no-exec page at 0x' \
+		'^wx: 1000 faults in 1000 lives; last 16: 6 writes to read-only, 10 executes of no-exec; fault_count code unchanged; greeting "constant greeting"' \
+		'^wx: ok$'
+
 # The in-kernel suite on one CPU, with a network device for its virtio-net
 # tests (user networking).
 if build a64-ktest ARCH=aarch64 APP=ktest; then

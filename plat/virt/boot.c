@@ -2,13 +2,14 @@
 #include <kernel/boot.h>
 #include <kernel/compiler.h>
 #include <kernel/panic.h>
+#include <arch/mmu.h>
 #include <arch/trap.h>
 #include <platform.h>
 
 #include "virt.h"
 
 #define BOOT_STACK_SIZE 16384
-extern char __image_end[];
+extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
 
 uint8_t virt_boot_stack[BOOT_STACK_SIZE] __attribute__((aligned(16)));
 uint8_t virt_exc_stack0[BOOT_STACK_SIZE] __attribute__((aligned(16)));
@@ -37,6 +38,8 @@ void virt_boot(uint64_t boot_cycles)
 {
 	arch_trap_init();
 	virt_fdt_parse((const void *)VIRT_DTB_ADDR);
+	arch_mmu_init(virt.mem_base, virt.mem_size, (uintptr_t)__image_start,
+		      (uintptr_t)__text_end, (uintptr_t)__rodata_end);
 	virt_clock_init();
 	virt_gic_init();
 	kernel_start(boot_cycles);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <musl_offsets.h>
 #include <platform.h>
+#include <arch/mmu.h>
 
 #include "virt.h"
 
@@ -44,15 +45,19 @@ void plat_ipi_set_handler(void (*handler)(void))
 
 int plat_mem_protect(void *addr, size_t len, int prot)
 {
-	(void)addr, (void)len, (void)prot;
-	return -ENOSYS;
+	return arch_mmu_protect(addr, len, prot);
 }
 
 /* QEMU lists the slots from the highest address down; report them in slot
  * order (lowest address first), as microvm does. */
 int plat_virtio_mmio_foreach(void (*fn)(uintptr_t base, unsigned irq, void *arg), void *arg)
 {
+	int n = 0;
+
 	for (int i = virt.nvirtio - 1; i >= 0; i--)
-		fn(virt.virtio_base[i], virt.virtio_irq[i], arg);
-	return virt.nvirtio;
+		if (virt.virtio_base[i]) {
+			fn(virt.virtio_base[i], virt.virtio_irq[i], arg);
+			n++;
+		}
+	return n;
 }

@@ -43,6 +43,24 @@ static unsigned intid(const uint8_t *v)
 	return be32(v + 4) + (be32(v) == 1 ? GIC_PPI_BASE : GIC_SPI_BASE);
 }
 
+/* A slot's registers and interrupt, in whatever order its properties come. */
+static void take_virtio(const char *node, const char *prop, const uint8_t *v, uint32_t len)
+{
+	static const char *current;
+
+	if (node != current) {
+		if (virt.nvirtio == 32)
+			return;
+		current = node;
+		virt.nvirtio++;
+	}
+	int i = virt.nvirtio - 1;
+	if (!strcmp(prop, "reg") && len >= 8)
+		virt.virtio_base[i] = be64(v);
+	else if (!strcmp(prop, "interrupts") && len >= 12)
+		virt.virtio_irq[i] = intid(v);
+}
+
 /* One property of a node at depth 1 (every node we need sits there, the
  * CPUs at depth 2 under /cpus). Addresses and sizes are two cells each,
  * as QEMU writes them for virt. */
@@ -68,12 +86,8 @@ static void take(const char *node, int depth, const char *prop, const uint8_t *v
 		virt.gicc_or_gicr = be64(v + 16);
 	} else if (name_is(node, "timer") && !strcmp(prop, "interrupts") && len >= 36) {
 		virt.timer_irq = intid(v + 24); /* secure, non-secure, virtual, hyp */
-	} else if (name_is(node, "virtio_mmio") && !strcmp(prop, "reg") && len >= 8 &&
-		   virt.nvirtio < 32) {
-		virt.virtio_base[virt.nvirtio] = be64(v);
-	} else if (name_is(node, "virtio_mmio") && !strcmp(prop, "interrupts") && len >= 12 &&
-		   virt.nvirtio < 32) {
-		virt.virtio_irq[virt.nvirtio++] = intid(v); /* reg comes first in QEMU's nodes */
+	} else if (name_is(node, "virtio_mmio")) {
+		take_virtio(node, prop, v, len);
 	}
 }
 
