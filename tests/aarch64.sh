@@ -65,5 +65,12 @@ if build a64-ktest ARCH=aarch64 APP=ktest; then
 	fi
 fi
 
+# The shell sessions of the shell tier (tests/shell/), on virt: files on
+# a FAT disk, threads, faults, the watchdog, poweroff with a status.
+tests/shell/run_sessions.sh virt >"$LOGDIR/shell-virt.log" 2>&1
+count_lines "" "$LOGDIR/shell-virt.log"
+grep -q '^[0-9]* passed, 0 failed' "$LOGDIR/shell-virt.log" ||
+	grep -q '^\[FAIL\]' "$LOGDIR/shell-virt.log" || fail "shell virt" "see $LOGDIR/shell-virt.log"
+
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
