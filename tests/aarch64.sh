@@ -50,19 +50,24 @@ build a64-wx ARCH=aarch64 APP=recovery_plat_wx &&
 		'^wx: 1000 faults in 1000 lives; last 16: 6 writes to read-only, 10 executes of no-exec; fault_count code unchanged; greeting "constant greeting"' \
 		'^wx: ok$'
 
-# The in-kernel suite on one CPU, with a network device for its virtio-net
-# tests (user networking).
+# The in-kernel suite with 1, 2 and 4 CPUs (PSCI CPU_ON, SGIs as IPIs; its
+# smp test runs a thread on each CPU) on GICv2 and GICv3, with a network
+# device for its virtio-net tests (user networking).
 if build a64-ktest ARCH=aarch64 APP=ktest; then
-	log=$LOGDIR/ktest-virt.log
-	NET=y NET_FWD= TIMEOUT=300 tools/run.sh virt "$(image_of virt ktest)" >"$log" 2>&1
-	status=$?
-	count_lines "ktest-virt: " "$log"
-	if grep -q '^ktest: [0-9]* passed, 0 failed' "$log" && [ $status = 0 ]; then
-		pass "ktest-virt: suite finished, exit 0"
-	else
-		fail "ktest-virt: suite did not finish cleanly" "exit $status, see $log"
-		tail -15 "$log"
-	fi
+	for run in 1:2 1:3 2:2 2:3 4:2 4:3; do
+		smp=${run%:*} gic=${run#*:} name=ktest-virt-smp${run%:*}-gicv${run#*:}
+		log=$LOGDIR/$name.log
+		GIC=$gic SMP=$smp NET=y NET_FWD= TIMEOUT=300 tools/run.sh virt "$(image_of virt ktest)" >"$log" 2>&1
+		status=$?
+		count_lines "$name: " "$log"
+		if grep -q '^ktest: [0-9]* passed, 0 failed' "$log" && [ $status = 0 ] &&
+			! grep -q 'did not start' "$log"; then
+			pass "$name: suite finished on $smp CPUs, exit 0"
+		else
+			fail "$name: suite did not finish cleanly on $smp CPUs" "exit $status, see $log"
+			tail -15 "$log"
+		fi
+	done
 fi
 
 # The shell sessions of the shell tier (tests/shell/), on virt: files on

@@ -1,6 +1,5 @@
-/* Per-CPU services of the virt platform: the thread pointer, idling, and
- * (one CPU for now) the SMP calls; the virtio-mmio slots of the device
- * tree. */
+/* Per-CPU services of the virt platform: the thread pointer, idling, page
+ * protection; the virtio-mmio slots of the device tree. */
 #include <errno.h>
 #include <musl_offsets.h>
 #include <platform.h>
@@ -20,27 +19,6 @@ void plat_set_thread_pointer(void *self)
 void plat_idle(void)
 {
 	__asm__ volatile("dsb sy; wfi; msr daifclr, #2; isb; msr daifset, #2" ::: "memory");
-}
-
-unsigned plat_cpu_count(void)
-{
-	return 1;
-}
-
-int plat_cpu_start(unsigned cpu, void (*entry)(unsigned cpu), void *stack_top)
-{
-	(void)cpu, (void)entry, (void)stack_top;
-	return -ETIMEDOUT;
-}
-
-void plat_ipi_send(unsigned cpu)
-{
-	(void)cpu;
-}
-
-void plat_ipi_set_handler(void (*handler)(void))
-{
-	(void)handler;
 }
 
 int plat_mem_protect(void *addr, size_t len, int prot)

@@ -66,13 +66,18 @@ static void take_virtio(const char *node, const char *prop, const uint8_t *v, ui
  * as QEMU writes them for virt. */
 static void take(const char *node, int depth, const char *prop, const uint8_t *v, uint32_t len)
 {
-	if (depth == 2 && name_is(node, "cpu") && !strcmp(prop, "reg"))
-		virt.ncpus++;
+	if (depth == 2 && name_is(node, "cpu") && !strcmp(prop, "reg") && len >= 4) {
+		if (virt.ncpus < VIRT_MAX_CPUS)
+			virt.cpu_mpidr[virt.ncpus++] = len >= 8 ? be64(v) : be32(v);
+		return;
+	}
 	if (depth != 1)
 		return;
 	if (name_is(node, "memory") && !strcmp(prop, "reg") && len >= 16 && !virt.mem_size) {
 		virt.mem_base = be64(v);
 		virt.mem_size = be64(v + 8);
+	} else if (name_is(node, "psci") && !strcmp(prop, "method")) {
+		virt.psci_smc = !strcmp((const char *)v, "smc");
 	} else if (name_is(node, "chosen") && !strcmp(prop, "bootargs")) {
 		virt.bootargs = (const char *)v;
 	} else if (name_is(node, "pl011") && !strcmp(prop, "reg") && len >= 8) {

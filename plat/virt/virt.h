@@ -8,6 +8,8 @@
 /* Where QEMU puts the device tree for an ELF image: the start of RAM. */
 #define VIRT_DTB_ADDR 0x40000000ul
 
+#define VIRT_MAX_CPUS 8
+
 /* What the device tree told (fdt.c). */
 struct virt_machine {
 	uint64_t mem_base, mem_size;
@@ -21,6 +23,8 @@ struct virt_machine {
 	uintptr_t virtio_base[32];
 	unsigned virtio_irq[32];
 	unsigned ncpus;
+	uint64_t cpu_mpidr[VIRT_MAX_CPUS]; /* the CPUs' affinities, in the tree's order */
+	int psci_smc;			   /* PSCI through smc (else hvc) */
 };
 extern struct virt_machine virt;
 
@@ -28,6 +32,9 @@ void virt_fdt_parse(const void *fdt);
 void virt_clock_init(void);
 void virt_gic_init(void);
 void virt_timer_irq(void);
+/* This CPU's part of the interrupt controller (its CPU interface or
+ * redistributor), on the boot CPU and on each CPU that starts. */
+void virt_gic_init_cpu(unsigned cpu);
 
 static inline uint32_t mmio_read32(uintptr_t a)
 {
