@@ -70,6 +70,13 @@ if build a64-ktest ARCH=aarch64 APP=ktest; then
 	done
 fi
 
+# C-library state left by crashes (FILEs, mutexes of each kind, condition
+# variables, pthread threads restarted in place: TLS variant I), with the
+# recovery tier's cases (tests/recovery/libc.sh), 500 cycles on 2 CPUs.
+# shellcheck source=/dev/null
+. <(sed -n '/^recovery_libc_disk()/,/^}/p; /^recovery_libc_on()/,/^}/p' tests/recovery/libc.sh)
+build a64-recovery_libc ARCH=aarch64 APP=recovery_libc && recovery_libc_on virt 500 2
+
 # The shell sessions of the shell tier (tests/shell/), on virt: files on
 # a FAT disk, threads, faults, the watchdog, poweroff with a status.
 tests/shell/run_sessions.sh virt >"$LOGDIR/shell-virt.log" 2>&1

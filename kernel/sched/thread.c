@@ -607,7 +607,10 @@ static void reset_thread_block(struct thread *t)
 		char *image = *(char **)(m + MUSL_TLS_MODULE_IMAGE);
 		size_t len = *(size_t *)(m + MUSL_TLS_MODULE_LEN);
 		size_t size = *(size_t *)(m + MUSL_TLS_MODULE_SIZE);
-		char *block = tp - *(size_t *)(m + MUSL_TLS_MODULE_OFFSET);
+		size_t off = *(size_t *)(m + MUSL_TLS_MODULE_OFFSET);
+		/* Variant II (x86_64): blocks below the thread block; variant I
+		 * (aarch64): above it, after struct pthread. */
+		char *block = MUSL_TLS_ABOVE_TP ? tp + MUSL_PTHREAD_SIZE + off : tp - off;
 		memcpy(block, image, len);
 		memset(block + len, 0, size - len);
 	}
