@@ -84,5 +84,13 @@ count_lines "" "$LOGDIR/shell-virt.log"
 grep -q '^[0-9]* passed, 0 failed' "$LOGDIR/shell-virt.log" ||
 	grep -q '^\[FAIL\]' "$LOGDIR/shell-virt.log" || fail "shell virt" "see $LOGDIR/shell-virt.log"
 
+# The network tier's user-networking (echo, httpd with curl) and UDP-tunnel
+# (raw frames, malformed, 5 s of mutated ones) parts on virt.
+NET_USER_PLAT=virt NET_UDP_PLATS=virt NET_FUZZ_SECONDS=${NET_FUZZ_SECONDS:-5} \
+	tests/net/run.sh user udp >"$LOGDIR/net-virt.log" 2>&1
+count_lines "virt net " "$LOGDIR/net-virt.log"
+grep -q '^[0-9]* passed, 0 failed' "$LOGDIR/net-virt.log" ||
+	grep -q '^\[FAIL\]' "$LOGDIR/net-virt.log" || fail "net virt" "see $LOGDIR/net-virt.log"
+
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
