@@ -82,6 +82,8 @@ static void take(const char *node, int depth, const char *prop, const uint8_t *v
 		virt.bootargs = (const char *)v;
 	} else if (name_is(node, "pl011") && !strcmp(prop, "reg") && len >= 8) {
 		virt.uart = be64(v);
+	} else if (name_is(node, "pl011") && !strcmp(prop, "interrupts") && len >= 12) {
+		virt.uart_irq = intid(v);
 	} else if (name_is(node, "pl031") && !strcmp(prop, "reg") && len >= 8) {
 		virt.rtc = be64(v);
 	} else if (name_is(node, "intc") && !strcmp(prop, "compatible")) {

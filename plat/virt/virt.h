@@ -14,6 +14,7 @@
 struct virt_machine {
 	uint64_t mem_base, mem_size;
 	uintptr_t uart;			   /* PL011 */
+	unsigned uart_irq;
 	uintptr_t rtc;			   /* PL031 */
 	uintptr_t gicd, gicc_or_gicr;	   /* distributor; CPU interface (v2) or redistributors (v3) */
 	int gic_version;
