@@ -13,8 +13,18 @@ mkdir -p "$LOGDIR"
 command -v qemu-system-aarch64 >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null ||
 	tools/setup.sh --quiet
 
-build a64-hello ARCH=aarch64 APP=hello_world &&
+if build a64-hello ARCH=aarch64 APP=hello_world; then
 	boot_case a64-hello virt hello_world 0 -- '^Hello, world!' 'boot: [0-9]+ us to main'
+	size=$(stat -c %s "$(image_of virt hello_world)")
+	if [ "$size" -lt 102400 ]; then
+		pass "build aarch64 hello_world image is $size bytes (< 100 KB)"
+	else
+		fail "build aarch64 hello_world image is $size bytes" "the limit is 100 KB"
+	fi
+	# Booted at EL2 (virtualization=on), the kernel drops to EL1.
+	QEMU_EXTRA="-M virt,virtualization=on" boot_case a64-hello-el2 virt hello_world 0 -- \
+		'^Hello, world!'
+fi
 if build a64-crash ARCH=aarch64 APP=crash; then
 	boot_case a64-exit-3 virt crash 3 exit 3 -- '^crash: exit'
 	boot_case a64-args virt crash 0 args 'a b' c -- '^argv\[1\]=<args>' '^argv\[2\]=<a b>' '^argv\[3\]=<c>'
@@ -54,10 +64,14 @@ build a64-wx ARCH=aarch64 APP=recovery_plat_wx &&
 # smp test runs a thread on each CPU) on GICv2 and GICv3, with a network
 # device for its virtio-net tests (user networking).
 if build a64-ktest ARCH=aarch64 APP=ktest; then
-	for run in 1:2 1:3 2:2 2:3 4:2 4:3; do
-		smp=${run%:*} gic=${run#*:} name=ktest-virt-smp${run%:*}-gicv${run#*:}
+	# :el2 starts at EL2 (virtualization=on: PSCI through smc)
+	for run in 1:2 1:3 2:2 2:3 4:2 4:3 2:3:el2; do
+		smp=${run%%:*} gic=${run#*:} el2=
+		[ "${gic#*:}" = el2 ] && el2="-M virt,virtualization=on" gic=${gic%:*}
+		name=ktest-virt-smp$smp-gicv$gic${el2:+-el2}
 		log=$LOGDIR/$name.log
-		GIC=$gic SMP=$smp NET=y NET_FWD= TIMEOUT=300 tools/run.sh virt "$(image_of virt ktest)" >"$log" 2>&1
+		QEMU_EXTRA=$el2 GIC=$gic SMP=$smp NET=y NET_FWD= TIMEOUT=300 \
+			tools/run.sh virt "$(image_of virt ktest)" >"$log" 2>&1
 		status=$?
 		count_lines "$name: " "$log"
 		if grep -q '^ktest: [0-9]* passed, 0 failed' "$log" && [ $status = 0 ] &&

@@ -11,8 +11,12 @@
  */
 #include <arch/trap.h>
 
+/* Slot n of 16 starts at arch_vectors + 128 * n. .org, not .balign: the
+ * section keeps a small alignment, and the platform's linker script puts
+ * the table on a 2 KiB boundary without padding the image. */
 .macro ventry kind, to_sp0
-	.balign 128
+	.org slot * 128
+	.set slot, slot + 1
 	.if \to_sp0
 	msr spsel, #0
 	.endif
@@ -24,7 +28,8 @@
 .endm
 
 .macro vbad kind
-	.balign 128
+	.org slot * 128
+	.set slot, slot + 1
 	sub sp, sp, #TRAP_FRAME_SIZE
 	stp x0, x1, [sp]
 	stp x29, x30, [sp, #232]
@@ -33,9 +38,9 @@
 .endm
 
 	.section .text.vectors, "ax"
-	.balign 2048
 	.globl arch_vectors
 arch_vectors:
+	.set slot, 0
 	/* current EL, SP_EL0: a thread or the kernel on its stack */
 	ventry TRAP_SYNC | TRAP_FROM_SP0, 0
 	ventry TRAP_IRQ, 1
@@ -55,6 +60,7 @@ arch_vectors:
 	vbad TRAP_IRQ
 	vbad TRAP_FIQ
 	vbad TRAP_SERROR
+	.org slot * 128
 
 	.text
 	.type trap_common, %function

@@ -44,8 +44,10 @@ arch_config() {
 		cc_pkg=gcc-aarch64-linux-gnu
 		trap_insn=svc
 		# No red zone in AAPCS64; the kernel's exception entry saves
-		# q0-q31, so musl keeps its floating point.
-		arch_cflags=""
+		# q0-q31, so musl keeps its floating point. Built for size
+		# (musl's own default): fixed 4-byte instructions and libgcc's
+		# quad-precision helpers for printf make aarch64 images larger.
+		arch_cflags="-Os"
 		# long double is IEEE quad, done in software by libgcc
 		# (__addtf3, __multf3, ...): every libgcc function is allowed.
 		libgcc_syms=@libgcc

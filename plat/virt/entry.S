@@ -67,9 +67,13 @@ cpu_setup:
 	mov x9, #3
 	msr cnthctl_el2, x9
 	msr cntvoff_el2, xzr
+	mov x9, #0x33ff /* no FP/SIMD traps to EL2 */
+	msr cptr_el2, x9
+	msr hstr_el2, xzr
 	mov x9, #0x3c5 /* EL1h, all interrupts masked */
 	msr spsr_el2, x9
-	msr elr_el2, x30
+	adr x9, 1f
+	msr elr_el2, x9
 	eret
 1:	msr daifset, #0xf
 	mov x9, #(3 << 20)
