@@ -225,9 +225,11 @@ setup:
 setup-quiet:
 	$(Q)tools/setup.sh --quiet
 
+# ARCH=aarch64 test: only the aarch64 tier (tests/aarch64.sh); plain
+# `make test` runs every tier, that one included.
 test:
 	$(Q)tools/setup.sh --quiet
-	$(Q)tests/run.sh
+	$(Q)tests/run.sh $(if $(filter aarch64,$(ARCH)),aarch64)
 
 test-unit:
 	$(Q)tests/run.sh unit

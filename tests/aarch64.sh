@@ -91,6 +91,14 @@ fi
 . <(sed -n '/^recovery_libc_disk()/,/^}/p; /^recovery_libc_on()/,/^}/p' tests/recovery/libc.sh)
 build a64-recovery_libc ARCH=aarch64 APP=recovery_libc && recovery_libc_on virt 500 2
 
+# The software tier (Lua's suite, SQLite checked by the host's sqlite3,
+# POSIX behaviours) on virt.
+SOFTWARE_PLATS=virt
+for f in tests/software/*.sh; do
+	# shellcheck source=/dev/null
+	. "$f"
+done
+
 # The shell sessions of the shell tier (tests/shell/), on virt: files on
 # a FAT disk, threads, faults, the watchdog, poweroff with a status.
 tests/shell/run_sessions.sh virt >"$LOGDIR/shell-virt.log" 2>&1

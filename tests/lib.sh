@@ -35,6 +35,15 @@ build() { # build LOGNAME make-args...
 	fi
 }
 
+# The make arguments that build for PLAT (linuxu, microvm, virt).
+machine_args() {
+	case $1 in
+	linuxu) echo MACHINE=linuxu ;;
+	virt) echo ARCH=aarch64 MACHINE=qemu ;;
+	*) echo MACHINE=qemu ;;
+	esac
+}
+
 image_of() { # image_of PLAT APP [VARIANT]
 	local arch=x86_64
 	[ "$1" = virt ] && arch=aarch64

@@ -4,10 +4,11 @@
 # shellcheck shell=bash
 
 posix_disk=$LOGDIR/posix.img
-for plat in linuxu microvm; do
+# SOFTWARE_PLATS=virt: on aarch64 (tests/aarch64.sh)
+for plat in ${SOFTWARE_PLATS:-linuxu microvm}; do
 	rm -f "$posix_disk"
 	mkfs.fat -C -F 16 "$posix_disk" 16384 >/dev/null
-	build posix-$plat MACHINE=$([ $plat = linuxu ] && echo linuxu || echo qemu) \
+	build posix-$plat $(machine_args $plat) \
 		APP=posix_test || continue
 	DISK=$posix_disk boot_case "$plat-posix" $plat posix_test 0 -- \
 		'^\[PASS\] posix\.flock_waits_for_the_close$' '^posix_test: ok$'
