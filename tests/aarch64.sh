@@ -99,6 +99,13 @@ for f in tests/software/*.sh; do
 	. "$f"
 done
 
+# The storage tier on virt: FAT12/16/32 images read and written, checked
+# with mtools and fsck.fat; damaged images; a power cut.
+tests/storage/run.sh virt >"$LOGDIR/storage-virt.log" 2>&1
+count_lines "storage " "$LOGDIR/storage-virt.log"
+grep -q '^[0-9]* passed, 0 failed' "$LOGDIR/storage-virt.log" ||
+	grep -q '^\[FAIL\]' "$LOGDIR/storage-virt.log" || fail "storage virt" "see $LOGDIR/storage-virt.log"
+
 # The shell sessions of the shell tier (tests/shell/), on virt: files on
 # a FAT disk, threads, faults, the watchdog, poweroff with a status.
 tests/shell/run_sessions.sh virt >"$LOGDIR/shell-virt.log" 2>&1
