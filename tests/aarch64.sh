@@ -106,6 +106,56 @@ count_lines "storage " "$LOGDIR/storage-virt.log"
 grep -q '^[0-9]* passed, 0 failed' "$LOGDIR/storage-virt.log" ||
 	grep -q '^\[FAIL\]' "$LOGDIR/storage-virt.log" || fail "storage virt" "see $LOGDIR/storage-virt.log"
 
+# The recovery tier's cases on virt (tests/recovery/): damaged heaps,
+# bad pointers to system calls, main()'s stack, interrupts that find a
+# thread's stack used up (the entry saves its frame there: the overflow is
+# the thread's), runaway threads.
+if build a64-recovery_mm ARCH=aarch64 APP=recovery_mm; then
+	for kind in 'overflow|null pointer at 0x0|heap damaged: 4048 bytes quarantined' \
+		'scribble|null pointer at 0x0|heap damaged: 0 bytes quarantined' \
+		'dfree|panic: double free of 0x[0-9a-f]+$|' \
+		'dfree-large|panic: double free of 0x[0-9a-f]+$|' \
+		'badfree|panic: invalid free of 0x[0-9a-f]+$|'; do
+		k=${kind%%|*} rest=${kind#*|}
+		note=${rest#*|}
+		boot_case "virt-mm-$k" virt recovery_mm 0 "$k" 200 -- \
+			"^fault #1: thread [0-9]+ \(worker\) on CPU [0-9]+: ${rest%%|*}" \
+			'^fault #1: thread [0-9]+ \(worker\) restarted as [0-9]+$' \
+			${note:+"^fault #1: thread [0-9]+: $note\$"} \
+			"^recovery_mm: $k: 200 faults, 201 starts" '^recovery_mm: ok$'
+	done
+fi
+if build a64-efault ARCH=aarch64 APP=recovery_efault; then
+	efault_disk=$LOGDIR/efault-virt.img
+	rm -f "$efault_disk"
+	mkfs.fat -C -F 16 "$efault_disk" 16384 >/dev/null
+	DISK=$efault_disk SMP=2 BOOT_TIMEOUT=300 boot_case virt-smp2-efault virt recovery_efault 0 1000 -- \
+		'^recovery_efault: 1000 cycles, 0 failures, 0 faults' '^recovery_efault: ok$'
+	boot_case virt-efault-kernel-lock virt recovery_efault 125 klock -- \
+		'^fault in kernel code: thread [0-9]+ \(worker\) holds 1 kernel lock' \
+		'^PANIC: fatal page fault$'
+	if fsck.fat -n "$efault_disk" >/dev/null 2>&1; then
+		pass "virt-efault: the disk is clean after the runs (fsck.fat -n)"
+	else
+		fail "virt-efault: fsck.fat -n finds the disk damaged"
+	fi
+fi
+build a64-irqstack ARCH=aarch64 APP=recovery_plat_irqstack &&
+	BOOT_TIMEOUT=300 boot_case virt-irq-near-guard virt recovery_plat_irqstack 0 1000 -- \
+		'^fault #1: thread [0-9]+ \(worker\) on CPU [0-9]+: stack overflow at 0x' \
+		'^irqstack: 1000 faults, ' '^irqstack: ok$'
+if build a64-mainstack ARCH=aarch64 APP=recovery_plat_mainstack; then
+	boot_case virt-main-deep-recursion virt recovery_plat_mainstack 0 deep 200 -- \
+		'^mainstack: 200 frames of 1 KiB, twice: ok$'
+	boot_case virt-main-stack-overflow virt recovery_plat_mainstack 125 runaway -- \
+		'^  thread 1 \(main\) on CPU 0$' \
+		'^  stack overflow: 0x[0-9a-f]+ is in the guard page below its 262144-byte stack$' \
+		'^PANIC: fatal stack overflow$' '#[0-9]+ 0x[0-9a-f]+ recurse\+0x'
+fi
+# shellcheck source=/dev/null
+. <(sed -n '/^watchdog_cases()/,/^}/p' tests/recovery/watchdog.sh)
+build a64-watchdog ARCH=aarch64 APP=recovery_watchdog && SMP=1 watchdog_cases virt 500
+
 # The shell sessions of the shell tier (tests/shell/), on virt: files on
 # a FAT disk, threads, faults, the watchdog, poweroff with a status.
 tests/shell/run_sessions.sh virt >"$LOGDIR/shell-virt.log" 2>&1

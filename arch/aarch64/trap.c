@@ -16,7 +16,14 @@
 
 #define SPSR_I (1ul << 7)
 
-extern const char arch_vectors[];
+extern const char arch_vectors[], arch_trap_entry_end[];
+
+/* A fault while an exception entry saves its frame: an interrupt found the
+ * thread's stack used up and pushed into its guard page. */
+static int in_trap_entry(uintptr_t pc)
+{
+	return pc >= (uintptr_t)arch_vectors && pc < (uintptr_t)arch_trap_entry_end;
+}
 
 void arch_trap_init(void)
 {
@@ -138,7 +145,9 @@ static int recover_thread(struct trap_frame *f)
 		.pc = f->elr,
 		.sp = f->sp,
 		.fp = f->x[29],
-		.irqs_were_on = !(f->spsr & SPSR_I),
+		/* An interrupt entry that overflowed was taken with them on; the
+		 * interrupt itself, not yet acknowledged, stays pending. */
+		.irqs_were_on = !(f->spsr & SPSR_I) || in_trap_entry(f->elr),
 	};
 	uintptr_t pc, sp;
 
@@ -172,7 +181,7 @@ void arch_fault(struct trap_frame *f)
 	uintptr_t off = 0;
 	uintptr_t lr = ksyms_lookup(f->elr, &off) && off < 8 ? f->x[30] : 0;
 	panic_at(f->elr, lr, (void *)f->x[29], "fatal %s",
-		 in_stack_guard(f->far) || in_stack_guard(f->sp) ? "stack overflow" : ec_name(ec_of(f)));
+		 in_stack_guard(f->sp) ? "stack overflow" : fault_kind(f));
 }
 
 void trap_handler(struct trap_frame *f)

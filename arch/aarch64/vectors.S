@@ -162,6 +162,8 @@ trap_common:
 	ldp x0, x1, [sp]
 	add sp, sp, #TRAP_FRAME_SIZE
 	eret
+	.globl arch_trap_entry_end
+arch_trap_entry_end:
 	.size trap_common, . - trap_common
 
 	.section .note.GNU-stack, "", %progbits
