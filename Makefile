@@ -236,7 +236,7 @@ test-unit:
 
 bench:
 	$(Q)tools/setup.sh --quiet
-	$(Q)tools/bench.sh
+	$(Q)$(if $(filter aarch64,$(ARCH)),tools/bench_aarch64.sh,tools/bench.sh)
 
 disk:
 	$(Q)tools/mkdisk.sh disk.img
