@@ -156,6 +156,13 @@ fi
 . <(sed -n '/^watchdog_cases()/,/^}/p' tests/recovery/watchdog.sh)
 build a64-watchdog ARCH=aarch64 APP=recovery_watchdog && SMP=1 watchdog_cases virt 500
 
+# Unilib-fs on virt: a host directory over 9P (QEMU's server on a
+# virtio-9p-device), the checks common to linuxu and microvm.
+tests/unilib/run.sh virt >"$LOGDIR/unilib-virt.log" 2>&1
+count_lines "unilib " "$LOGDIR/unilib-virt.log"
+grep -q '^[0-9]* passed, 0 failed' "$LOGDIR/unilib-virt.log" ||
+	grep -q '^\[FAIL\]' "$LOGDIR/unilib-virt.log" || fail "unilib virt" "see $LOGDIR/unilib-virt.log"
+
 # The shell sessions of the shell tier (tests/shell/), on virt: files on
 # a FAT disk, threads, faults, the watchdog, poweroff with a status.
 tests/shell/run_sessions.sh virt >"$LOGDIR/shell-virt.log" 2>&1

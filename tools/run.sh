@@ -188,6 +188,16 @@ cmdline() {
 	printf '%s' "$out"
 }
 
+# UNILIB on QEMU: its 9P server on a virtio-9p-device.
+unilib_qemu() {
+	if [ -n "${UNILIB:-}" ]; then
+		local uro=
+		[ "${UNILIB_RO:-0}" = 1 ] && uro=,readonly=on
+		qemu+=(-fsdev "local,id=unilib0,path=$UNILIB,security_model=none$uro"
+			-device virtio-9p-device,fsdev=unilib0,mount_tag=unilib)
+	fi
+}
+
 run_microvm() {
 	local accel machine=microvm,pic=off,rtc=on,isa-serial=on
 	if kvm_usable; then
@@ -210,12 +220,7 @@ run_microvm() {
 			-device virtio-blk-device,drive=disk0)
 	fi
 	net_options
-	if [ -n "${UNILIB:-}" ]; then
-		local uro=
-		[ "${UNILIB_RO:-0}" = 1 ] && uro=,readonly=on
-		qemu+=(-fsdev "local,id=unilib0,path=$UNILIB,security_model=none$uro"
-			-device virtio-9p-device,fsdev=unilib0,mount_tag=unilib)
-	fi
+	unilib_qemu
 	[ ${#netns_exec[@]} = 0 ] || qemu=("${netns_exec[@]}" "${qemu[@]}")
 	if [ $debug = 1 ]; then
 		echo "QEMU is waiting for the debugger. In another terminal:"
@@ -269,6 +274,8 @@ run_virt() {
 			-device virtio-blk-device,drive=disk0)
 	fi
 	net_options
+	unilib_qemu
+	[ ${#netns_exec[@]} = 0 ] || qemu=("${netns_exec[@]}" "${qemu[@]}")
 	if [ $debug = 1 ]; then
 		echo "QEMU is waiting for the debugger. In another terminal:"
 		echo "  gdb-multiarch -ex 'target remote :1234' -ex 'hbreak kernel_start' -ex continue $elf"
