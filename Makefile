@@ -3,8 +3,9 @@
 #
 #   make ARCH=x86_64 MACHINE=qemu APP=hello_world LOG=info run
 #
-# ARCH     x86_64
-# MACHINE  qemu (microvm under KVM, TCG when /dev/kvm does not open) | linuxu
+# ARCH     x86_64 | aarch64
+# MACHINE  qemu (x86_64: microvm under KVM, TCG when /dev/kvm does not
+#          open; aarch64: virt under TCG) | linuxu (x86_64)
 # APP      a directory under examples/ (or tests/apps/) with a defconfig (shell)
 # LOG      error | warn | info | debug | trace
 # DISK     disk image for run/debug (default disk.img with CONFIG_BLKDEV,
@@ -28,7 +29,10 @@ LOG ?= info
 ifeq ($(MACHINE),linuxu)
 PLAT := linuxu
 else ifeq ($(MACHINE),qemu)
-PLAT := $(if $(filter x86_64,$(ARCH)),microvm,$(error no QEMU platform for ARCH=$(ARCH)))
+PLAT := $(patsubst x86_64,microvm,$(patsubst aarch64,virt,$(ARCH)))
+ifeq ($(filter microvm virt,$(PLAT)),)
+$(error no QEMU platform for ARCH=$(ARCH))
+endif
 else
 $(error MACHINE must be qemu or linuxu, not '$(MACHINE)')
 endif
@@ -95,13 +99,24 @@ OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(srcs-y) $(app-srcs-y))
 DEPS := $(OBJS:.o=.d)
 
 # ---------------------------------------------------------------- flags
-CC := gcc
+# aarch64 builds with Debian's cross compiler (tools/setup.sh installs it).
+ifeq ($(ARCH),aarch64)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+ARCH_CFLAGS :=
+else
+CROSS_COMPILE ?=
+ARCH_CFLAGS := -mno-red-zone
+endif
+CC := $(CROSS_COMPILE)gcc
+NM := $(CROSS_COMPILE)nm
+STRIP := $(CROSS_COMPILE)strip
+SIZE := $(CROSS_COMPILE)size
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 OPT := $(if $(CONFIG_OPTIMIZE_SIZE),-Os,-O2)
 CFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -Wmissing-prototypes -Wcast-qual \
-	-fno-pic -fno-pie -mno-red-zone -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-pic -fno-pie $(ARCH_CFLAGS) -fno-stack-protector -fno-omit-frame-pointer \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-nostdinc -isystem $(MUSL)/include -isystem $(GCC_INCLUDE) \
 	-Iinclude -Iarch/$(ARCH)/include -Iplat/$(PLAT)/include -I$(BUILD)/include -I$(MUSL) \
@@ -156,7 +171,7 @@ $(BUILD)/ksyms_empty.S.o: tools/gen_ksyms.py
 	$(Q)$(CC) -c $(BUILD)/ksyms_empty.S -o $@
 
 $(BUILD)/ksyms.S.o: $(BUILD)/kernel.pass1.elf tools/gen_ksyms.py
-	$(Q)nm -n --defined-only -S $< | $(PYTHON) tools/gen_ksyms.py > $(BUILD)/ksyms.S
+	$(Q)$(NM) -n --defined-only -S $< | $(PYTHON) tools/gen_ksyms.py > $(BUILD)/ksyms.S
 	$(Q)$(CC) -c $(BUILD)/ksyms.S -o $@
 
 $(KERNEL): $(BUILD)/ksyms.S.o
@@ -175,11 +190,11 @@ endif
 APP_OBJS := $(if $(CONFIG_KTEST),,$(patsubst %,$(BUILD)/obj/%.o,$(app-srcs-y)) $(MUSL)/lib/libc.a)
 $(IMAGE): $(KERNEL) tools/zone_scan.py
 	$(Q)$(if $(CONFIG_ZONE),$(PYTHON) tools/zone_scan.py $(KERNEL) $(APP_OBJS))
-	$(Q)strip -o $@ $<
+	$(Q)$(STRIP) -o $@ $<
 	@echo "  IMAGE   $@ ($$(stat -c %s $@) bytes)"
 
 size: $(IMAGE)
-	@size $(KERNEL)
+	@$(SIZE) $(KERNEL)
 	@echo "stripped image: $$(stat -c %s $(IMAGE)) bytes"
 
 # A disk for apps with block devices; DISK= (empty) on the command line
@@ -216,16 +231,18 @@ setup:
 setup-quiet:
 	$(Q)tools/setup.sh --quiet
 
+# ARCH=aarch64 test: only the aarch64 tier (tests/aarch64.sh); plain
+# `make test` runs every tier, that one included.
 test:
 	$(Q)tools/setup.sh --quiet
-	$(Q)tests/run.sh
+	$(Q)tests/run.sh $(if $(filter aarch64,$(ARCH)),aarch64)
 
 test-unit:
 	$(Q)tests/run.sh unit
 
 bench:
 	$(Q)tools/setup.sh --quiet
-	$(Q)tools/bench.sh
+	$(Q)$(if $(filter aarch64,$(ARCH)),tools/bench_aarch64.sh,tools/bench.sh)
 
 disk:
 	$(Q)tools/mkdisk.sh disk.img

@@ -31,6 +31,16 @@ void *arch_context_init(void *stack_top, void (*entry)(struct thread *prev));
  * come back to the caller's stack. */
 void arch_call_on_stack(void *stack_top, void (*fn)(void *), void *arg);
 
+/* The spin-wait hint of a busy loop (pause on x86_64, yield on aarch64). */
+static inline void arch_cpu_relax(void)
+{
+#if defined(__x86_64__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
 /* ---- Faults
  * What kind of exception a fault was, so that the portable fault path
  * (kernel/fault.c) can name it without knowing vector numbers. */

@@ -65,7 +65,9 @@ void plat_idle(void);
  * the run scripts turn into their own exit status. */
 __attribute__((noreturn)) void plat_poweroff(int status);
 
-/* Point the thread pointer (the C library's TLS base) at tp. */
+/* Make @self (the thread's C library block, struct pthread) the current
+ * thread's: the thread pointer register gets self + MUSL_TP_ADJ (x86_64:
+ * self itself, TLS variant II; aarch64: just above it, variant I). */
 void plat_set_thread_pointer(void *tp);
 
 /* ---- CPUs (SMP). A uniprocessor platform returns 1 and never gets the

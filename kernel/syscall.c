@@ -23,6 +23,8 @@ static syscall_fn_t syscall_table[SYSCALL_TABLE_SIZE];
 void syscall_init(void)
 {
 	for (const struct syscall_entry *e = __start_ush_syscalls; e < __stop_ush_syscalls; e++) {
+		if (e->nr == SYSCALL_NR_NONE)
+			continue;
 		BUG_ON(e->nr < 0 || e->nr >= SYSCALL_TABLE_SIZE || syscall_table[e->nr]);
 		syscall_table[e->nr] = e->fn;
 	}

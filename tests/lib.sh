@@ -35,8 +35,19 @@ build() { # build LOGNAME make-args...
 	fi
 }
 
+# The make arguments that build for PLAT (linuxu, microvm, virt).
+machine_args() {
+	case $1 in
+	linuxu) echo MACHINE=linuxu ;;
+	virt) echo ARCH=aarch64 MACHINE=qemu ;;
+	*) echo MACHINE=qemu ;;
+	esac
+}
+
 image_of() { # image_of PLAT APP [VARIANT]
-	echo "build/x86_64-$1-$2${3:+-$3}/unishyper.img"
+	local arch=x86_64
+	[ "$1" = virt ] && arch=aarch64
+	echo "build/$arch-$1-$2${3:+-$3}/unishyper.img"
 }
 
 # boot_case NAME PLAT APP EXPECTED-STATUS ARGS -- REGEX...

@@ -21,10 +21,12 @@
 #         shell's line parser, the FAT driver on mutated images, the 9P
 #         client on hostile replies
 #  unilib Unilib-fs: files on a host directory over 9P (tests/unilib/)
+#  aarch64 ARCH=aarch64 images on QEMU virt (TCG): exit codes, panics,
+#         exceptions (tests/aarch64.sh)
 set -u
 cd "$(dirname "$0")/.."
 
-tiers=${*:-unit build ktest boot recovery software shell storage net fuzz unilib}
+tiers=${*:-unit build ktest boot recovery software shell storage net fuzz unilib aarch64}
 passed=0
 failed=0
 LOGDIR=build/tests
@@ -309,6 +311,7 @@ for tier in $tiers; do
 	net) run_tier_script net "net " tests/net/run.sh ;;
 	fuzz) run_tier_script fuzz "" tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" ;;
 	unilib) run_tier_script unilib "unilib " tests/unilib/run.sh ;;
+	aarch64) run_tier_script aarch64 "" tests/aarch64.sh ;;
 	*) fail "unknown tier $tier" ;;
 	esac
 done

@@ -191,6 +191,16 @@ cmdline() {
 	printf '%s' "$out"
 }
 
+# UNILIB on QEMU: its 9P server on a virtio-9p-device.
+unilib_qemu() {
+	if [ -n "${UNILIB:-}" ]; then
+		local uro=
+		[ "${UNILIB_RO:-0}" = 1 ] && uro=,readonly=on
+		qemu+=(-fsdev "local,id=unilib0,path=$UNILIB,security_model=none$uro"
+			-device virtio-9p-device,fsdev=unilib0,mount_tag=unilib)
+	fi
+}
+
 run_microvm() {
 	local accel machine=microvm,pic=off,rtc=on,isa-serial=on
 	if kvm_usable; then
@@ -213,12 +223,7 @@ run_microvm() {
 			-device virtio-blk-device,drive=disk0)
 	fi
 	net_options
-	if [ -n "${UNILIB:-}" ]; then
-		local uro=
-		[ "${UNILIB_RO:-0}" = 1 ] && uro=,readonly=on
-		qemu+=(-fsdev "local,id=unilib0,path=$UNILIB,security_model=none$uro"
-			-device virtio-9p-device,fsdev=unilib0,mount_tag=unilib)
-	fi
+	unilib_qemu
 	[ ${#netns_exec[@]} = 0 ] || qemu=("${netns_exec[@]}" "${qemu[@]}")
 	if [ $debug = 1 ]; then
 		# The stub listens on loopback only, on a free port (GDB_PORT to
@@ -229,9 +234,16 @@ run_microvm() {
 		echo "  gdb -ex 'target remote 127.0.0.1:$port' -ex 'hbreak kernel_start' -ex continue $elf"
 		exec "${qemu[@]}" -gdb "tcp:127.0.0.1:$port" -S
 	fi
+	qemu_status "${qemu[@]}"
+}
+
+# Runs QEMU and exits with the application's code: QEMU's status is
+# (code << 1) | 1 after a power-off; anything else (0 after a reset or a
+# triple fault with -no-reboot, an even number, QEMU's own errors) is 126.
+qemu_status() {
 	local err
 	err=$(mktemp)
-	with_timeout "${qemu[@]}" 2> >(tee "$err" >&2)
+	with_timeout "$@" 2> >(tee "$err" >&2)
 	local status=$?
 	wait
 	if [ $status = 124 ] && [ -n "${TIMEOUT:-}" ]; then
@@ -252,9 +264,37 @@ run_microvm() {
 	exit 126
 }
 
+# virt (aarch64): qemu-system-aarch64 -M virt under TCG. The kernel powers
+# off through semihosting's exit with (code << 1) | 1, as on microvm; GIC
+# (GIC=2|3, default 2), CPU (default cortex-a72), SMP, MEM and DISK as
+# there. The device tree QEMU builds describes the machine to the kernel.
+run_virt() {
+	local qemu=(qemu-system-aarch64 -M "virt,gic-version=${GIC:-2}" -cpu "${CPU:-cortex-a72}"
+		-m "${MEM:-256M}" -smp "${SMP:-1}" -no-reboot -nodefaults -display none
+		-serial mon:stdio -kernel "$image" -append "$(cmdline "$@")"
+		-semihosting-config enable=on,target=native
+		-global virtio-mmio.force-legacy=false ${QEMU_EXTRA:-})
+	if [ -n "${DISK:-}" ]; then
+		local ro=
+		[ "${DISK_RO:-0}" = 1 ] && ro=,readonly=on
+		qemu+=(-drive "file=$DISK,format=raw,if=none,id=disk0$ro"
+			-device virtio-blk-device,drive=disk0)
+	fi
+	net_options
+	unilib_qemu
+	[ ${#netns_exec[@]} = 0 ] || qemu=("${netns_exec[@]}" "${qemu[@]}")
+	if [ $debug = 1 ]; then
+		echo "QEMU is waiting for the debugger. In another terminal:"
+		echo "  gdb-multiarch -ex 'target remote :1234' -ex 'hbreak kernel_start' -ex continue $elf"
+		exec "${qemu[@]}" -s -S
+	fi
+	qemu_status "${qemu[@]}"
+}
+
 case $plat in
 linuxu) run_linuxu "$@" ;;
 microvm) run_microvm "$@" ;;
+virt) run_virt "$@" ;;
 *)
 	echo "run: unknown platform $plat" >&2
 	exit 2

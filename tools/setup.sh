@@ -2,7 +2,8 @@
 # Install what building, running and testing Unishyper needs on a Debian
 # machine: QEMU, Kconfig tools, source-package tools, disk-image tools,
 # tclsh (SQLite's amalgamation is made by its own build) and the host's
-# sqlite3 (to check the databases the examples write).
+# sqlite3 (to check the databases the examples write); for ARCH=aarch64
+# Debian's cross compiler, QEMU's Arm machines and gdb-multiarch.
 # Idempotent: prints nothing and installs nothing when all is there
 # (with --quiet). Dependencies' sources (musl) are fetched by their own
 # build scripts under lib/.
@@ -32,6 +33,9 @@ needs=(
 	tclsh:tcl
 	sqlite3:sqlite3
 	/usr/sbin/diod:diod
+	aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
+	qemu-system-aarch64:qemu-system-arm
+	gdb-multiarch:gdb-multiarch
 )
 
 missing=()

@@ -29,10 +29,17 @@ static volatile int nrecovery;
 
 static uint64_t tsc(void)
 {
+#if defined(__aarch64__)
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v)::"memory");
+	return v;
+#else
 	uint32_t lo, hi;
 
 	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi)::"memory");
 	return (uint64_t)hi << 32 | lo;
+#endif
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -58,9 +65,15 @@ __attribute__((noinline)) static void crash_write(void)
 
 __attribute__((noinline)) static void crash_divide(void)
 {
-	unsigned q = 100, r = 0, d = zero;
+	unsigned q = 100, d = zero;
 
+#if defined(__aarch64__)
+	/* aarch64 divides by zero without a fault (the quotient is 0) */
+	__asm__ volatile("udiv %w0, %w0, %w1" : "+r"(q) : "r"(d));
+#else
+	unsigned r = 0;
 	__asm__ volatile("divl %2" : "+a"(q), "+d"(r) : "r"(d));
+#endif
 }
 
 __attribute__((noinline)) static void crash_gp(void)
@@ -88,7 +101,11 @@ static void crash(void)
 	else if (!strcmp(kind, "divide"))
 		crash_divide();
 	else if (!strcmp(kind, "ud2"))
+#if defined(__aarch64__)
+		__asm__ volatile("udf #0");
+#else
 		__asm__ volatile("ud2");
+#endif
 	else if (!strcmp(kind, "gp"))
 		crash_gp();
 	else if (!strcmp(kind, "overflow"))

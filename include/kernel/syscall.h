@@ -12,6 +12,15 @@
 
 #include <sys/syscall.h>
 
+/* An architecture may lack some of the calls modules register (aarch64 has
+ * no open, stat, poll...: its C library uses openat, fstatat, ppoll);
+ * its <arch/syscall_nr.h> defines them as SYSCALL_NR_NONE, and such
+ * entries stay out of the table. It may add numbers of its own too. */
+#define SYSCALL_NR_NONE (-1)
+#if __has_include(<arch/syscall_nr.h>)
+#include <arch/syscall_nr.h>
+#endif
+
 typedef long (*syscall_fn_t)(long, long, long, long, long, long);
 
 struct syscall_entry {

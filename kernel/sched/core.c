@@ -40,7 +40,7 @@ uint64_t sched_online_mask(void)
 
 static inline void cpu_relax(void)
 {
-	__builtin_ia32_pause();
+	arch_cpu_relax();
 }
 
 static void account_switch(struct cpu *c, struct thread *prev, struct thread *next)

@@ -264,7 +264,7 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	} else if ((flags & CLONE_THREAD) && arg)
 		note_pthread_start(t, arg);
 	if (flags & CLONE_SETTLS)
-		t->tls = tls;
+		t->tls = (char *)tls - MUSL_TP_ADJ; /* the thread block (TLS variant I: below tp) */
 	if (t->tls && musl_detach_state(t) == MUSL_DT_DETACHED)
 		t->flags |= THREAD_F_DETACHED; /* pthread_attr_setdetachstate() */
 	if (flags & CLONE_CHILD_CLEARTID)
@@ -605,7 +605,10 @@ static void reset_thread_block(struct thread *t)
 		char *image = *(char **)(m + MUSL_TLS_MODULE_IMAGE);
 		size_t len = *(size_t *)(m + MUSL_TLS_MODULE_LEN);
 		size_t size = *(size_t *)(m + MUSL_TLS_MODULE_SIZE);
-		char *block = tp - *(size_t *)(m + MUSL_TLS_MODULE_OFFSET);
+		size_t off = *(size_t *)(m + MUSL_TLS_MODULE_OFFSET);
+		/* Variant II (x86_64): blocks below the thread block; variant I
+		 * (aarch64): above it, after struct pthread. */
+		char *block = MUSL_TLS_ABOVE_TP ? tp + MUSL_PTHREAD_SIZE + off : tp - off;
 		memcpy(block, image, len);
 		memset(block + len, 0, size - len);
 	}

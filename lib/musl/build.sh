@@ -1,7 +1,7 @@
 #!/bin/bash
 # Build musl as Unishyper's C library.
 #
-# Usage: lib/musl/build.sh ARCH        (ARCH: x86_64)
+# Usage: lib/musl/build.sh ARCH        (ARCH: x86_64, aarch64)
 #
 # Result: build/deps/musl-ARCH/{include,lib/libc.a} plus
 #   musl_offsets.h       struct pthread / TLS layout for the kernel
@@ -39,8 +39,21 @@ arch_config() {
 		arch_cflags="-mno-red-zone"
 		libgcc_syms="__muldc3 __mulsc3 __mulxc3"
 		;;
+	aarch64)
+		triple=aarch64-linux-gnu
+		cc_pkg=gcc-aarch64-linux-gnu
+		trap_insn=svc
+		# No red zone in AAPCS64; the kernel's exception entry saves
+		# q0-q31, so musl keeps its floating point. Built for size
+		# (musl's own default): fixed 4-byte instructions and libgcc's
+		# quad-precision helpers for printf make aarch64 images larger.
+		arch_cflags="-Os"
+		# long double is IEEE quad, done in software by libgcc
+		# (__addtf3, __multf3, ...): every libgcc function is allowed.
+		libgcc_syms=@libgcc
+		;;
 	*)
-		echo "usage: $0 ARCH   (supported: x86_64)" >&2
+		echo "usage: $0 ARCH   (supported: x86_64, aarch64)" >&2
 		exit 2
 		;;
 	esac
@@ -63,6 +76,13 @@ arch_patch_x86_64() {
 	sed -i '/^static inline void a_spin()/,/^}/s/"pause"/""/' arch/x86_64/atomic_arch.h
 	grep -A3 '^static inline void a_spin()' arch/x86_64/atomic_arch.h | grep -q '( "" :' ||
 		die "could not patch a_spin in arch/x86_64/atomic_arch.h"
+}
+
+# musl's __set_thread_area.s writes TPIDR_EL0 behind the kernel's back;
+# the generic C one makes it a call (SYS_set_thread_area, defined by
+# aarch64/syscall_arch.h), so the kernel knows each thread's pointer.
+arch_patch_aarch64() {
+	rm -f src/thread/aarch64/__set_thread_area.s
 }
 
 # Symbols libc.a may leave undefined; README.md says what each is for.
@@ -182,9 +202,13 @@ list_kernel_symbols() {
 			for (s in weak) if (!(s in def) && !(s in und)) print "weak " s
 		}' | sort >"$out"
 
-	local sym allowed unexpected=''
+	local sym allowed unexpected='' gcc_syms=$libgcc_syms
+	if [ "$gcc_syms" = @libgcc ]; then
+		gcc_syms=$("${cross}nm" --defined-only "$("${cross}gcc" -print-libgcc-file-name)" 2>/dev/null |
+			awk 'NF == 3 && $2 ~ /^[TW]$/ { print $3 }')
+	fi
 	# shellcheck disable=SC2086 # the lists are meant to split into words
-	allowed="$(printf ' %s' $kernel_syms $libgcc_syms) "
+	allowed="$(printf ' %s' $kernel_syms $gcc_syms) "
 	while read -r sym; do
 		case $allowed in
 		*" $sym "*) ;;

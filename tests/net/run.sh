@@ -48,7 +48,11 @@ count() {
 	done
 }
 
-image_of() { echo "build/x86_64-$1-$2/unishyper.img"; }
+image_of() {
+	local arch=x86_64
+	[ "$1" = virt ] && arch=aarch64
+	echo "build/$arch-$1-$2/unishyper.img"
+}
 
 # start NAME PLAT APP READY-REGEX [ARGS...]: boot in the background (its own
 # process group, so stop() takes QEMU too) with the NET* variables of the
@@ -87,9 +91,9 @@ stop() {
 	fi
 }
 
-build() {
-	local log=$W/build-$1-$2.log
-	if ! make --no-print-directory MACHINE="$1" APP="$2" >"$log" 2>&1; then
+build() { # MACHINE APP [ARCH]
+	local log=$W/build-${3:-x86_64}-$1-$2.log
+	if ! make --no-print-directory ARCH="${3:-x86_64}" MACHINE="$1" APP="$2" >"$log" 2>&1; then
 		fail "build $1 $2" "see $log"
 		tail -5 "$log"
 		return 1
@@ -101,13 +105,16 @@ status_value() {
 	curl -s --max-time 10 "http://127.0.0.1:$1/status" | sed -n "s/^$2: *\([0-9]*\).*/\1/p" | head -1
 }
 
+# NET_USER_PLAT=virt: the same on aarch64 (tests/aarch64.sh).
 run_user() {
-	build qemu net_echo || return
-	NET=y NET_FWD=17007:7 start user-echo microvm net_echo '^net_echo: ready' || return
-	count < <(python3 tests/net/echo_client.py 127.0.0.1 17007 --label "microvm user-net")
+	local qplat=${NET_USER_PLAT:-microvm} qarch=x86_64
+	[ "$qplat" = virt ] && qarch=aarch64
+	build qemu net_echo $qarch || return
+	NET=y NET_FWD=17007:7 start user-echo "$qplat" net_echo '^net_echo: ready' || return
+	count < <(python3 tests/net/echo_client.py 127.0.0.1 17007 --label "$qplat user-net")
 	name=user-echo stop
 
-	build qemu httpd || return
+	build qemu httpd $qarch || return
 	# A disk with a file for the server to serve.
 	local disk=$W/www.img
 	rm -f "$disk"
@@ -120,7 +127,7 @@ run_user() {
 		fail "httpd: making the web disk" "mkfs.fat or mtools failed"
 		return
 	fi
-	DISK=$disk NET=y NET_FWD=18080:80 start user-httpd microvm httpd 'listening on port' || return
+	DISK=$disk NET=y NET_FWD=18080:80 start user-httpd "$qplat" httpd 'listening on port' || return
 	local got
 	got=$(curl -s --max-time 20 http://127.0.0.1:18080/index.html)
 	[ "$got" = "<html>hello from the disk</html>" ] && pass "httpd: serves index.html from the FAT disk" ||
@@ -151,9 +158,11 @@ run_user() {
 }
 
 run_udp() {
-	local plat app=net_echo port=17200
-	for plat in microvm linuxu; do
-		build "$([ $plat = linuxu ] && echo linuxu || echo qemu)" $app || continue
+	local plat app=net_echo port=$([ -n "${NET_UDP_PLATS:-}" ] && echo 17300 || echo 17200)
+	# NET_UDP_PLATS=virt: on aarch64 (tests/aarch64.sh)
+	for plat in ${NET_UDP_PLATS:-microvm linuxu}; do
+		build "$([ $plat = linuxu ] && echo linuxu || echo qemu)" $app \
+			"$([ $plat = virt ] && echo aarch64 || echo x86_64)" || continue
 		port=$((port + 2))
 		NET=udp:$port:$((port + 1)) start "udp-$plat" $plat $app '^net_echo: ready' || continue
 		local f="python3 tests/net/frames.py --port $((port + 1)) --guest-port $port --label $plat"

@@ -3,7 +3,7 @@
 # a booted image (its stdin), and the console must show every regex of
 # session_NAME.expect, with the expected exit status.
 #
-#   tests/shell/run_sessions.sh [linuxu] [microvm]     (default: both)
+#   tests/shell/run_sessions.sh [linuxu] [microvm] [virt]  (default: the first two)
 #
 # session_NAME.expect holds one extended regex per line, matched against
 # the whole console output (CRs removed), and these directives:
@@ -40,15 +40,18 @@ fail() {
 }
 
 image_of() { # PLAT APP
-	echo "build/x86_64-$1-$2/unishyper.img"
+	local arch=x86_64
+	[ "$1" = virt ] && arch=aarch64
+	echo "build/$arch-$1-$2/unishyper.img"
 }
 
 # Build an image once per run. @retval 0 built
 build_image() { # PLAT APP
-	local machine=$1 log=$LOGDIR/build-$1-$2.log
+	local machine=$1 arch=x86_64 log=$LOGDIR/build-$1-$2.log
 	[ "$machine" = microvm ] && machine=qemu
+	[ "$machine" = virt ] && machine=qemu arch=aarch64
 	if [ -z "${built[$1/$2]:-}" ]; then
-		if make --no-print-directory -j2 MACHINE="$machine" APP="$2" >"$log" 2>&1; then
+		if make --no-print-directory -j2 ARCH=$arch MACHINE="$machine" APP="$2" >"$log" 2>&1; then
 			built[$1/$2]=ok
 		else
 			built[$1/$2]=failed
@@ -131,7 +134,8 @@ run_session() { # PLAT SESSION-FILE
 	local plat=$1 in=$2 name expect app base ids status
 	name=$(basename "$in" .txt)
 	expect=${in%.txt}.expect
-	[[ " $(directive "$expect" on "linuxu microvm") " == *" $plat "* ]] || return 0
+	# virt (aarch64) runs what microvm runs
+	[[ " $(directive "$expect" on "linuxu microvm") " == *" ${plat/virt/microvm} "* ]] || return 0
 	app=${SESSION_APP:-$(directive "$expect" app shell)}
 	base=$LOGDIR/$plat-$name
 	if ! build_image "$plat" "$app"; then

@@ -9,8 +9,9 @@ rm -f "$lua_disk"
 mkfs.fat -C -F 16 "$lua_disk" 16384 >/dev/null
 MTOOLS_SKIP_CHECK=1 mmd -i "$lua_disk" ::/tmp
 MTOOLS_SKIP_CHECK=1 mcopy -i "$lua_disk" tests/lua/suite.lua tests/lua/deep.lua ::/
-for plat in linuxu microvm; do
-	build lua-$plat MACHINE=$([ $plat = linuxu ] && echo linuxu || echo qemu) APP=lua || continue
+# SOFTWARE_PLATS=virt: on aarch64 (tests/aarch64.sh)
+for plat in ${SOFTWARE_PLATS:-linuxu microvm}; do
+	build lua-$plat $(machine_args $plat) APP=lua || continue
 	DISK=$lua_disk boot_case "$plat-lua-suite" $plat lua 0 /suite.lua -- \
 		'^\[PASS\] lua\.files$' '^\[PASS\] lua\.coroutines$' '^lua: all ok$'
 	DISK=$lua_disk boot_case "$plat-lua-deep-recursion" $plat lua 0 /deep.lua -- \

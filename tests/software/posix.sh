@@ -35,11 +35,11 @@ posix_intr() {
 		fail "boot $name" "exit status $status (expected $want), console lacks /$re/? see $log"
 	fi
 }
-for plat in linuxu microvm; do
+# SOFTWARE_PLATS=virt: on aarch64 (tests/aarch64.sh)
+for plat in ${SOFTWARE_PLATS:-linuxu microvm}; do
 	rm -f "$posix_disk"
 	mkfs.fat -C -F 16 "$posix_disk" 16384 >/dev/null
-	build posix-$plat MACHINE=$([ $plat = linuxu ] && echo linuxu || echo qemu) \
-		APP=posix_test || continue
+	build posix-$plat $(machine_args $plat) APP=posix_test || continue
 	DISK=$posix_disk boot_case "$plat-posix" $plat posix_test 0 -- \
 		'^\[PASS\] posix\.flock_waits_for_the_close$' \
 		'^\[PASS\] posix\.socketpair_peer_close_is_rdhup$' '^\[PASS\] posix\.sendfile_to_a_pipe$' \

@@ -6,11 +6,12 @@
 # shellcheck shell=bash
 
 sqlite_disk=$LOGDIR/sqlite.img
-for plat in linuxu microvm; do
+# SOFTWARE_PLATS=virt: on aarch64 (tests/aarch64.sh)
+for plat in ${SOFTWARE_PLATS:-linuxu microvm}; do
 	rm -f "$sqlite_disk"
 	mkfs.fat -C -F 32 "$sqlite_disk" 65536 >/dev/null
 	MTOOLS_SKIP_CHECK=1 mcopy -i "$sqlite_disk" tests/sqlite/*.sql ::/
-	build sqlite-$plat MACHINE=$([ $plat = linuxu ] && echo linuxu || echo qemu) APP=sqlite ||
+	build sqlite-$plat $(machine_args $plat) APP=sqlite ||
 		continue
 	DISK=$sqlite_disk boot_case "$plat-sqlite-create" $plat sqlite 0 /test.db ".read /create.sql" -- \
 		'^count\|10000$' '^sum\|25002500.0$' '^groups\|10$' '^indexed\|1000$' '^ok$'

@@ -6,7 +6,7 @@
 # name works, `rmdir .` is EINVAL, `stat FILE/` is ENOTDIR, the short name
 # is found in either case.
 #
-#   tests/storage/details.sh [linuxu] [microvm]     (default: both)
+#   tests/storage/details.sh [linuxu] [microvm] [virt]  (default: the first two)
 # Prints [PASS]/[FAIL] lines and "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -58,7 +58,8 @@ expects=(
 
 for plat in $plats; do
 	machine=$([ "$plat" = linuxu ] && echo linuxu || echo qemu)
-	make --no-print-directory MACHINE=$machine APP=shell >"$W/build-$plat.log" 2>&1 ||
+	arch=$([ "$plat" = virt ] && echo aarch64 || echo x86_64)
+	make --no-print-directory ARCH=$arch MACHINE=$machine APP=shell >"$W/build-$plat.log" 2>&1 ||
 		{ fail "$plat build shell" "see $W/build-$plat.log"; continue; }
 	img=$W/disk-$plat.img
 	rm -f "$img"
@@ -67,7 +68,7 @@ for plat in $plats; do
 	printf 'unicode\n' >"$W/Ünïcødé ñame.txt"
 	mcopy -i "$img" "$W/Ünïcødé ñame.txt" ::/
 	log=$W/$plat.log
-	DISK=$img TIMEOUT=120 tools/run.sh "$plat" "build/x86_64-$plat-shell/unishyper.img" \
+	DISK=$img TIMEOUT=120 tools/run.sh "$plat" "build/$arch-$plat-shell/unishyper.img" \
 		<"$W/input.txt" 2>&1 | tr -d '\r' >"$log"
 	st=${PIPESTATUS[0]}
 	for e in "${expects[@]}"; do

@@ -7,7 +7,7 @@
 # write of a workload of each kind of operation (cutsweep.sh); details seen
 # through the shell (details.sh).
 #
-#   tests/storage/run.sh [linuxu] [microvm]      (default: both)
+#   tests/storage/run.sh [linuxu] [microvm] [virt]  (default: the first two)
 # Prints [PASS]/[FAIL] lines and "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -22,7 +22,7 @@ export MTOOLS_SKIP_CHECK=1 MTOOLS_NO_VFAT=0
 pass() { echo "[PASS] $1"; passed=$((passed + 1)); }
 fail() { echo "[FAIL] $1${2:+: $2}"; failed=$((failed + 1)); }
 
-image_of() { echo "build/x86_64-$1-fs_test/unishyper.img"; }
+image_of() { echo "build/$([ "$1" = virt ] && echo aarch64 || echo x86_64)-$1-fs_test/unishyper.img"; }
 
 # boot PLAT DISK LOG ARGS...: run fs_test; its status is the result.
 boot() {
@@ -223,7 +223,7 @@ check_powercut() { # PLAT
 
 for plat in $plats; do
 	make --no-print-directory MACHINE=$([ "$plat" = linuxu ] && echo linuxu || echo qemu) \
-		APP=fs_test >"$W/build-$plat.log" 2>&1 || { fail "build fs_test for $plat" "see $W/build-$plat.log"; continue; }
+		ARCH=$([ "$plat" = virt ] && echo aarch64 || echo x86_64) APP=fs_test >"$W/build-$plat.log" 2>&1 || { fail "build fs_test for $plat" "see $W/build-$plat.log"; continue; }
 done
 for t in 12 16 32; do
 	case $t in

@@ -10,7 +10,8 @@
 # that break the protocol (linuxu); the shell's file commands on the
 # share and beside a FAT disk; the image size against FAT on virtio-blk.
 #
-#   tests/unilib/run.sh [linuxu] [microvm]      (default: both)
+#   tests/unilib/run.sh [linuxu] [microvm] [virt]  (default: the first two;
+#   virt, aarch64, runs the checks common to both)
 # Prints [PASS]/[FAIL] lines and "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -28,8 +29,9 @@ fail() { echo "[FAIL] $1${2:+: $2}"; failed=$((failed + 1)); }
 mk() { make --no-print-directory "$@" >>"$W/build.log" 2>&1 || fail "build $*" "see $W/build.log"; }
 
 UNILIB_CFG="UNILIB_FS=y FS_FAT=n VIRTIO_BLK=n BLKDEV=n"
+arch_of() { [ "$1" = virt ] && echo aarch64 || echo x86_64; }
 img() { # PLAT APP [VARIANT]
-	echo "build/x86_64-$1-$2${3:+-$3}/unishyper.img"
+	echo "build/$(arch_of "$1")-$1-$2${3:+-$3}/unishyper.img"
 }
 
 # boot PLAT SHARE LOG APP [VARIANT] -- ARGS: its status is the result.
@@ -377,7 +379,7 @@ check_size() {
 	else
 		fail "$plat image size" "Unilib-fs $uni bytes, FAT $fat"
 	fi
-	if nm "build/x86_64-$plat-fs_test-unilib/kernel.elf" | grep -Eq ' (fat_|bcache_|vblk_|blkdev_)'; then
+	if nm "build/$(arch_of "$plat")-$plat-fs_test-unilib/kernel.elf" | grep -Eq ' (fat_|bcache_|vblk_|blkdev_)'; then
 		fail "$plat Unilib-fs image links FAT or block code"
 	else
 		pass "$plat Unilib-fs image links no FAT, block cache or block driver"
@@ -385,17 +387,18 @@ check_size() {
 }
 
 for plat in $plats; do
-	m=$([ "$plat" = microvm ] && echo qemu || echo linuxu)
-	mk MACHINE=$m APP=fs_test VARIANT=unilib CONFIG_EXTRA="$UNILIB_CFG"
-	mk MACHINE=$m APP=fs_test
-	mk MACHINE=$m APP=unilib_test
-	mk MACHINE=$m APP=shell VARIANT=unilib CONFIG_EXTRA="$UNILIB_CFG"
-	mk MACHINE=$m APP=shell VARIANT=both CONFIG_EXTRA="UNILIB_FS=y"
+	m=$([ "$plat" = linuxu ] && echo linuxu || echo qemu)
+	a=$(arch_of "$plat")
+	mk ARCH=$a MACHINE=$m APP=fs_test VARIANT=unilib CONFIG_EXTRA="$UNILIB_CFG"
+	mk ARCH=$a MACHINE=$m APP=fs_test
+	mk ARCH=$a MACHINE=$m APP=unilib_test
+	mk ARCH=$a MACHINE=$m APP=shell VARIANT=unilib CONFIG_EXTRA="$UNILIB_CFG"
+	mk ARCH=$a MACHINE=$m APP=shell VARIANT=both CONFIG_EXTRA="UNILIB_FS=y"
 	check_write "$plat"
 	check_hostmade "$plat"
 	check_errors "$plat"
 	check_threads "$plat"
-	[ "$plat" = microvm ] && check_threads microvm 2
+	[ "$plat" != linuxu ] && check_threads "$plat" 2
 	check_escape "$plat"
 	check_fids "$plat"
 	check_size "$plat"

@@ -18,15 +18,25 @@ __attribute__((noinline)) static void crash_null_write(void)
  * something that never divides. */
 __attribute__((noinline)) static void crash_divide(void)
 {
-	unsigned int quotient = 100, remainder = 0, divisor = zero;
+	unsigned int quotient = 100, divisor = zero;
 
+#if defined(__aarch64__)
+	/* udiv by zero gives 0 and no exception on aarch64 */
+	__asm__ volatile("udiv %w0, %w0, %w1" : "+r"(quotient) : "r"(divisor));
+#else
+	unsigned int remainder = 0;
 	__asm__ volatile("divl %2" : "+a"(quotient), "+d"(remainder) : "r"(divisor));
+#endif
 	printf("%u\n", quotient);
 }
 
 __attribute__((noinline)) static void crash_invalid_opcode(void)
 {
+#if defined(__aarch64__)
+	__asm__ volatile("udf #0");
+#else
 	__asm__ volatile("ud2");
+#endif
 }
 
 __attribute__((noinline)) static void crash_panic(void)
@@ -38,11 +48,17 @@ __attribute__((noinline)) static void crash_panic(void)
  * resets. The run script must report this as a failure. */
 __attribute__((noinline)) static void crash_triple_fault(void)
 {
+#if defined(__aarch64__)
+	/* No triple fault on aarch64: PSCI SYSTEM_RESET is the reset. */
+	register unsigned long x0 __asm__("x0") = 0x84000009;
+	__asm__ volatile("hvc #0" : "+r"(x0));
+#else
 	struct {
 		unsigned short limit;
 		unsigned long base;
 	} __attribute__((packed)) idtr = {0, 0};
 	__asm__ volatile("lidt %0; int3" ::"m"(idtr));
+#endif
 }
 
 /* Unbounded recursion in a thread with a 16 KiB stack: it must fault on

@@ -1,0 +1,3 @@
+srcs-y += arch/aarch64/switch.S arch/aarch64/context.c arch/aarch64/uaccess.S \
+	arch/aarch64/vectors.S arch/aarch64/trap.c arch/aarch64/mmu.c
+cold-srcs += arch/aarch64/trap.c
