@@ -47,4 +47,10 @@ static inline void mmio_write32(uintptr_t a, uint32_t v)
 	*(volatile uint32_t *)a = v;
 }
 
+/* entry.S's calls, at EL1 with the MMU on: the boot CPU on the boot
+ * stack, another CPU that PSCI started. */
+void virt_boot(uint64_t boot_cycles);
+struct virt_start;
+void virt_secondary_main(struct virt_start *s);
+
 #endif

@@ -26,6 +26,7 @@
 #define SYS_pause SYSCALL_NR_NONE
 #define SYS_pipe SYSCALL_NR_NONE
 #define SYS_poll SYSCALL_NR_NONE
+#define SYS_readlink SYSCALL_NR_NONE
 #define SYS_rename SYSCALL_NR_NONE
 #define SYS_rmdir SYSCALL_NR_NONE
 #define SYS_select SYSCALL_NR_NONE
