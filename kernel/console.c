@@ -15,7 +15,7 @@
 #include <kernel/console.h>
 #include <kernel/file.h>
 #include <kernel/initcall.h>
-#include <kernel/kmutex.h>
+#include <kernel/spinlock.h>
 #include <kernel/signal.h>
 #include <kernel/thread.h>
 #include <platform.h>
@@ -52,7 +52,9 @@ static void wait_for_input(void)
  * by the ^C thread (CONFIG_CONSOLE_SIGINT), which takes every byte as it
  * comes. Under in_lock; eof once the platform's input has ended. */
 #define IN_RING 1024
-static pthread_mutex_t in_lock = PTHREAD_MUTEX_INITIALIZER;
+/* A spinlock: taking the platform's bytes never sleeps, and a sleeping
+ * lock would pull the C library's mutexes into every image. */
+static spinlock_t in_lock = SPINLOCK_INIT;
 static char ring[IN_RING];
 static size_t ring_head, ring_len;
 static int eof;
@@ -86,17 +88,17 @@ static size_t pull_locked(void)
 
 int console_poll(void)
 {
-	kmutex_lock(&in_lock);
+	unsigned long flags = spin_lock_irqsave(&in_lock);
 	pull_locked();
 	int ready = ring_len || eof; /* a read will not wait */
-	kmutex_unlock(&in_lock);
+	spin_unlock_irqrestore(&in_lock, flags);
 	return ready;
 }
 
 /* @retval bytes copied; 0 nothing there; -1 the input ended */
 static long take(char *buf, size_t len)
 {
-	kmutex_lock(&in_lock);
+	unsigned long flags = spin_lock_irqsave(&in_lock);
 	pull_locked();
 	size_t n = len < ring_len ? len : ring_len;
 	for (size_t i = 0; i < n; i++)
@@ -104,7 +106,7 @@ static long take(char *buf, size_t len)
 	ring_head = (ring_head + n) % IN_RING;
 	ring_len -= n;
 	long r = n ? (long)n : eof ? -1 : 0;
-	kmutex_unlock(&in_lock);
+	spin_unlock_irqrestore(&in_lock, flags);
 	return r;
 }
 
@@ -127,10 +129,10 @@ static void *sigint_thread(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		kmutex_lock(&in_lock);
+		unsigned long flags = spin_lock_irqsave(&in_lock);
 		size_t added = pull_locked();
 		int done = eof;
-		kmutex_unlock(&in_lock);
+		spin_unlock_irqrestore(&in_lock, flags);
 		if (added) {
 			if (IS_ENABLED(CONFIG_POLL))
 				file_poll_notify();
