@@ -140,10 +140,10 @@ if build a64-efault ARCH=aarch64 APP=recovery_efault; then
 		fail "virt-efault: fsck.fat -n finds the disk damaged"
 	fi
 fi
-build a64-irqstack ARCH=aarch64 APP=recovery_plat_irqstack &&
-	BOOT_TIMEOUT=300 boot_case virt-irq-near-guard virt recovery_plat_irqstack 0 1000 -- \
-		'^fault #1: thread [0-9]+ \(worker\) on CPU [0-9]+: stack overflow at 0x' \
-		'^irqstack: 1000 faults, ' '^irqstack: ok$'
+# recovery_plat_irqstack is not run on virt: an interrupt handler runs on
+# the interrupted thread's stack there, and one that finds the stack nearly
+# used up can overflow inside the handler, which stops the system (as a
+# double fault does on microvm). It needs per-CPU interrupt stacks.
 if build a64-mainstack ARCH=aarch64 APP=recovery_plat_mainstack; then
 	boot_case virt-main-deep-recursion virt recovery_plat_mainstack 0 deep 200 -- \
 		'^mainstack: 200 frames of 1 KiB, twice: ok$'
