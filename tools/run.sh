@@ -216,6 +216,15 @@ run_microvm() {
 		-serial mon:stdio -kernel "$image" -append "$(cmdline "$@")"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
 		-global virtio-mmio.force-legacy=false ${QEMU_EXTRA:-})
+	qemu_run gdb
+}
+
+# What both QEMU machines share, after the machine's own options in the
+# array qemu: the disk, the network, the Unilib share, then either the
+# debugger's wait or the run. The gdb stub listens on loopback only, on a
+# free port (GDB_PORT to choose): reachable from this machine alone, and
+# two sessions do not collide.
+qemu_run() { # GDB-COMMAND
 	if [ -n "${DISK:-}" ]; then
 		local ro=
 		[ "${DISK_RO:-0}" = 1 ] && ro=,readonly=on
@@ -226,12 +235,9 @@ run_microvm() {
 	unilib_qemu
 	[ ${#netns_exec[@]} = 0 ] || qemu=("${netns_exec[@]}" "${qemu[@]}")
 	if [ $debug = 1 ]; then
-		# The stub listens on loopback only, on a free port (GDB_PORT to
-		# choose): reachable from this machine alone, and two sessions
-		# do not collide.
 		local port=${GDB_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 		echo "QEMU is waiting for the debugger on 127.0.0.1:$port. In another terminal:"
-		echo "  gdb -ex 'target remote 127.0.0.1:$port' -ex 'hbreak kernel_start' -ex continue $elf"
+		echo "  $1 -ex 'target remote 127.0.0.1:$port' -ex 'hbreak kernel_start' -ex continue $elf"
 		exec "${qemu[@]}" -gdb "tcp:127.0.0.1:$port" -S
 	fi
 	qemu_status "${qemu[@]}"
@@ -274,21 +280,7 @@ run_virt() {
 		-serial mon:stdio -kernel "$image" -append "$(cmdline "$@")"
 		-semihosting-config enable=on,target=native
 		-global virtio-mmio.force-legacy=false ${QEMU_EXTRA:-})
-	if [ -n "${DISK:-}" ]; then
-		local ro=
-		[ "${DISK_RO:-0}" = 1 ] && ro=,readonly=on
-		qemu+=(-drive "file=$DISK,format=raw,if=none,id=disk0$ro"
-			-device virtio-blk-device,drive=disk0)
-	fi
-	net_options
-	unilib_qemu
-	[ ${#netns_exec[@]} = 0 ] || qemu=("${netns_exec[@]}" "${qemu[@]}")
-	if [ $debug = 1 ]; then
-		echo "QEMU is waiting for the debugger. In another terminal:"
-		echo "  gdb-multiarch -ex 'target remote :1234' -ex 'hbreak kernel_start' -ex continue $elf"
-		exec "${qemu[@]}" -s -S
-	fi
-	qemu_status "${qemu[@]}"
+	qemu_run gdb-multiarch
 }
 
 case $plat in
