@@ -270,10 +270,11 @@ debug_sessions() { # IMAGE
 	local ja=$!
 	TIMEOUT=60 tools/run.sh --debug microvm "$1" >"$b" 2>&1 &
 	local jb=$!
-	for i in $(seq 100); do
+	for i in $(seq 300); do
 		pa=$(sed -n 's/.*waiting for the debugger on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$a")
 		pb=$(sed -n 's/.*waiting for the debugger on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$b")
-		[ -n "$pa" ] && [ -n "$pb" ] && ss -ltn | grep -q "127.0.0.1:$pb " && break
+		[ -n "$pa" ] && [ -n "$pb" ] && ss -ltn | grep -q "127.0.0.1:$pa " &&
+			ss -ltn | grep -q "127.0.0.1:$pb " && break
 		sleep 0.1
 	done
 	if [ -n "$pa" ] && [ -n "$pb" ] && [ "$pa" != "$pb" ] &&
