@@ -31,15 +31,36 @@ void *arch_context_init(void *stack_top, void (*entry)(struct thread *prev));
  * come back to the caller's stack. */
 void arch_call_on_stack(void *stack_top, void (*fn)(void *), void *arg);
 
-/* The spin-wait hint of a busy loop (pause on x86_64, yield on aarch64). */
+/* The spin-wait hint of a busy loop (pause on x86_64, yield on aarch64;
+ * riscv64's pause is a hint that older cores execute as a no-op). */
 static inline void arch_cpu_relax(void)
 {
 #if defined(__x86_64__)
 	__builtin_ia32_pause();
 #elif defined(__aarch64__)
 	__asm__ volatile("yield" ::: "memory");
+#elif defined(__riscv)
+	__asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory"); /* pause */
 #endif
 }
+
+/* ---- Frame records (-fno-omit-frame-pointer): the two words a frame
+ * pointer leads to, the caller's frame pointer and then the return
+ * address. x86_64 and aarch64 point at them; riscv64's frame pointer is
+ * the frame's top (the caller's stack pointer), the record just below. */
+static inline const uintptr_t *arch_frame_record(uintptr_t fp)
+{
+#if defined(__riscv)
+	return (const uintptr_t *)(fp - 16);
+#else
+	return (const uintptr_t *)fp;
+#endif
+}
+
+/* Walk the frame records from @fp into @out (at most @max return
+ * addresses), stopping at anything that does not look like a frame further
+ * up the same stack (kernel/panic.c). */
+int arch_backtrace(uintptr_t fp, uintptr_t *out, int max);
 
 /* ---- Faults
  * What kind of exception a fault was, so that the portable fault path

@@ -82,25 +82,17 @@ static void kernel_lock_fault(const struct thread *t)
 		t->tid, t->name, t->klocks, t->klocks == 1 ? "" : "s");
 }
 
-/* Frame-pointer walk from @fp, bounded, within 1 MiB steps upwards. */
-static int collect_backtrace(uintptr_t pc, uintptr_t fp, uintptr_t *out, int max)
+/* The faulting pc, a return address not yet in a frame record (a leaf
+ * function's), then the frame records from @fp. */
+static int collect_backtrace(const struct fault_info *i, uintptr_t *out, int max)
 {
 	int n = 0;
-	uintptr_t *frame = (uintptr_t *)fp;
 
-	if (pc)
-		out[n++] = pc;
-	while (n < max && frame && !((uintptr_t)frame & 7)) {
-		uintptr_t ret = frame[1];
-		if (!ret)
-			break;
-		out[n++] = ret;
-		uintptr_t *up = (uintptr_t *)frame[0];
-		if (up <= frame || (uintptr_t)up - (uintptr_t)frame > (1u << 20))
-			break;
-		frame = up;
-	}
-	return n;
+	if (i->pc)
+		out[n++] = i->pc;
+	if (i->ret && n < max)
+		out[n++] = i->ret;
+	return n + arch_backtrace(i->fp, out + n, max - n);
 }
 
 static const char *classify(const struct thread *t, const struct fault_info *i)
@@ -135,7 +127,7 @@ static struct fault_record *record(struct cpu *c, const struct fault_info *i, co
 	r->sp = i->sp;
 	if (msg)
 		snprintf(r->message, sizeof(r->message), "%s", msg);
-	r->nframes = collect_backtrace(i->pc, i->fp, r->backtrace, FAULT_BACKTRACE_MAX);
+	r->nframes = collect_backtrace(i, r->backtrace, FAULT_BACKTRACE_MAX);
 	r->first_is_pc = i->pc != 0;
 	r->restarts = t->restarts;
 	snprintf(r->action, sizeof(r->action), "ending");

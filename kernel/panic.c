@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arch.h>
 #include <kernel/ksyms.h>
 #include <kernel/zone_gate.h>
 #include <kernel/fault.h>
@@ -16,9 +17,6 @@
 
 static volatile int panicking;
 
-/* Frame-pointer walk: each frame holds the caller's frame pointer and then
- * the return address. Stop on anything that does not look like a frame
- * further up the same stack, so a corrupt stack cannot fault the dump. */
 static void print_frame(int i, uintptr_t ret)
 {
 	uintptr_t off;
@@ -30,6 +28,26 @@ static void print_frame(int i, uintptr_t ret)
 		kprintf("  #%d 0x%016lx ?\n", i, ret);
 }
 
+/* Frame-pointer walk (include/arch.h says where each record is). Stop on
+ * anything that does not look like a frame further up the same stack, so
+ * a corrupt stack cannot fault the dump. */
+int arch_backtrace(uintptr_t fp, uintptr_t *out, int max)
+{
+	int n = 0;
+
+	while (n < max && fp && !(fp & 7)) {
+		const uintptr_t *rec = arch_frame_record(fp);
+		uintptr_t ret = rec[1], up = rec[0];
+		if (!ret)
+			break;
+		out[n++] = ret;
+		if (up <= fp || up - fp > (1u << 20))
+			break;
+		fp = up;
+	}
+	return n;
+}
+
 void backtrace_print(void *fp)
 {
 	backtrace_print_from(0, fp);
@@ -37,24 +55,16 @@ void backtrace_print(void *fp)
 
 void backtrace_print_from(uintptr_t first_ret, void *fp)
 {
-	uintptr_t *frame = fp ? fp : __builtin_frame_address(0);
+	uintptr_t rets[BACKTRACE_MAX_FRAMES];
 	int i = 0;
 
 	kprintf("backtrace:\n");
 	if (first_ret)
 		print_frame(i++, first_ret);
-	for (; i < BACKTRACE_MAX_FRAMES && frame; i++) {
-		if ((uintptr_t)frame & 7)
-			break;
-		uintptr_t ret = frame[1];
-		if (!ret)
-			break;
-		print_frame(i, ret);
-		uintptr_t *up = (uintptr_t *)frame[0];
-		if (up <= frame || (uintptr_t)up - (uintptr_t)frame > (1u << 20))
-			break;
-		frame = up;
-	}
+	int n = arch_backtrace((uintptr_t)(fp ? fp : __builtin_frame_address(0)), rets,
+			       BACKTRACE_MAX_FRAMES - i);
+	for (int k = 0; k < n; k++)
+		print_frame(i++, rets[k]);
 }
 
 static __attribute__((noreturn)) void panic_va(uintptr_t pc, uintptr_t ret, void *fp,

@@ -24,6 +24,7 @@ struct fault_info {
 	enum arch_fault_class class; /* ARCH_FAULT_NONE for a panic */
 	uintptr_t addr;		     /* the faulting data address (page faults) */
 	uintptr_t pc, sp, fp;
+	uintptr_t ret;	     /* a return address no frame record holds yet (a leaf's), or 0 */
 	int irqs_were_on;    /* interrupts enabled where it happened */
 	const char *message; /* more about it (a zone violation), or NULL */
 };
