@@ -3,9 +3,9 @@
 #
 #   make ARCH=x86_64 MACHINE=qemu APP=hello_world LOG=info run
 #
-# ARCH     x86_64 | aarch64
+# ARCH     x86_64 | aarch64 | riscv64
 # MACHINE  qemu (x86_64: microvm under KVM, TCG when /dev/kvm does not
-#          open; aarch64: virt under TCG) | linuxu (x86_64)
+#          open; aarch64 and riscv64: virt under TCG) | linuxu (x86_64)
 # APP      a directory under examples/ (or tests/apps/) with a defconfig (shell)
 # LOG      error | warn | info | debug | trace
 # DISK     disk image for run/debug (default disk.img with CONFIG_BLKDEV,
@@ -29,7 +29,7 @@ LOG ?= info
 ifeq ($(MACHINE),linuxu)
 PLAT := linuxu
 else ifeq ($(MACHINE),qemu)
-PLAT := $(patsubst x86_64,microvm,$(patsubst aarch64,virt,$(ARCH)))
+PLAT := $(patsubst x86_64,microvm,$(patsubst aarch64,virt,$(patsubst riscv64,virt,$(ARCH))))
 ifeq ($(filter microvm virt,$(PLAT)),)
 $(error no QEMU platform for ARCH=$(ARCH))
 endif
@@ -99,10 +99,17 @@ OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(srcs-y) $(app-srcs-y))
 DEPS := $(OBJS:.o=.d)
 
 # ---------------------------------------------------------------- flags
-# aarch64 builds with Debian's cross compiler (tools/setup.sh installs it).
+# aarch64 and riscv64 build with Debian's cross compilers (tools/setup.sh
+# installs them). riscv64: code anywhere within 2 GiB of the pc (the image
+# is linked at 2 GiB), no linker relaxation against gp, which holds the
+# per-CPU pointer, and no small-data sections (.sdata, .sbss), which exist
+# for gp-relative addressing.
 ifeq ($(ARCH),aarch64)
 CROSS_COMPILE ?= aarch64-linux-gnu-
 ARCH_CFLAGS :=
+else ifeq ($(ARCH),riscv64)
+CROSS_COMPILE ?= riscv64-linux-gnu-
+ARCH_CFLAGS := -mcmodel=medany -mno-relax -msmall-data-limit=0
 else
 CROSS_COMPILE ?=
 ARCH_CFLAGS := -mno-red-zone
@@ -114,14 +121,18 @@ SIZE := $(CROSS_COMPILE)size
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
+# A platform's headers (<plat/irq.h>, <plat/percpu.h>); a platform that
+# serves several instruction sets lists its own folders in plat-includes.
+PLAT_INCLUDES := $(addprefix -I,$(or $(plat-includes),plat/$(PLAT)/include))
+
 OPT := $(if $(CONFIG_OPTIMIZE_SIZE),-Os,-O2)
 CFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -Wmissing-prototypes -Wcast-qual \
 	-fno-pic -fno-pie $(ARCH_CFLAGS) -fno-stack-protector -fno-omit-frame-pointer \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-nostdinc -isystem $(MUSL)/include -isystem $(GCC_INCLUDE) \
-	-Iinclude -Iarch/$(ARCH)/include -Iplat/$(PLAT)/include -I$(BUILD)/include -I$(MUSL) \
+	-Iinclude -Iarch/$(ARCH)/include $(PLAT_INCLUDES) -I$(BUILD)/include -I$(MUSL) \
 	-D_GNU_SOURCE -include $(BUILD)/include/generated/autoconf.h $(module-cflags) $(EXTRA_CFLAGS)
-ASFLAGS := -Iinclude -Iarch/$(ARCH)/include -Iplat/$(PLAT)/include -I$(BUILD)/include \
+ASFLAGS := -Iinclude -Iarch/$(ARCH)/include $(PLAT_INCLUDES) -I$(BUILD)/include \
 	-include $(BUILD)/include/generated/autoconf.h
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,-z,max-page-size=4096 $(plat-ldflags)
@@ -139,7 +150,7 @@ format-check:
 
 all: $(IMAGE)
 
-$(MUSL)/lib/libc.a: lib/musl/build.sh $(wildcard lib/musl/*/*)
+$(MUSL)/lib/libc.a: lib/musl/build.sh $(wildcard lib/musl/*.h lib/musl/*/*)
 	$(Q)lib/musl/build.sh $(ARCH)
 
 $(BUILD)/obj/%.c.o: %.c $(BUILD)/config.mk Makefile | $(MUSL)/lib/libc.a
@@ -231,18 +242,18 @@ setup:
 setup-quiet:
 	$(Q)tools/setup.sh --quiet
 
-# ARCH=aarch64 test: only the aarch64 tier (tests/aarch64.sh); plain
-# `make test` runs every tier, that one included.
+# ARCH=aarch64 (or riscv64) test: only that architecture's tier
+# (tests/virt.sh); plain `make test` runs every tier, those included.
 test:
 	$(Q)tools/setup.sh --quiet
-	$(Q)tests/run.sh $(if $(filter aarch64,$(ARCH)),aarch64)
+	$(Q)tests/run.sh $(filter aarch64 riscv64,$(ARCH))
 
 test-unit:
 	$(Q)tests/run.sh unit
 
 bench:
 	$(Q)tools/setup.sh --quiet
-	$(Q)$(if $(filter aarch64,$(ARCH)),tools/bench_aarch64.sh,tools/bench.sh)
+	$(Q)$(if $(filter aarch64 riscv64,$(ARCH)),tools/bench_virt.sh $(ARCH),tools/bench.sh)
 
 disk:
 	$(Q)tools/mkdisk.sh disk.img

@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
-# make ARCH=aarch64 bench: the aarch64 figures on QEMU virt under TCG (no
-# KVM for aarch64 on an x86 host: relative figures only), with x86_64
-# microvm under TCG measured in the same run where the units compare
-# (boot to main, image size). Thread and allocator figures come from the
-# generic timer's count, converted with its frequency (CNTFRQ, 62.5 MHz on
-# QEMU virt: 16 ns resolution). Writes build/bench/aarch64.md.
+# make ARCH=aarch64 bench, make ARCH=riscv64 bench: figures on QEMU virt
+# under TCG (no KVM for these on an x86 host: relative figures only), with
+# x86_64 microvm under TCG measured in the same run where the units compare
+# (boot to main, image size).
+#
+#   tools/bench_virt.sh ARCH...     (aarch64, riscv64: one column each)
+#
+# Thread and allocator figures come from each machine's timer count,
+# converted with its frequency: aarch64's generic timer (CNTFRQ 62.5 MHz
+# on QEMU virt: 16 ns steps), riscv64's time CSR (10 MHz: 100 ns steps).
+# Writes build/bench/virt.md.
 set -eu
 cd "$(dirname "$0")/.."
 out=build/bench
 mkdir -p "$out"
 runs=${BENCH_RUNS:-5}
-TICK_NS=16 # 1e9 / 62,500,000
+archs=${*:-aarch64}
 
-echo "bench: building (aarch64, and x86_64 hello_world)"
-for app in hello_world bench_thread bench_alloc; do
-	make --no-print-directory ARCH=aarch64 APP=$app >"$out/build-aarch64-$app.log" 2>&1
+tick_ns() { case $1 in aarch64) echo 16 ;; riscv64) echo 100 ;; esac; }
+token() { case $1 in aarch64) echo virt ;; riscv64) echo riscv64 ;; esac; }
+cpu_of() { case $1 in aarch64) echo cortex-a72 ;; riscv64) echo rv64 ;; esac; }
+
+echo "bench: building ($archs, and x86_64 hello_world)"
+for arch in $archs; do
+	for app in hello_world bench_thread bench_alloc; do
+		make --no-print-directory ARCH=$arch APP=$app >"$out/build-$arch-$app.log" 2>&1
+	done
 done
 make --no-print-directory MACHINE=qemu APP=hello_world >"$out/build-x86-hello.log" 2>&1
 
@@ -28,47 +39,65 @@ boot_us() { # PLAT IMAGE
 	done | median
 }
 
+declare -A boot size
 echo "bench: boot to main, $runs boots each"
-a64_boot=$(boot_us virt build/aarch64-virt-hello_world/unishyper.img)
+for arch in $archs; do
+	boot[$arch]=$(boot_us "$(token $arch)" "build/$arch-virt-hello_world/unishyper.img")
+	size[$arch]=$(stat -c %s "build/$arch-virt-hello_world/unishyper.img")
+done
 x86_boot=$(boot_us microvm build/x86_64-microvm-hello_world/unishyper.img)
-a64_size=$(stat -c %s build/aarch64-virt-hello_world/unishyper.img)
 x86_size=$(stat -c %s build/x86_64-microvm-hello_world/unishyper.img)
 
-echo "bench: threads (1 and 2 CPUs) and the allocator on virt"
-for n in 1 2; do
-	SMP=$n TIMEOUT=600 tools/run.sh virt build/aarch64-virt-bench_thread/unishyper.img |
-		tr -d '\r' >"$out/thread-virt-smp$n.txt"
+for arch in $archs; do
+	echo "bench: threads (1 and 2 CPUs) and the allocator on $arch virt"
+	for n in 1 2; do
+		SMP=$n TIMEOUT=600 tools/run.sh "$(token $arch)" "build/$arch-virt-bench_thread/unishyper.img" |
+			tr -d '\r' >"$out/thread-$arch-smp$n.txt"
+	done
+	TIMEOUT=600 tools/run.sh "$(token $arch)" "build/$arch-virt-bench_alloc/unishyper.img" |
+		tr -d '\r' >"$out/alloc-$arch.txt"
 done
-TIMEOUT=600 tools/run.sh virt build/aarch64-virt-bench_alloc/unishyper.img | tr -d '\r' \
-	>"$out/alloc-virt.txt"
 
-ns() { awk -v t=$TICK_NS '{ printf "%.0f", $1 * t }'; }
-thread_ns() { # FILE NAME
-	sed -n "s/^$2 median=\([0-9.]*\).*/\1/p" "$1" | head -1 | ns
+ns() { awk -v t="$1" '{ printf "%.0f", $1 * t }'; }
+thread_ns() { # ARCH SMP NAME
+	sed -n "s/^$3 median=\([0-9.]*\).*/\1/p" "$out/thread-$1-smp$2.txt" | head -1 | ns "$(tick_ns $1)"
 }
-alloc_ns() { # SIZE
-	sed -n "s/^alloc size=$1 mode=batch n=[0-9]* per_op=\([0-9.]*\).*/\1/p" "$out/alloc-virt.txt" | ns
+alloc_ns() { # ARCH SIZE
+	sed -n "s/^alloc size=$2 mode=batch n=[0-9]* per_op=\([0-9.]*\).*/\1/p" "$out/alloc-$1.txt" |
+		ns "$(tick_ns $1)"
 }
+row() { # LABEL then one cell per architecture, then the x86_64 cell
+	local label=$1 x86=$2 cells="" arch
+	shift 2
+	for arch in $archs; do cells+=" $("$@" "$arch") |"; done
+	echo "| $label |$cells $x86 |"
+}
+cell_boot() { echo "${boot[$1]} us"; }
+cell_size() { echo "${size[$1]} bytes"; }
+cell_thread() { echo "$(thread_ns "$3" "$1" "$2") ns"; }
+cell_alloc() { echo "$(alloc_ns "$2" "$1") ns"; }
 
 {
-	echo "### aarch64 (QEMU virt, TCG, cortex-a72)"
-	echo
+	header="| measurement |" rule="| --- |"
+	for arch in $archs; do
+		header+=" $arch virt (TCG, $(cpu_of $arch)) |"
+		rule+=" --- |"
+	done
 	echo "- date: $(date -u +%Y-%m-%d)"
 	echo "- host CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-	echo "- QEMU: $(qemu-system-aarch64 --version | head -1)"
+	echo "- QEMU: $(qemu-system-x86_64 --version | head -1)"
 	echo
-	echo "| measurement | aarch64 virt (TCG) | x86_64 microvm (TCG) |"
-	echo "| --- | --- | --- |"
-	echo "| boot to main (median of $runs) | $a64_boot us | $x86_boot us |"
-	echo "| hello_world image (stripped) | $a64_size bytes | $x86_size bytes |"
+	echo "$header x86_64 microvm (TCG) |"
+	echo "$rule --- |"
+	row "boot to main (median of $runs)" "$x86_boot us" cell_boot
+	row "hello_world image (stripped)" "$x86_size bytes" cell_size
 	for n in 1 2; do
-		f=$out/thread-virt-smp$n.txt
-		echo "| thread_yield, $n CPU(s) (median) | $(thread_ns "$f" yield) ns | |"
-		echo "| thread_spawn + first run, $n CPU(s) (median) | $(thread_ns "$f" spawn) ns | |"
-		echo "| pthread create + join, $n CPU(s) (median) | $(thread_ns "$f" create_join) ns | |"
+		row "thread_yield, $n CPU(s) (median)" "" cell_thread "$n" yield
+		row "thread_spawn + first run, $n CPU(s) (median)" "" cell_thread "$n" spawn
+		row "pthread create + join, $n CPU(s) (median)" "" cell_thread "$n" create_join
 	done
 	for s in 16 256 4096 65536; do
-		echo "| malloc($s), batch of many, per call | $(alloc_ns $s) ns | |"
+		row "malloc($s), batch of many, per call" "" cell_alloc "$s"
 	done
-} >"$out/aarch64.md"
-cat "$out/aarch64.md"
+} >"$out/virt.md"
+cat "$out/virt.md"

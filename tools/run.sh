@@ -3,6 +3,9 @@
 #
 #   tools/run.sh [--debug] PLATFORM IMAGE [ARGS...]
 #
+# PLATFORM: linuxu, microvm, virt (aarch64 or riscv64, as the image is),
+# riscv64 (the same as virt for a riscv64 image).
+#
 # --debug (microvm): QEMU waits for gdb on 127.0.0.1 and a free port
 # (GDB_PORT chooses), printed with the command to attach.
 #
@@ -54,6 +57,9 @@ with_timeout() {
 		"$@"
 	fi
 }
+
+# The process that feeds standard input to QEMU, if run.sh made one.
+stdin_feeder=
 
 # NET=tap: a namespace with tap0 (10.0.0.1/24) for this run; the
 # emulator runs inside it (netns_exec), and it goes when the run ends.
@@ -251,6 +257,9 @@ qemu_status() {
 	err=$(mktemp)
 	with_timeout "$@" 2> >(tee "$err" >&2)
 	local status=$?
+	# The input feeder (riscv64) may wait on input for ever: it goes
+	# with the machine, before the wait for tee.
+	[ -z "$stdin_feeder" ] || kill "$stdin_feeder" 2>/dev/null
 	wait
 	if [ $status = 124 ] && [ -n "${TIMEOUT:-}" ]; then
 		echo "run: timed out after ${TIMEOUT}s" >&2
@@ -283,10 +292,40 @@ run_virt() {
 	qemu_run gdb-multiarch
 }
 
+# virt (riscv64): qemu-system-riscv64 -M virt under TCG with OpenSBI, the
+# firmware Debian ships with QEMU (-bios default), which enters the
+# image in S-mode. The kernel powers off through the SiFive test device
+# with (code << 1) | 1; CPU (default rv64), SMP, MEM and DISK as on the
+# other machines.
+run_virt_riscv64() {
+	# OpenSBI empties the UART's receive register when it starts: a byte
+	# of input that reached QEMU before then is lost. Input that is not a
+	# terminal (tests, scripts) therefore starts with a NUL for it to
+	# swallow; the console drops a NUL that arrives later.
+	if [ ! -t 0 ]; then
+		exec < <(printf '\0'; exec cat)
+		stdin_feeder=$!
+	fi
+	local qemu=(qemu-system-riscv64 -M virt -cpu "${CPU:-rv64}" -bios default
+		-m "${MEM:-256M}" -smp "${SMP:-1}" -no-reboot -nodefaults -display none
+		-serial mon:stdio -kernel "$image" -append "$(cmdline "$@")"
+		-global virtio-mmio.force-legacy=false ${QEMU_EXTRA:-})
+	qemu_run gdb-multiarch
+}
+
+# The instruction set of an ELF image (its e_machine): aarch64 or riscv64.
+elf_arch() {
+	case $(od -An -tu2 -j18 -N2 "$1" | tr -d ' ') in
+	243) echo riscv64 ;;
+	*) echo aarch64 ;;
+	esac
+}
+
 case $plat in
 linuxu) run_linuxu "$@" ;;
 microvm) run_microvm "$@" ;;
-virt) run_virt "$@" ;;
+virt) if [ "$(elf_arch "$image")" = riscv64 ]; then run_virt_riscv64 "$@"; else run_virt "$@"; fi ;;
+riscv64) run_virt_riscv64 "$@" ;;
 *)
 	echo "run: unknown platform $plat" >&2
 	exit 2

@@ -3,7 +3,8 @@
 # machine: QEMU, Kconfig tools, source-package tools, disk-image tools,
 # tclsh (SQLite's amalgamation is made by its own build) and the host's
 # sqlite3 (to check the databases the examples write); for ARCH=aarch64
-# Debian's cross compiler, QEMU's Arm machines and gdb-multiarch.
+# and ARCH=riscv64 Debian's cross compilers, QEMU's Arm and RISC-V machines
+# (with OpenSBI, the firmware riscv64 boots through) and gdb-multiarch.
 # Idempotent: prints nothing and installs nothing when all is there
 # (with --quiet). Dependencies' sources (musl) are fetched by their own
 # build scripts under lib/.
@@ -35,6 +36,9 @@ needs=(
 	/usr/sbin/diod:diod
 	aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
 	qemu-system-aarch64:qemu-system-arm
+	riscv64-linux-gnu-gcc:gcc-riscv64-linux-gnu
+	qemu-system-riscv64:qemu-system-misc
+	/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin:opensbi
 	gdb-multiarch:gdb-multiarch
 )
 

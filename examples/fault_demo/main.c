@@ -34,6 +34,11 @@ static uint64_t tsc(void)
 
 	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v)::"memory");
 	return v;
+#elif defined(__riscv)
+	uint64_t v;
+
+	__asm__ volatile("rdtime %0" : "=r"(v)::"memory");
+	return v;
 #else
 	uint32_t lo, hi;
 
@@ -70,6 +75,9 @@ __attribute__((noinline)) static void crash_divide(void)
 #if defined(__aarch64__)
 	/* aarch64 divides by zero without a fault (the quotient is 0) */
 	__asm__ volatile("udiv %w0, %w0, %w1" : "+r"(q) : "r"(d));
+#elif defined(__riscv)
+	/* and so does riscv64 (the quotient is all ones) */
+	__asm__ volatile("divuw %0, %0, %1" : "+r"(q) : "r"(d));
 #else
 	unsigned r = 0;
 	__asm__ volatile("divl %2" : "+a"(q), "+d"(r) : "r"(d));
@@ -103,6 +111,8 @@ static void crash(void)
 	else if (!strcmp(kind, "ud2"))
 #if defined(__aarch64__)
 		__asm__ volatile("udf #0");
+#elif defined(__riscv)
+		__asm__ volatile("unimp");
 #else
 		__asm__ volatile("ud2");
 #endif

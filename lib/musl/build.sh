@@ -1,7 +1,7 @@
 #!/bin/bash
 # Build musl as Unishyper's C library.
 #
-# Usage: lib/musl/build.sh ARCH        (ARCH: x86_64, aarch64)
+# Usage: lib/musl/build.sh ARCH        (ARCH: x86_64, aarch64, riscv64)
 #
 # Result: build/deps/musl-ARCH/{include,lib/libc.a} plus
 #   musl_offsets.h       struct pthread / TLS layout for the kernel
@@ -23,8 +23,9 @@ arch=${1:-}
 say() { printf 'musl[%s]: %s\n' "${arch:-?}" "$*"; }
 die() { say "error: $*" >&2; exit 1; }
 
-# Per-architecture settings.  A new port adds a case here and a
-# lib/musl/ARCH/syscall_arch.h (and, if needed, an arch_patch_ARCH below).
+# Per-architecture settings.  A new port adds a case here (and, if needed,
+# lib/musl/ARCH/syscall_arch.h with its additions to lib/musl/syscall_arch.h
+# and an arch_patch_ARCH below).
 #   triple     GNU triple; the compiler is ${triple}-gcc
 #   cc_pkg     Debian package that provides ${triple}-gcc
 #   trap_insn  the instruction that enters the Linux kernel
@@ -52,8 +53,19 @@ arch_config() {
 		# (__addtf3, __multf3, ...): every libgcc function is allowed.
 		libgcc_syms=@libgcc
 		;;
+	riscv64)
+		triple=riscv64-linux-gnu
+		cc_pkg=gcc-riscv64-linux-gnu
+		trap_insn=ecall
+		# The kernel is linked at 2 GiB (above OpenSBI): code addresses
+		# anywhere within +-2 GiB of the pc (medany), and no linker
+		# relaxation against a global pointer, since gp holds the
+		# kernel's per-CPU pointer. Built for size, like aarch64.
+		arch_cflags="-Os -mcmodel=medany -mno-relax -msmall-data-limit=0"
+		libgcc_syms=@libgcc
+		;;
 	*)
-		echo "usage: $0 ARCH   (supported: x86_64, aarch64)" >&2
+		echo "usage: $0 ARCH   (supported: x86_64, aarch64, riscv64)" >&2
 		exit 2
 		;;
 	esac
@@ -83,6 +95,15 @@ arch_patch_x86_64() {
 # aarch64/syscall_arch.h), so the kernel knows each thread's pointer.
 arch_patch_aarch64() {
 	rm -f src/thread/aarch64/__set_thread_area.s
+}
+
+# The same on riscv64, where musl's version only moves a0 into tp. There
+# is no vDSO: riscv_flush_icache() goes straight to its system call.
+arch_patch_riscv64() {
+	rm -f src/thread/riscv64/__set_thread_area.s
+	sed -i 's/__vdsosym(VDSO_FLUSH_ICACHE_VER, VDSO_FLUSH_ICACHE_SYM)/0/' src/linux/cache.c
+	grep -q '__vdsosym' src/linux/cache.c && die "could not patch src/linux/cache.c"
+	return 0
 }
 
 # Symbols libc.a may leave undefined; README.md says what each is for.
@@ -138,7 +159,10 @@ ensure_compiler() {
 # Applies every Unishyper change to the copy of musl in the current
 # directory.  See README.md for the reasons.
 patch_tree() {
-	cp "$here/$arch/syscall_arch.h" "arch/$arch/syscall_arch.h"
+	cat "$here/syscall_arch.h" >"arch/$arch/syscall_arch.h"
+	if [ -f "$here/$arch/syscall_arch.h" ]; then
+		cat "$here/$arch/syscall_arch.h" >>"arch/$arch/syscall_arch.h"
+	fi
 
 	# Assembly that enters the kernel with a trap instruction.  Generic C
 	# fallbacks (e.g. __set_thread_area.c) route through __syscall; the
@@ -286,6 +310,9 @@ void unishyper_offsets(void)
 	DEF(MUSL_LIBC_GLOBAL_LOCALE, offsetof(struct __libc, global_locale));
 }
 EOF
+	# riscv64's compiler prints a plain constant without %c (and refuses
+	# %c for one that does not fit an instruction's immediate).
+	[ "$arch" != riscv64 ] || sed -i 's/%c0/%0/' "$bt/unishyper_offsets.c"
 	(cd "$bt" && "${cross}gcc" -std=c99 -ffreestanding -nostdinc \
 		-D_XOPEN_SOURCE=700 -I"arch/$arch" -Iarch/generic \
 		-Iobj/src/internal -Isrc/include -Isrc/internal -Iobj/include \

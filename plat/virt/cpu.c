@@ -1,25 +1,10 @@
-/* Per-CPU services of the virt platform: the thread pointer, idling, page
- * protection; the virtio-mmio slots of the device tree. */
+/* Services of the virt platform every instruction set shares: page
+ * protection and the virtio-mmio slots of the device tree. */
 #include <errno.h>
-#include <musl_offsets.h>
 #include <platform.h>
 #include <arch/mmu.h>
 
 #include "virt.h"
-
-void plat_set_thread_pointer(void *self)
-{
-	uintptr_t tp = self ? (uintptr_t)self + MUSL_TP_ADJ : 0;
-
-	__asm__ volatile("msr tpidr_el0, %0" ::"r"(tp) : "memory");
-}
-
-/* WFI wakes on a pending interrupt even while it is masked; unmasking for
- * one instruction then lets it run. */
-void plat_idle(void)
-{
-	__asm__ volatile("dsb sy; wfi; msr daifclr, #2; isb; msr daifset, #2" ::: "memory");
-}
 
 int plat_mem_protect(void *addr, size_t len, int prot)
 {

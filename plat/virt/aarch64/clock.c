@@ -3,7 +3,7 @@
  * PL031 RTC's seconds set the wall clock once. */
 #include <platform.h>
 
-#include "virt.h"
+#include "virt_aarch64.h"
 
 static uint64_t freq;
 static uint64_t realtime_offset_ns;

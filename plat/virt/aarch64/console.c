@@ -6,7 +6,7 @@
 #include <kernel/spinlock.h>
 #include <platform.h>
 
-#include "virt.h"
+#include "../virt.h"
 
 #define UART_DR 0x00
 #define UART_FR 0x18

@@ -34,6 +34,8 @@ _start:
 	mov sp, x9
 	mov x29, #0
 	mrs x0, cntvct_el0
+	mov x1, #0x40000000 /* the device tree (VIRT_DTB_ADDR) */
+	mov x2, #-1 /* the first CPU in the tree booted */
 	bl virt_boot
 	b .
 

@@ -7,7 +7,7 @@
 #include <platform.h>
 #include <arch/trap.h>
 
-#include "virt.h"
+#include "virt_aarch64.h"
 
 #define GICD_CTLR 0x000
 #define GICD_IGROUPR 0x080
@@ -67,7 +67,7 @@ void virt_gic_init_cpu(unsigned cpu)
 	SYSREG_WRITE("S3_0_C12_C12_7", 1);  /* ICC_IGRPEN1_EL1 */
 }
 
-void virt_gic_init(void)
+void virt_irq_init(void)
 {
 	if (virt.gic_version != 2 && virt.gic_version != 3)
 		panic("no GICv2 or GICv3 in the device tree");
@@ -89,7 +89,7 @@ int plat_irq_attach(unsigned irq, void (*handler)(void *arg), void *arg)
 		mmio_write32(virt.gicd + GICD_IGROUPR + irq / 32 * 4,
 			     mmio_read32(virt.gicd + GICD_IGROUPR + irq / 32 * 4) |
 				 1u << (irq % 32));
-		*(volatile uint64_t *)(virt.gicd + GICD_IROUTER + irq * 8) = virt.cpu_mpidr[0];
+		*(volatile uint64_t *)(virt.gicd + GICD_IROUTER + irq * 8) = virt.cpu_id[0];
 	}
 	enable(irq);
 	return 0;
@@ -107,7 +107,7 @@ void plat_ipi_send(unsigned cpu)
 		mmio_write32(virt.gicd + GICD_SGIR, (1u << (16 + cpu)) | IPI_SGI);
 		return;
 	}
-	uint64_t m = virt.cpu_mpidr[cpu];
+	uint64_t m = virt.cpu_id[cpu];
 	/* ICC_SGI1R_EL1: Aff3.Aff2.Aff1 of the target, its Aff0 as a bit */
 	uint64_t v = ((m >> 32) & 0xff) << 48 | ((m >> 16) & 0xff) << 32 | ((m >> 8) & 0xff) << 16 |
 		     (uint64_t)IPI_SGI << 24 | 1u << (m & 0xf);

@@ -7,7 +7,7 @@
 #include <platform.h>
 #include <arch/trap.h>
 
-#include "virt.h"
+#include "virt_aarch64.h"
 
 #define PSCI_CPU_ON 0xc4000003
 #define EXC_STACK_SIZE 16384
@@ -77,8 +77,8 @@ int plat_cpu_start(unsigned cpu, void (*entry)(unsigned cpu), void *stack_top)
 	    .entry = entry,
 	};
 	clean_to_memory(s, sizeof(*s));
-	long r = psci_call(PSCI_CPU_ON, virt.cpu_mpidr[cpu], (uintptr_t)virt_secondary_entry,
-			   (uintptr_t)s);
+	long r =
+	    psci_call(PSCI_CPU_ON, virt.cpu_id[cpu], (uintptr_t)virt_secondary_entry, (uintptr_t)s);
 	if (r != 0)
 		return -ETIMEDOUT;
 	uint64_t deadline = plat_time_ns() + 1000000000ull;

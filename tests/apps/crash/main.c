@@ -23,6 +23,9 @@ __attribute__((noinline)) static void crash_divide(void)
 #if defined(__aarch64__)
 	/* udiv by zero gives 0 and no exception on aarch64 */
 	__asm__ volatile("udiv %w0, %w0, %w1" : "+r"(quotient) : "r"(divisor));
+#elif defined(__riscv)
+	/* nor on riscv64 (the quotient is all ones) */
+	__asm__ volatile("divuw %0, %0, %1" : "+r"(quotient) : "r"(divisor));
 #else
 	unsigned int remainder = 0;
 	__asm__ volatile("divl %2" : "+a"(quotient), "+d"(remainder) : "r"(divisor));
@@ -34,6 +37,8 @@ __attribute__((noinline)) static void crash_invalid_opcode(void)
 {
 #if defined(__aarch64__)
 	__asm__ volatile("udf #0");
+#elif defined(__riscv)
+	__asm__ volatile("unimp");
 #else
 	__asm__ volatile("ud2");
 #endif
@@ -52,6 +57,11 @@ __attribute__((noinline)) static void crash_triple_fault(void)
 	/* No triple fault on aarch64: PSCI SYSTEM_RESET is the reset. */
 	register unsigned long x0 __asm__("x0") = 0x84000009;
 	__asm__ volatile("hvc #0" : "+r"(x0));
+#elif defined(__riscv)
+	/* Nor on riscv64: SBI system reset (cold reboot) is the reset. */
+	register long a0 __asm__("a0") = 1, a1 __asm__("a1") = 0;
+	register long a6 __asm__("a6") = 0, a7 __asm__("a7") = 0x53525354;
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a6), "r"(a7));
 #else
 	struct {
 		unsigned short limit;

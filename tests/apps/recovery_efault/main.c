@@ -72,13 +72,18 @@ static void check_all(int fd, int dirfd)
 		expect_efault("mkdir", b, syscall(SYS_mkdir, p, 0755));
 		expect_efault("unlink", b, syscall(SYS_unlink, p));
 		expect_efault("rename(to)", b, syscall(SYS_rename, FILE_PATH, p));
-#else /* aarch64: only the *at calls exist */
+#else /* aarch64, riscv64: only the *at calls exist (riscv64: renameat2) */
 		expect_efault("newfstatat(buf)", b, syscall(SYS_newfstatat, AT_FDCWD, "/", p, 0));
 		expect_efault("openat(path)", b, syscall(SYS_openat, AT_FDCWD, p, O_RDONLY));
 		expect_efault("mkdirat", b, syscall(SYS_mkdirat, AT_FDCWD, p, 0755));
 		expect_efault("unlinkat", b, syscall(SYS_unlinkat, AT_FDCWD, p, 0));
+#ifdef SYS_renameat
 		expect_efault("renameat(to)", b,
 			      syscall(SYS_renameat, AT_FDCWD, FILE_PATH, AT_FDCWD, p));
+#else
+		expect_efault("renameat2(to)", b,
+			      syscall(SYS_renameat2, AT_FDCWD, FILE_PATH, AT_FDCWD, p, 0));
+#endif
 #endif
 		expect_efault("newfstatat(path)", b, syscall(SYS_newfstatat, AT_FDCWD, p, &st, 0));
 		expect_efault("chdir", b, syscall(SYS_chdir, p));

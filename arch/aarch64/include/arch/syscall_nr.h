@@ -1,37 +1,13 @@
 /* aarch64's system-call numbers beyond <sys/syscall.h> (included by
- * include/kernel/syscall.h). Linux's generic table has no legacy calls:
- * the C library uses the *at and p* forms, so the modules' handlers for
- * the old ones stay out of the table. */
+ * include/kernel/syscall.h): Linux's generic table, without its legacy
+ * calls. */
 #ifndef ARCH_SYSCALL_NR_H
 #define ARCH_SYSCALL_NR_H
 
-/* musl's __set_thread_area() asks the kernel (lib/musl/aarch64/
- * syscall_arch.h has the same number, one Linux never gives). */
+/* musl's __set_thread_area() asks the kernel (lib/musl/aarch64/syscall_arch.h has
+ * the same number, one Linux never gives). */
 #define SYS_set_thread_area 511
 
-#define SYS_access SYSCALL_NR_NONE
-#define SYS_alarm SYSCALL_NR_NONE
-#define SYS_chmod SYSCALL_NR_NONE
-#define SYS_chown SYSCALL_NR_NONE
-#define SYS_creat SYSCALL_NR_NONE
-#define SYS_dup2 SYSCALL_NR_NONE
-#define SYS_epoll_create SYSCALL_NR_NONE
-#define SYS_epoll_wait SYSCALL_NR_NONE
-#define SYS_eventfd SYSCALL_NR_NONE
-#define SYS_getpgrp SYSCALL_NR_NONE
-#define SYS_lchown SYSCALL_NR_NONE
-#define SYS_lstat SYSCALL_NR_NONE
-#define SYS_mkdir SYSCALL_NR_NONE
-#define SYS_open SYSCALL_NR_NONE
-#define SYS_pause SYSCALL_NR_NONE
-#define SYS_pipe SYSCALL_NR_NONE
-#define SYS_poll SYSCALL_NR_NONE
-#define SYS_readlink SYSCALL_NR_NONE
-#define SYS_rename SYSCALL_NR_NONE
-#define SYS_rmdir SYSCALL_NR_NONE
-#define SYS_select SYSCALL_NR_NONE
-#define SYS_stat SYSCALL_NR_NONE
-#define SYS_unlink SYSCALL_NR_NONE
-#define SYS_fork SYSCALL_NR_NONE
+#include <kernel/syscall_nr_generic.h>
 
 #endif

@@ -1,10 +1,12 @@
 /*
- * Unishyper replacement for musl's arch/x86_64/syscall_arch.h.
+ * Unishyper replacement for musl's arch/ARCH/syscall_arch.h, the same for
+ * every architecture (lib/musl/build.sh appends lib/musl/ARCH/
+ * syscall_arch.h, an architecture's additions, when there is one).
  *
- * musl and the kernel share ring 0 and one address space, so a system call
- * is an ordinary function call into the kernel: every __syscallN() below
- * funnels into syscall_dispatch(), which the kernel defines.  Unused
- * arguments are passed as 0.  The numbers are Linux x86_64 numbers
+ * musl and the kernel share one privilege level and one address space, so
+ * a system call is an ordinary function call into the kernel: every
+ * __syscallN() below funnels into syscall_dispatch(), which the kernel
+ * defines.  Unused arguments are passed as 0.  The numbers are Linux's for the architecture
  * (<bits/syscall.h>), and the result follows the Linux convention:
  * a value in [-4095, -1] is a negated errno.
  *
