@@ -35,19 +35,16 @@ build() { # build LOGNAME make-args...
 	fi
 }
 
-# The make arguments that build for PLAT (linuxu, microvm, virt).
+# shellcheck source=tests/platforms.sh
+. "$(dirname "${BASH_SOURCE[0]}")/platforms.sh"
+
+# The make arguments that build for PLAT (linuxu, microvm, virt, riscv64).
 machine_args() {
-	case $1 in
-	linuxu) echo MACHINE=linuxu ;;
-	virt) echo ARCH=aarch64 MACHINE=qemu ;;
-	*) echo MACHINE=qemu ;;
-	esac
+	echo "ARCH=$(plat_arch "$1") MACHINE=$(plat_machine "$1")"
 }
 
 image_of() { # image_of PLAT APP [VARIANT]
-	local arch=x86_64
-	[ "$1" = virt ] && arch=aarch64
-	echo "build/$arch-$1-$2${3:+-$3}/unishyper.img"
+	echo "$(plat_build_dir "$@")/unishyper.img"
 }
 
 # boot_case NAME PLAT APP EXPECTED-STATUS ARGS -- REGEX...

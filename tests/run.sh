@@ -22,11 +22,12 @@
 #         client on hostile replies
 #  unilib Unilib-fs: files on a host directory over 9P (tests/unilib/)
 #  aarch64 ARCH=aarch64 images on QEMU virt (TCG): exit codes, panics,
-#         exceptions (tests/aarch64.sh)
+#         exceptions, and the other tiers' cases there (tests/virt.sh)
+#  riscv64 the same for ARCH=riscv64 (QEMU virt with OpenSBI, TCG)
 set -u
 cd "$(dirname "$0")/.."
 
-tiers=${*:-unit build ktest boot recovery software shell storage net fuzz unilib aarch64}
+tiers=${*:-unit build ktest boot recovery software shell storage net fuzz unilib aarch64 riscv64}
 passed=0
 failed=0
 LOGDIR=build/tests
@@ -312,7 +313,8 @@ for tier in $tiers; do
 	net) run_tier_script net "net " tests/net/run.sh ;;
 	fuzz) run_tier_script fuzz "" tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" ;;
 	unilib) run_tier_script unilib "unilib " tests/unilib/run.sh ;;
-	aarch64) run_tier_script aarch64 "" tests/aarch64.sh ;;
+	aarch64) run_tier_script aarch64 "" tests/virt.sh aarch64 ;;
+	riscv64) run_tier_script riscv64 "" tests/virt.sh riscv64 ;;
 	*) fail "unknown tier $tier" ;;
 	esac
 done

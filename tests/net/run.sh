@@ -48,11 +48,9 @@ count() {
 	done
 }
 
-image_of() {
-	local arch=x86_64
-	[ "$1" = virt ] && arch=aarch64
-	echo "build/$arch-$1-$2/unishyper.img"
-}
+# shellcheck source=tests/platforms.sh
+. tests/platforms.sh
+image_of() { echo "$(plat_build_dir "$1" "$2")/unishyper.img"; }
 
 # start NAME PLAT APP READY-REGEX [ARGS...]: boot in the background (its own
 # process group, so stop() takes QEMU too) with the NET* variables of the
@@ -105,10 +103,10 @@ status_value() {
 	curl -s --max-time 10 "http://127.0.0.1:$1/status" | sed -n "s/^$2: *\([0-9]*\).*/\1/p" | head -1
 }
 
-# NET_USER_PLAT=virt: the same on aarch64 (tests/aarch64.sh).
+# NET_USER_PLAT=virt or riscv64: the same on aarch64 or riscv64 (tests/virt.sh).
 run_user() {
-	local qplat=${NET_USER_PLAT:-microvm} qarch=x86_64
-	[ "$qplat" = virt ] && qarch=aarch64
+	local qplat=${NET_USER_PLAT:-microvm} qarch
+	qarch=$(plat_arch "$qplat")
 	build qemu net_echo $qarch || return
 	NET=y NET_FWD=17007:7 start user-echo "$qplat" net_echo '^net_echo: ready' || return
 	count < <(python3 tests/net/echo_client.py 127.0.0.1 17007 --label "$qplat user-net")
@@ -159,10 +157,10 @@ run_user() {
 
 run_udp() {
 	local plat app=net_echo port=$([ -n "${NET_UDP_PLATS:-}" ] && echo 17300 || echo 17200)
-	# NET_UDP_PLATS=virt: on aarch64 (tests/aarch64.sh)
+	# NET_UDP_PLATS=virt or riscv64: on aarch64 or riscv64 (tests/virt.sh)
 	for plat in ${NET_UDP_PLATS:-microvm linuxu}; do
 		build "$([ $plat = linuxu ] && echo linuxu || echo qemu)" $app \
-			"$([ $plat = virt ] && echo aarch64 || echo x86_64)" || continue
+			"$(plat_arch $plat)" || continue
 		port=$((port + 2))
 		NET=udp:$port:$((port + 1)) start "udp-$plat" $plat $app '^net_echo: ready' || continue
 		local f="python3 tests/net/frames.py --port $((port + 1)) --guest-port $port --label $plat"

@@ -39,17 +39,14 @@ fail() {
 	failed=$((failed + 1))
 }
 
-image_of() { # PLAT APP
-	local arch=x86_64
-	[ "$1" = virt ] && arch=aarch64
-	echo "build/$arch-$1-$2/unishyper.img"
-}
+# shellcheck source=tests/platforms.sh
+. tests/platforms.sh
+image_of() { echo "$(plat_build_dir "$1" "$2")/unishyper.img"; }
 
 # Build an image once per run. @retval 0 built
 build_image() { # PLAT APP
-	local machine=$1 arch=x86_64 log=$LOGDIR/build-$1-$2.log
-	[ "$machine" = microvm ] && machine=qemu
-	[ "$machine" = virt ] && machine=qemu arch=aarch64
+	local machine arch log=$LOGDIR/build-$1-$2.log
+	machine=$(plat_machine "$1") arch=$(plat_arch "$1")
 	if [ -z "${built[$1/$2]:-}" ]; then
 		if make --no-print-directory -j2 ARCH=$arch MACHINE="$machine" APP="$2" >"$log" 2>&1; then
 			built[$1/$2]=ok
@@ -134,8 +131,10 @@ run_session() { # PLAT SESSION-FILE
 	local plat=$1 in=$2 name expect app base ids status
 	name=$(basename "$in" .txt)
 	expect=${in%.txt}.expect
-	# virt (aarch64) runs what microvm runs
-	[[ " $(directive "$expect" on "linuxu microvm") " == *" ${plat/virt/microvm} "* ]] || return 0
+	# virt (aarch64, riscv64) runs what microvm runs
+	local as=$plat
+	plat_is_virt "$plat" && as=microvm
+	[[ " $(directive "$expect" on "linuxu microvm") " == *" $as "* ]] || return 0
 	app=${SESSION_APP:-$(directive "$expect" app shell)}
 	base=$LOGDIR/$plat-$name
 	if ! build_image "$plat" "$app"; then

@@ -23,11 +23,8 @@ failed=0
 pass() { echo "[PASS] $1"; passed=$((passed + 1)); }
 fail() { echo "[FAIL] $1${2:+: $2}"; failed=$((failed + 1)); }
 
-# What fsck.fat -n may say after a cut: lost clusters (unused chains, or a
-# chain longer than its file's size), a stale free count, FAT copies that
-# differ, orphaned long-name entries, and for a rename in flight the two
-# names of one file.
-BENIGN='^(fsck\.fat|Checking|Reclaimed|Free cluster summary|Leaving filesystem|Perform changes|There are differences between boot sector|FATs differ|Dirty bit|This is|Automatically|Orphaned|Orphan long file name|Delete|Orphan long file name part|Cluster chain|Not automatically|  Auto-correcting|  Not automatically|  Setting|  Copying|  Truncating file to [0-9]+ bytes\.|  Auto-deleting\.|  Freeing|  Using|  \(|  \[|1\)|2\)|\* |.*: [0-9]+ files, [0-9]+/[0-9]+ clusters$|.*[0-9]+ unused clusters|.*has too many clusters allocated|.*File size is [0-9]+ bytes, cluster chain length is (> )?[0-9]+ bytes\.|[[:space:]]*$|[[:space:]]+[0-9]+:.*|/.*)'
+# shellcheck source=tests/storage/fsck_benign.sh
+. tests/storage/fsck_benign.sh
 # A rename in flight: both names on one chain (fsck keeps the first); a
 # directory moved to another parent with ".." not yet changed.
 BENIGN_RENAME='^(  Invalid '"'..'"' entry in the second slot\. Fixing\.|  share clusters\.|  Truncating second to 0 bytes\.|  File size is [0-9]+ bytes, cluster chain length is 0 bytes\.)$'
@@ -80,8 +77,8 @@ sweep() {
 		synced=$(sed -n 's/^synced \([0-9]*\)$/\1/p' "$log.cut" | tail -1)
 		timeout 20 fsck.fat -n "$img" >"$log.fsck" 2>&1
 		st=$?
-		local benign=$BENIGN
-		[ "$kind" = rename ] && benign="$BENIGN|$BENIGN_RENAME"
+		local benign=$FSCK_BENIGN
+		[ "$kind" = rename ] && benign="$FSCK_BENIGN|$BENIGN_RENAME"
 		if [ $st = 124 ] || grep -vE "$benign" "$log.fsck" | grep -q .; then
 			cp "$img" "$W/failed$t-$kind-$n.img"
 			bad="cut at $n of $total: fsck.fat: $(grep -vE "$benign" "$log.fsck" | head -3 | tr '\n' ' ')(image $W/failed$t-$kind-$n.img)"

@@ -10,6 +10,8 @@
 # Prints [PASS]/[FAIL] lines and "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
+# shellcheck source=tests/platforms.sh
+. tests/platforms.sh
 
 plats=${*:-linuxu microvm}
 W=build/tests/details
@@ -57,8 +59,8 @@ expects=(
 )
 
 for plat in $plats; do
-	machine=$([ "$plat" = linuxu ] && echo linuxu || echo qemu)
-	arch=$([ "$plat" = virt ] && echo aarch64 || echo x86_64)
+	machine=$(plat_machine "$plat")
+	arch=$(plat_arch "$plat")
 	make --no-print-directory ARCH=$arch MACHINE=$machine APP=shell >"$W/build-$plat.log" 2>&1 ||
 		{ fail "$plat build shell" "see $W/build-$plat.log"; continue; }
 	img=$W/disk-$plat.img
@@ -68,7 +70,7 @@ for plat in $plats; do
 	printf 'unicode\n' >"$W/Ünïcødé ñame.txt"
 	mcopy -i "$img" "$W/Ünïcødé ñame.txt" ::/
 	log=$W/$plat.log
-	DISK=$img TIMEOUT=120 tools/run.sh "$plat" "build/$arch-$plat-shell/unishyper.img" \
+	DISK=$img TIMEOUT=120 tools/run.sh "$plat" "$(plat_build_dir "$plat" shell)/unishyper.img" \
 		<"$W/input.txt" 2>&1 | tr -d '\r' >"$log"
 	st=${PIPESTATUS[0]}
 	for e in "${expects[@]}"; do

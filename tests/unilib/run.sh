@@ -10,8 +10,8 @@
 # that break the protocol (linuxu); the shell's file commands on the
 # share and beside a FAT disk; the image size against FAT on virtio-blk.
 #
-#   tests/unilib/run.sh [linuxu] [microvm] [virt]  (default: the first two;
-#   virt, aarch64, runs the checks common to both)
+#   tests/unilib/run.sh [linuxu] [microvm] [virt] [riscv64]  (default: the
+#   first two; virt (aarch64) and riscv64 run the checks common to both)
 # Prints [PASS]/[FAIL] lines and "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -29,9 +29,10 @@ fail() { echo "[FAIL] $1${2:+: $2}"; failed=$((failed + 1)); }
 mk() { make --no-print-directory "$@" >>"$W/build.log" 2>&1 || fail "build $*" "see $W/build.log"; }
 
 UNILIB_CFG="UNILIB_FS=y FS_FAT=n VIRTIO_BLK=n BLKDEV=n"
-arch_of() { [ "$1" = virt ] && echo aarch64 || echo x86_64; }
+# shellcheck source=tests/platforms.sh
+. tests/platforms.sh
 img() { # PLAT APP [VARIANT]
-	echo "build/$(arch_of "$1")-$1-$2${3:+-$3}/unishyper.img"
+	echo "$(plat_build_dir "$@")/unishyper.img"
 }
 
 # boot PLAT SHARE LOG APP [VARIANT] -- ARGS: its status is the result.
@@ -379,7 +380,7 @@ check_size() {
 	else
 		fail "$plat image size" "Unilib-fs $uni bytes, FAT $fat"
 	fi
-	if nm "build/$(arch_of "$plat")-$plat-fs_test-unilib/kernel.elf" | grep -Eq ' (fat_|bcache_|vblk_|blkdev_)'; then
+	if nm "$(plat_build_dir "$plat" fs_test unilib)/kernel.elf" | grep -Eq ' (fat_|bcache_|vblk_|blkdev_)'; then
 		fail "$plat Unilib-fs image links FAT or block code"
 	else
 		pass "$plat Unilib-fs image links no FAT, block cache or block driver"
@@ -387,8 +388,8 @@ check_size() {
 }
 
 for plat in $plats; do
-	m=$([ "$plat" = linuxu ] && echo linuxu || echo qemu)
-	a=$(arch_of "$plat")
+	m=$(plat_machine "$plat")
+	a=$(plat_arch "$plat")
 	mk ARCH=$a MACHINE=$m APP=fs_test VARIANT=unilib CONFIG_EXTRA="$UNILIB_CFG"
 	mk ARCH=$a MACHINE=$m APP=fs_test
 	mk ARCH=$a MACHINE=$m APP=unilib_test
