@@ -30,5 +30,4 @@
 #define SYS_unlink SYSCALL_NR_NONE
 #define SYS_fork SYSCALL_NR_NONE
 
-
 #endif

@@ -43,11 +43,9 @@ TEST(virt, the_device_tree_stays_out_of_the_heap)
 TEST(virt, irq_attach_rejects_bad_lines)
 {
 	EXPECT_EQ(plat_irq_attach(virt.uart_irq, no_handler, NULL), -EINVAL); /* the console's */
-	EXPECT_EQ(plat_irq_attach(0, no_handler, NULL), -EINVAL);	       /* "no interrupt" */
+	EXPECT_EQ(plat_irq_attach(0, no_handler, NULL), -EINVAL);	      /* "no interrupt" */
 	EXPECT_EQ(plat_irq_attach(1024, no_handler, NULL), -EINVAL);
 }
-
-
 
 TEST(virt, timer_and_ipis_arrive)
 {

@@ -8,8 +8,11 @@
 		__asm__ volatile("csrr %0, " #name : "=r"(v_)::"memory");                          \
 		v_;                                                                                \
 	})
-#define csr_write(name, v) __asm__ volatile("csrw " #name ", %0" ::"rK"((unsigned long)(v)) : "memory")
-#define csr_set(name, v) __asm__ volatile("csrs " #name ", %0" ::"rK"((unsigned long)(v)) : "memory")
-#define csr_clear(name, v) __asm__ volatile("csrc " #name ", %0" ::"rK"((unsigned long)(v)) : "memory")
+#define csr_write(name, v)                                                                         \
+	__asm__ volatile("csrw " #name ", %0" ::"rK"((unsigned long)(v)) : "memory")
+#define csr_set(name, v)                                                                           \
+	__asm__ volatile("csrs " #name ", %0" ::"rK"((unsigned long)(v)) : "memory")
+#define csr_clear(name, v)                                                                         \
+	__asm__ volatile("csrc " #name ", %0" ::"rK"((unsigned long)(v)) : "memory")
 
 #endif
