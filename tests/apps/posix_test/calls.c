@@ -43,6 +43,44 @@ static void paths(void)
 	close(fd);
 }
 
+/* fchdir: back to a directory by its descriptor, as programs that walk a
+ * tree (or save "." before a chdir) do. */
+static void dir_descriptors(void)
+{
+	char buf[PATH_MAX];
+
+	mkdir("/rp/sub", 0755);
+	chdir("/rp");
+	int here = open(".", O_RDONLY | O_DIRECTORY), sub = open("sub", O_RDONLY | O_DIRECTORY);
+	int file = open("/rp/file.txt", O_RDONLY);
+	chdir("/");
+	CHECK("fchdir_to_a_directory",
+	      here >= 0 && fchdir(here) == 0 && getcwd(buf, sizeof(buf)) && !strcmp(buf, "/rp"));
+	CHECK("fchdir_then_relative_open", access("file.txt", F_OK) == 0);
+	CHECK("fchdir_to_one_opened_relative",
+	      sub >= 0 && fchdir(sub) == 0 && getcwd(buf, sizeof(buf)) && !strcmp(buf, "/rp/sub"));
+	CHECK("fchdir_to_a_file_is_enotdir", fchdir(file) == -1 && errno == ENOTDIR &&
+						 getcwd(buf, sizeof(buf)) &&
+						 !strcmp(buf, "/rp/sub"));
+	int p[2];
+	pipe(p);
+	CHECK("fchdir_to_a_pipe_is_enotdir", fchdir(p[0]) == -1 && errno == ENOTDIR);
+	close(p[0]);
+	close(p[1]);
+	CHECK("fchdir_bad_descriptor", fchdir(999) == -1 && errno == EBADF);
+	close(file);
+	close(sub);
+	/* The descriptor outlives the directory's name: the directory made
+	 * under that name after is another one. */
+	CHECK("fchdir_to_a_removed_directory_is_enoent",
+	      fchdir(here) == 0 && (sub = open("sub", O_RDONLY | O_DIRECTORY)) >= 0 &&
+		  rmdir("sub") == 0 && mkdir("sub", 0755) == 0 && fchdir(sub) == -1 &&
+		  errno == ENOENT && getcwd(buf, sizeof(buf)) && !strcmp(buf, "/rp"));
+	close(sub);
+	close(here);
+	chdir("/");
+}
+
 static void pairs(void)
 {
 	int sv[2];
@@ -163,6 +201,7 @@ static void remap(void)
 void call_checks(void)
 {
 	paths();
+	dir_descriptors();
 	pairs();
 	transfers();
 	remap();
