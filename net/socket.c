@@ -349,7 +349,8 @@ static int msg_flags(struct file *f, long flags)
 
 static long sys_sendto(long fd, long buf, long len, long flags, long addr, long alen)
 {
-	PAIR_CALL(fd, socketpair_send(pf_, (const void *)buf, (size_t)len, (int)flags));
+	PAIR_CALL(fd,
+		  socketpair_send(pf_, (const void *)buf, (size_t)len, (int)flags, addr && alen));
 	if (check_buf(buf, (size_t)len, 0) || check_addr_in(addr, alen))
 		return -EFAULT;
 	/* MSG_NOSIGNAL: there are no signals to suppress. */
@@ -374,6 +375,7 @@ SYSCALL(recvfrom, sys_recvfrom);
 
 static long sys_sendmsg(long fd, long msg, long flags)
 {
+	PAIR_CALL(fd, socketpair_sendmsg(pf_, (const struct msghdr *)msg, (int)flags));
 	if (check_msg(msg, 0))
 		return -EFAULT;
 	flags &= ~(long)MSG_NOSIGNAL;
@@ -384,6 +386,7 @@ SYSCALL(sendmsg, sys_sendmsg);
 
 static long sys_recvmsg(long fd, long msg, long flags)
 {
+	PAIR_CALL(fd, socketpair_recvmsg(pf_, (struct msghdr *)msg, (int)flags));
 	if (check_msg(msg, 1))
 		return -EFAULT;
 	return WITH_SOCKET(fd, recv_result(f, lwip_recvmsg(sock_of(f), (struct msghdr *)msg,
