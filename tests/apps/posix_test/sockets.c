@@ -1,6 +1,10 @@
 /* Sockets: pairs (socketpair) with send/recv, their flags, and sendmsg/
- * recvmsg over several buffers. */
+ * recvmsg over several buffers; SIGPIPE and EPIPE from TCP sends over
+ * loopback, when the image has the network. */
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -54,7 +58,6 @@ static void pairs(void)
 	close(sv[0]);
 }
 
-
 /* sendmsg and recvmsg on a pair: a stream over several buffers, peeked
  * or taken, without waiting; no control data to carry. */
 static void pair_messages(void)
@@ -85,9 +88,8 @@ static void pair_messages(void)
 			   .msg_flags = 77};
 	CHECK("socketpair_sendmsg_three_buffers", sendmsg(sv[0], &m, 0) == 6);
 	CHECK("socketpair_recvmsg_peek_two_buffers",
-	      recvmsg(sv[1], &n, MSG_PEEK) == 6 && !memcmp(c1, "ab", 2) &&
-		  !memcmp(c2, "cdef", 4) && n.msg_controllen == 0 && n.msg_namelen == 0 &&
-		  n.msg_flags == 0);
+	      recvmsg(sv[1], &n, MSG_PEEK) == 6 && !memcmp(c1, "ab", 2) && !memcmp(c2, "cdef", 4) &&
+		  n.msg_controllen == 0 && n.msg_namelen == 0 && n.msg_flags == 0);
 	memset(c2, 0, sizeof(c2));
 	n.msg_controllen = sizeof(ctl);
 	CHECK("socketpair_recvmsg_takes_it",
@@ -115,9 +117,8 @@ static void pair_messages(void)
 	      sendmsg(sv[0], &m, 0) == -1 && errno == EOPNOTSUPP &&
 		  recv(sv[1], b, 8, MSG_DONTWAIT) == -1 && errno == EAGAIN);
 	m.msg_controllen = 0;
-	CHECK("socketpair_sendmsg_empty_control", sendmsg(sv[0], &m, 0) == 6 &&
-						      recv(sv[1], b, 8, 0) == 6 &&
-						      !memcmp(b, "abcdef", 6));
+	CHECK("socketpair_sendmsg_empty_control",
+	      sendmsg(sv[0], &m, 0) == 6 && recv(sv[1], b, 8, 0) == 6 && !memcmp(b, "abcdef", 6));
 	/* The pair is connected: an address is EISCONN, as on Linux. */
 	struct sockaddr_storage to = {.ss_family = AF_UNIX};
 	m.msg_name = &to;
@@ -154,4 +155,160 @@ void pair_checks(void)
 {
 	pairs();
 	pair_messages();
+}
+
+/* ------------------------------------------------------------ TCP */
+
+static volatile int pipes;
+
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	pipes++;
+}
+
+/* A connection over loopback: *c connected, *s accepted. @retval 0, or -1
+ * when no connection could be made. */
+static int tcp_connection(int *c, int *s)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (l < 0)
+		return -1;
+	if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 4) ||
+	    getsockname(l, (struct sockaddr *)&a, &len)) {
+		close(l);
+		return -1;
+	}
+	*c = socket(AF_INET, SOCK_STREAM, 0);
+	*s = connect(*c, (struct sockaddr *)&a, sizeof(a)) ? -1 : accept(l, NULL, NULL);
+	close(l);
+	return *s < 0 ? -1 : 0;
+}
+
+/* Wait (up to 5 s) until @fd has news: data, the peer's FIN or reset. */
+static int news(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	return poll(&p, 1, 5000) == 1;
+}
+
+/* Wait (up to 5 s) for the reset of @fd's connection. */
+static int reset(int fd)
+{
+	struct pollfd p = {.fd = fd};
+
+	return poll(&p, 1, 5000) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/* The peer closed and then refused our data: EPIPE with SIGPIPE, as
+ * Linux does once a reset follows the peer's FIN. */
+static void tcp_peer_gone(void)
+{
+	int c, s;
+
+	if (tcp_connection(&c, &s)) {
+		CHECK("tcp_connection_for_peer_close", 0);
+		return;
+	}
+	close(s);
+	/* The first send is taken; the peer answers it with a reset. */
+	CHECK("tcp_send_after_peer_close_then_reset_is_epipe_with_sigpipe",
+	      news(c) && send(c, "x", 1, 0) == 1 && reset(c) && send(c, "x", 1, 0) == -1 &&
+		  errno == EPIPE && pipes == 1);
+	CHECK("tcp_write_after_reset_is_epipe_with_sigpipe",
+	      write(c, "x", 1) == -1 && errno == EPIPE && pipes == 2);
+	close(c);
+
+	/* Reset while established (the peer closed with data unread):
+	 * ECONNRESET once, without a signal, then EPIPE. */
+	if (tcp_connection(&c, &s)) {
+		CHECK("tcp_connection_for_reset", 0);
+		return;
+	}
+	send(c, "abc", 3, 0);
+	int arrived = news(s);
+	close(s);
+	CHECK("tcp_send_after_reset_is_econnreset_then_epipe",
+	      arrived && reset(c) && send(c, "x", 1, 0) == -1 && errno == ECONNRESET &&
+		  pipes == 2 && send(c, "x", 1, 0) == -1 && errno == EPIPE && pipes == 3);
+	close(c);
+}
+
+/* Our side shut down for writing; and blocked, ignored, suppressed. */
+static void tcp_shut_down(void)
+{
+	int c, s;
+	struct iovec iov = {"x", 1};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+	sigset_t set, old, pending;
+
+	if (tcp_connection(&c, &s)) {
+		CHECK("tcp_connection_for_shutdown", 0);
+		return;
+	}
+	pipes = 0;
+	shutdown(c, SHUT_WR);
+	CHECK("tcp_send_after_shut_wr_is_epipe_with_sigpipe",
+	      send(c, "x", 1, 0) == -1 && errno == EPIPE && pipes == 1);
+	CHECK("tcp_sendmsg_after_shut_wr_is_epipe_with_sigpipe",
+	      sendmsg(c, &m, 0) == -1 && errno == EPIPE && pipes == 2);
+	CHECK("tcp_msg_nosignal_suppresses_sigpipe",
+	      send(c, "x", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE &&
+		  sendmsg(c, &m, MSG_NOSIGNAL) == -1 && errno == EPIPE && pipes == 2);
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	int r = (int)write(c, "x", 1), e = errno;
+	sigpending(&pending);
+	CHECK("tcp_sigpipe_blocked_is_epipe_and_pending",
+	      r == -1 && e == EPIPE && pipes == 2 && sigismember(&pending, SIGPIPE));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	CHECK("tcp_sigpipe_delivered_when_unblocked", pipes == 3);
+	signal(SIGPIPE, SIG_IGN);
+	CHECK("tcp_sigpipe_ignored_is_epipe", send(c, "x", 1, 0) == -1 && errno == EPIPE);
+	signal(SIGPIPE, on_sigpipe);
+	/* The peer still reads what came before, then the end. */
+	char b[4];
+	CHECK("tcp_peer_reads_the_end", recv(s, b, sizeof(b), 0) == 0);
+	close(c);
+	close(s);
+
+	int u = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK("tcp_send_unconnected_is_epipe_with_sigpipe",
+	      send(u, "x", 1, 0) == -1 && errno == EPIPE && pipes == 4);
+	close(u);
+}
+
+void tcp_checks(void)
+{
+	int t = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (t < 0 && (errno == ENOSYS || errno == EAFNOSUPPORT)) {
+		printf("posix_test: no network: TCP checks skipped\n");
+		return;
+	}
+	close(t);
+	signal(SIGPIPE, on_sigpipe);
+	tcp_peer_gone();
+	tcp_shut_down();
+	signal(SIGPIPE, SIG_DFL);
+}
+
+/* "sigpipe-tcp": SIGPIPE's default action on a TCP send ends the system. */
+int tcp_sigpipe_default(void)
+{
+	int c, s;
+
+	if (tcp_connection(&c, &s)) {
+		printf("posix_test: no TCP connection over loopback\n");
+		return 1;
+	}
+	shutdown(c, SHUT_WR);
+	write(c, "x", 1);
+	printf("posix_test: still running after SIGPIPE\n");
+	return 1;
 }
