@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -135,6 +136,10 @@ static void pair_messages(void)
 	CHECK("socketpair_recvmsg_bad_buffer_is_efault",
 	      recvmsg(sv[1], &n, 0) == -1 && errno == EFAULT && recv(sv[1], b, 8, 0) == 1);
 	in[0].iov_base = c1;
+	/* The system calls themselves: the C library reads the header first. */
+	CHECK("socketpair_msg_bad_header_is_efault",
+	      syscall(SYS_recvmsg, sv[1], 1, MSG_DONTWAIT) == -1 && errno == EFAULT &&
+		  syscall(SYS_sendmsg, sv[0], 1, 0) == -1 && errno == EFAULT);
 
 	/* Without waiting, a full pair takes what fits, then nothing. */
 	static char fill[80000];
