@@ -238,6 +238,17 @@ static long sys_chdir(const char *path)
 	return r < 0 ? r : vfs_chdir(p);
 }
 
+static long sys_fchdir(long fd)
+{
+	struct file *f = fd_get((int)fd);
+
+	if (!f)
+		return -EBADF;
+	long r = vfs_fchdir(f);
+	file_put(f);
+	return r;
+}
+
 static long sys_getcwd(char *buf, size_t len)
 {
 	kpath_t cwd;
@@ -312,6 +323,7 @@ SYSCALL(renameat, sys_renameat);
 SYSCALL(renameat2, sys_renameat2);
 SYSCALL(truncate, sys_truncate);
 SYSCALL(chdir, sys_chdir);
+SYSCALL(fchdir, sys_fchdir);
 SYSCALL(getcwd, sys_getcwd);
 SYSCALL(statfs, sys_statfs);
 SYSCALL(sync, sys_sync);

@@ -210,24 +210,31 @@ int vfs_lookup_path(const char *path, struct vfs_node **out)
 	return r;
 }
 
-int vfs_chdir(const char *path)
+int vfs_set_cwd(const char *abs, const struct vfs_node *same)
 {
-	char abs[VFS_PATH_MAX];
 	struct vfs_node *n;
-	int r = vfs_normalize(path, abs, sizeof(abs));
+	int r = vfs_walk(abs, &n);
 
 	if (r < 0)
 		return r;
-	if ((r = vfs_walk(abs, &n)) < 0)
-		return r;
-	int dir = S_ISDIR(n->mode);
+	int dir = S_ISDIR(n->mode), moved = same && n != same;
 	vfs_node_put(n);
+	if (moved)
+		return -ENOENT;
 	if (!dir)
 		return -ENOTDIR;
 	kmutex_lock(&cwd_lock);
 	strcpy(cwd, abs);
 	kmutex_unlock(&cwd_lock);
 	return 0;
+}
+
+int vfs_chdir(const char *path)
+{
+	char abs[VFS_PATH_MAX];
+	int r = vfs_normalize(path, abs, sizeof(abs));
+
+	return r < 0 ? r : vfs_set_cwd(abs, NULL);
 }
 
 int vfs_getcwd(char *buf, size_t len)

@@ -2,6 +2,10 @@
  * Files of mounted file systems as descriptors see them: open() and the
  * struct file_ops of a VFS node. The node does the work; this layer keeps
  * the offset, O_APPEND, the access mode and the directory cursor.
+ *
+ * A node does not know its name, so an open directory also keeps the
+ * normalised path it was opened by: fchdir() goes there, provided that
+ * path still names the same node.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -10,13 +14,23 @@
 #include <string.h>
 #include <kernel/kmutex.h>
 #include <kernel/file.h>
+#include <kernel/mm.h>
 #include <fs/vfs.h>
 
 #include "vfs_internal.h"
 
+/* The private value of an open directory (dir_file_ops); a file's is its
+ * node. */
+struct dir_open {
+	struct vfs_node *node;
+	char path[];
+};
+
+static const struct file_ops dir_file_ops;
+
 static struct vfs_node *node_of(struct file *f)
 {
-	return f->priv;
+	return f->ops == &dir_file_ops ? ((struct dir_open *)f->priv)->node : f->priv;
 }
 
 /* One lock for every O_APPEND write: the size and the write must not be
@@ -152,6 +166,12 @@ static void node_release(struct file *f)
 	vfs_node_put(node_of(f));
 }
 
+static void dir_release(struct file *f)
+{
+	vfs_node_put(node_of(f));
+	mm_free(f->priv);
+}
+
 static const struct file_ops node_file_ops = {
     .read = node_read,
     .write = node_write,
@@ -165,9 +185,56 @@ static const struct file_ops node_file_ops = {
     .release = node_release,
 };
 
+/* A directory's operations are a file's: reads, writes and truncation
+ * find a directory node and say so. */
+static const struct file_ops dir_file_ops = {
+    .read = node_read,
+    .write = node_write,
+    .pread = node_pread,
+    .pwrite = node_pwrite,
+    .size = node_size,
+    .fstat = node_fstat,
+    .fsync = node_fsync,
+    .ftruncate = node_ftruncate,
+    .getdents = node_getdents,
+    .release = dir_release,
+};
+
 struct vfs_node *vfs_file_node(struct file *f)
 {
-	return f->ops == &node_file_ops ? f->priv : NULL;
+	return f->ops == &node_file_ops || f->ops == &dir_file_ops ? node_of(f) : NULL;
+}
+
+int vfs_fchdir(struct file *f)
+{
+	struct dir_open *d = f->priv;
+
+	return f->ops == &dir_file_ops ? vfs_set_cwd(d->path, d->node) : -ENOTDIR;
+}
+
+/* The open file of directory @n (the caller's reference goes to it once
+ * made), which @path named. A function of its own: the normalised path
+ * takes stack that vfs_open's lookup need not share.
+ * @retval 0; -ENOMEM; -ENAMETOOLONG */
+static __attribute__((noinline)) int dir_file(const char *path, struct vfs_node *n, int flags,
+					      struct file **out)
+{
+	char abs[VFS_PATH_MAX];
+	int r = vfs_normalize(path, abs, sizeof(abs));
+
+	if (r < 0)
+		return r;
+	struct dir_open *d = mm_heap_alloc(mm_kernel_heap(), sizeof(*d) + strlen(abs) + 1);
+	if (!d)
+		return -ENOMEM;
+	d->node = n;
+	strcpy(d->path, abs);
+	*out = file_alloc(&dir_file_ops, flags, d);
+	if (!*out) {
+		mm_free(d);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Find or (O_CREAT) make the node of @path. */
@@ -211,12 +278,14 @@ int vfs_open(const char *path, int flags, int mode)
 	}
 	if ((flags & O_TRUNC) && acc != O_RDONLY && (r = n->ops->truncate(n, 0)) < 0)
 		goto fail;
-	struct file *f =
-	    file_alloc(&node_file_ops, flags & (O_ACCMODE | O_APPEND | O_DIRECTORY), n);
-	if (!f) {
+	int fl = flags & (O_ACCMODE | O_APPEND | O_DIRECTORY);
+	struct file *f = NULL;
+	if (S_ISDIR(n->mode))
+		r = dir_file(path, n, fl, &f);
+	else if (!(f = file_alloc(&node_file_ops, fl, n)))
 		r = -ENOMEM;
+	if (!f)
 		goto fail;
-	}
 	r = fd_install(f, 0, flags & O_CLOEXEC);
 	if (r < 0)
 		file_put(f); /* puts the node too */

@@ -23,6 +23,14 @@ int vfs_lookup_path(const char *path, struct vfs_node **out);
  * @retval -ENOTDIR "file/": a trailing slash on an existing file */
 int vfs_walk_parent(const char *path, struct vfs_node **dir, char *name);
 int vfs_chdir(const char *path);
+/* Make normalised absolute path @abs the current directory; when @same is
+ * given, @abs must still name that node.
+ * @retval 0; -ENOENT (also: @abs names another node now); -ENOTDIR */
+int vfs_set_cwd(const char *abs, const struct vfs_node *same);
+/* fchdir(): the directory that open file @f was opened as.
+ * @retval 0; -ENOTDIR not an open directory; what vfs_set_cwd returns */
+struct file;
+int vfs_fchdir(struct file *f);
 /* @retval the length with the NUL; -ERANGE */
 int vfs_getcwd(char *buf, size_t len);
 /* Call @fn for every mount until it returns nonzero, under the mount lock. */

@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <kernel/file.h>
 #include <kernel/kmutex.h>
@@ -63,35 +64,68 @@ static void wake(struct pipe *p)
 	file_poll_notify();
 }
 
-long pipe_read(struct pipe *p, void *buf, size_t len, int nonblock)
+/* Copy @len bytes from @skip bytes past the oldest into @buf (lock held). */
+static void copy_out(struct pipe *p, size_t skip, char *buf, size_t len)
 {
-	if (!len)
+	size_t at = (p->head + skip) % PIPE_SIZE;
+	size_t first = PIPE_SIZE - at < len ? PIPE_SIZE - at : len;
+
+	memcpy(buf, p->buf + at, first);
+	memcpy(buf + first, p->buf, len - first);
+}
+
+/* Fill the buffers in order with what is there (lock held); the bytes
+ * stay with @peek. @retval bytes copied */
+static size_t take(struct pipe *p, const struct iovec *iov, size_t cnt, int peek)
+{
+	size_t done = 0;
+
+	for (size_t i = 0; i < cnt && done < p->len; i++) {
+		size_t n = iov[i].iov_len < p->len - done ? iov[i].iov_len : p->len - done;
+		copy_out(p, done, iov[i].iov_base, n);
+		done += n;
+	}
+	if (done && !peek) {
+		p->head = (p->head + done) % PIPE_SIZE;
+		p->len -= done;
+		changed(p);
+	}
+	return done;
+}
+
+long pipe_readv(struct pipe *p, const struct iovec *iov, size_t cnt, int flags)
+{
+	size_t want = 0;
+
+	for (size_t i = 0; i < cnt; i++)
+		want |= iov[i].iov_len;
+	if (!want)
 		return 0;
 	for (;;) {
 		int seq = __atomic_load_n(&p->seq, __ATOMIC_SEQ_CST);
 		kmutex_lock(&p->lock);
-		size_t n = len < p->len ? len : p->len;
-		if (n) {
-			size_t first = PIPE_SIZE - p->head < n ? PIPE_SIZE - p->head : n;
-			memcpy(buf, p->buf + p->head, first);
-			memcpy((char *)buf + first, p->buf, n - first);
-			p->head = (p->head + n) % PIPE_SIZE;
-			p->len -= n;
-			changed(p);
-		}
+		size_t n = take(p, iov, cnt, flags & PIPE_PEEK);
 		int writers = p->writers;
 		kmutex_unlock(&p->lock);
 		if (n) {
-			wake(p);
+			if (!(flags & PIPE_PEEK))
+				wake(p);
 			return (long)n;
 		}
 		if (!writers)
 			return 0;
-		if (nonblock)
+		if (flags & PIPE_NONBLOCK)
 			return -EAGAIN;
 		if (futex_wait_addr(&p->seq, seq))
 			return -EINTR;
 	}
+}
+
+long pipe_read(struct pipe *p, void *buf, size_t len, int nonblock)
+{
+	struct iovec one = {buf, len};
+
+	return pipe_readv(p, &one, 1, nonblock ? PIPE_NONBLOCK : 0);
 }
 
 /* Copy in what fits now; all of @len or nothing when it is at most

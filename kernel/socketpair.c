@@ -7,16 +7,24 @@
  * gone peer is also POLLRDHUP (and POLLHUP), which programs such as nginx
  * probe for with epoll.
  *
+ * send/recv and sendmsg/recvmsg take MSG_DONTWAIT, MSG_NOSIGNAL and
+ * MSG_PEEK (the bytes stay), and a message's buffers in order. The pair
+ * carries bytes only: a message with control data (SCM_RIGHTS) is refused
+ * with EOPNOTSUPP; an address is EISCONN, as on Linux.
+ *
  * Only stream pairs in AF_UNIX; other families and types are what Linux
  * answers when a family cannot make pairs (EAFNOSUPPORT, EOPNOTSUPP).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <kernel/file.h>
 #include <kernel/mm.h>
 #include <kernel/pipe.h>
@@ -164,32 +172,144 @@ struct file *socketpair_get(long fd)
 	return f;
 }
 
-/* send/sendto (the address is ignored: the pair is connected). */
-long socketpair_send(struct file *f, const void *ubuf, size_t len, int flags)
+#define FAST_IOV 8 /* buffers of a message kept on the stack */
+#define SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR)
+#define RECV_FLAGS (MSG_DONTWAIT | MSG_PEEK | MSG_CMSG_CLOEXEC)
+
+static int pair_nonblock(struct file *f, int flags)
+{
+	return (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
+}
+
+/* Write the buffers one after the other (a kernel array; the buffers
+ * checked), as writev does: a short write ends the call. */
+static long sendv(struct file *f, const struct iovec *iov, size_t cnt, int flags)
+{
+	struct sp_end *e = f->priv;
+	long done = 0;
+
+	for (size_t i = 0; i < cnt; i++) {
+		if (!iov[i].iov_len)
+			continue;
+		long r = e->shut_wr ? -EPIPE
+				    : pipe_write(e->out, iov[i].iov_base, iov[i].iov_len,
+						 pair_nonblock(f, flags));
+		if (r < 0) {
+			if (!done)
+				done = r;
+			break;
+		}
+		done += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	return flags & MSG_NOSIGNAL ? done : file_write_epipe(done);
+}
+
+static long recvv(struct file *f, const struct iovec *iov, size_t cnt, int flags)
 {
 	struct sp_end *e = f->priv;
 
-	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR))
+	if (e->shut_rd)
+		return 0;
+	return pipe_readv(e->in, iov, cnt,
+			  (pair_nonblock(f, flags) ? PIPE_NONBLOCK : 0) |
+			      (flags & MSG_PEEK ? PIPE_PEEK : 0));
+}
+
+long socketpair_send(struct file *f, const void *ubuf, size_t len, int flags, int named)
+{
+	struct iovec one = {(void *)(uintptr_t)ubuf, len};
+
+	if (flags & ~SEND_FLAGS)
 		return -EOPNOTSUPP;
+	if (named)
+		return -EISCONN; /* the pair is connected */
 	if (user_check_read(ubuf, len))
 		return -EFAULT;
-	long r = e->shut_wr ? -EPIPE
-			    : pipe_write(e->out, ubuf, len,
-					 (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT));
-	return flags & MSG_NOSIGNAL ? r : file_write_epipe(r);
+	return sendv(f, &one, 1, flags);
 }
 
 long socketpair_recv(struct file *f, void *ubuf, size_t len, int flags)
 {
-	struct sp_end *e = f->priv;
+	struct iovec one = {ubuf, len};
 
-	if (flags & ~(MSG_DONTWAIT | MSG_CMSG_CLOEXEC))
-		return -EOPNOTSUPP; /* MSG_PEEK, MSG_WAITALL: not on pairs */
+	if (flags & ~RECV_FLAGS)
+		return -EOPNOTSUPP; /* MSG_WAITALL, MSG_OOB: not on pairs */
 	if (user_check_write(ubuf, len))
 		return -EFAULT;
-	return e->shut_rd
-		   ? 0
-		   : pipe_read(e->in, ubuf, len, (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT));
+	return recvv(f, &one, 1, flags);
+}
+
+/* The header of a sendmsg/recvmsg (into @m) and its buffers (into *@iov,
+ * the caller's FAST_IOV of them, or else a heap array the caller frees),
+ * each checked for the call's direction (@out: recvmsg writes them).
+ * @retval 0; -EFAULT; -EMSGSIZE too many buffers; -EINVAL too many
+ * bytes; -ENOMEM */
+static long msg_in(const struct msghdr *umsg, struct msghdr *m, struct iovec **iov, int out)
+{
+	size_t total = 0;
+
+	if (copy_from_user(m, umsg, sizeof(*m)) ||
+	    (out && user_check_write((void *)(uintptr_t)umsg, sizeof(*m))))
+		return -EFAULT;
+	if ((size_t)m->msg_iovlen > UIO_MAXIOV)
+		return -EMSGSIZE;
+	if (m->msg_iovlen > FAST_IOV &&
+	    !(*iov = mm_heap_alloc(mm_kernel_heap(), m->msg_iovlen * sizeof(struct iovec))))
+		return -ENOMEM;
+	if (copy_from_user(*iov, m->msg_iov, m->msg_iovlen * sizeof(struct iovec)))
+		return -EFAULT;
+	for (size_t i = 0; i < (size_t)m->msg_iovlen; i++) {
+		struct iovec *v = &(*iov)[i];
+		if (out ? user_check_write(v->iov_base, v->iov_len)
+			: user_check_read(v->iov_base, v->iov_len))
+			return -EFAULT;
+		if (v->iov_len > SSIZE_MAX - total)
+			return -EINVAL;
+		total += v->iov_len;
+	}
+	return 0;
+}
+
+/* sendmsg: control data (SCM_RIGHTS and the like) is not carried, so a
+ * message with any is refused whole; an empty control buffer is none. */
+long socketpair_sendmsg(struct file *f, const struct msghdr *umsg, int flags)
+{
+	struct iovec fast[FAST_IOV], *iov = fast;
+	struct msghdr m;
+	long r = flags & ~SEND_FLAGS ? -EOPNOTSUPP : msg_in(umsg, &m, &iov, 0);
+
+	if (r == 0 && m.msg_name && m.msg_namelen)
+		r = -EISCONN;
+	else if (r == 0 && m.msg_control && m.msg_controllen)
+		r = -EOPNOTSUPP;
+	if (r == 0)
+		r = sendv(f, iov, m.msg_iovlen, flags);
+	if (iov != fast)
+		mm_free(iov);
+	return r;
+}
+
+/* recvmsg: a peer with no name, no control data, no flags to report. */
+long socketpair_recvmsg(struct file *f, struct msghdr *umsg, int flags)
+{
+	struct iovec fast[FAST_IOV], *iov = fast;
+	struct msghdr m;
+	long r = flags & ~RECV_FLAGS ? -EOPNOTSUPP : msg_in(umsg, &m, &iov, 1);
+
+	if (r == 0)
+		r = recvv(f, iov, m.msg_iovlen, flags);
+	if (iov != fast)
+		mm_free(iov);
+	if (r >= 0) {
+		m.msg_namelen = 0;
+		m.msg_controllen = 0;
+		m.msg_flags = 0;
+		if (copy_to_user(umsg, &m, sizeof(m)))
+			r = -EFAULT;
+	}
+	return r;
 }
 
 /* The peer sees the end of the stream (SHUT_WR), or this end reads no
@@ -229,9 +349,10 @@ static int fd_get_ok(long fd)
 	return f != NULL;
 }
 
-static long sys_sendto(long fd, const void *buf, size_t len, long flags)
+static long sys_sendto(long fd, const void *buf, size_t len, long flags, const void *addr,
+		       long alen)
 {
-	return WITH_PAIR(fd, socketpair_send(f, buf, len, (int)flags));
+	return WITH_PAIR(fd, socketpair_send(f, buf, len, (int)flags, addr && alen));
 }
 
 static long sys_recvfrom(long fd, void *buf, size_t len, long flags, void *addr, socklen_t *alen)
@@ -245,6 +366,16 @@ static long sys_recvfrom(long fd, void *buf, size_t len, long flags, void *addr,
 	return r;
 }
 
+static long sys_sendmsg(long fd, const struct msghdr *msg, long flags)
+{
+	return WITH_PAIR(fd, socketpair_sendmsg(f, msg, (int)flags));
+}
+
+static long sys_recvmsg(long fd, struct msghdr *msg, long flags)
+{
+	return WITH_PAIR(fd, socketpair_recvmsg(f, msg, (int)flags));
+}
+
 static long sys_shutdown(long fd, long how)
 {
 	return WITH_PAIR(fd, socketpair_shutdown(f, (int)how));
@@ -252,5 +383,7 @@ static long sys_shutdown(long fd, long how)
 
 SYSCALL(sendto, sys_sendto);
 SYSCALL(recvfrom, sys_recvfrom);
+SYSCALL(sendmsg, sys_sendmsg);
+SYSCALL(recvmsg, sys_recvmsg);
 SYSCALL(shutdown, sys_shutdown);
 #endif

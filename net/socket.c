@@ -10,7 +10,11 @@
  *
  * poll() and select() learn about changes through lwIP's per-connection
  * event callback: sockets.c installs one on each connection, and we put a
- * wrapper in front of it that calls file_poll_notify() after it. */
+ * wrapper in front of it that calls file_poll_notify() after it.
+ *
+ * A TCP send that cannot go (the connection shut down for writing, reset,
+ * never made) fails with EPIPE and raises SIGPIPE unless MSG_NOSIGNAL
+ * says not to, as on Linux (send_result). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -26,14 +30,45 @@
 #include "lwip/api.h"
 #include "lwip/priv/sockets_priv.h"
 #include "lwip/sockets.h"
+#include "lwip/tcp.h"
+#include "lwip/tcpip.h"
 #include "net_internal.h"
 
 static netconn_callback lwip_event_callback;
 
+/* Whether the peer's FIN has come, by lwIP socket: a reset after it means
+ * the peer closed and then refused our data, which Linux reports to a
+ * send as EPIPE (the reset found the connection in CLOSE_WAIT), not as
+ * ECONNRESET. Written under the core lock: by the event callback, and by
+ * install() for a new socket. */
+static unsigned char fin_seen[NUM_SOCKETS];
+
 static void event_then_notify(struct netconn *conn, enum netconn_evt evt, u16_t len)
 {
+	/* A receive event of no bytes on a live connection is its FIN (the
+	 * one of a reset comes once pcb.tcp is gone, a listener's is a new
+	 * connection). An accepted connection has no socket yet: install()
+	 * looks at its state. */
+	if (evt == NETCONN_EVT_RCVPLUS && !len && NETCONNTYPE_GROUP(conn->type) == NETCONN_TCP &&
+	    conn->pcb.tcp && conn->pcb.tcp->state != LISTEN &&
+	    conn->socket - LWIP_SOCKET_OFFSET >= 0 &&
+	    conn->socket - LWIP_SOCKET_OFFSET < NUM_SOCKETS)
+		fin_seen[conn->socket - LWIP_SOCKET_OFFSET] = 1;
 	lwip_event_callback(conn, evt, len);
 	file_poll_notify();
+}
+
+/* A new socket @s: whether its peer's FIN came already (an accepted
+ * connection in CLOSE_WAIT). */
+static void fin_track(int s)
+{
+	struct lwip_sock *sock = lwip_socket_dbg_get_socket(s);
+
+	LOCK_TCPIP_CORE();
+	struct netconn *c = sock ? sock->conn : NULL;
+	fin_seen[s - LWIP_SOCKET_OFFSET] = c && NETCONNTYPE_GROUP(c->type) == NETCONN_TCP &&
+					   c->pcb.tcp && c->pcb.tcp->state == CLOSE_WAIT;
+	UNLOCK_TCPIP_CORE();
 }
 
 /* Put our wrapper in front of the callback of the connection behind @s.
@@ -94,9 +129,35 @@ static long sock_read(struct file *f, void *buf, size_t len)
 	return recv_result(f, lwip_recv(sock_of(f), buf, len, nonblock(f) ? MSG_DONTWAIT : 0));
 }
 
+static int is_tcp(struct file *f)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	return lwip_getsockopt(sock_of(f), SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	       type == SOCK_STREAM;
+}
+
+/* A send's result as Linux gives it on TCP: a socket that cannot send
+ * (never connected, listening, shut down for writing, or closed by a
+ * reset already reported) is EPIPE, where lwIP says ENOTCONN; and so is a
+ * reset after the peer's FIN. ECONNRESET stays for a reset while
+ * established, reported once. The caller raises SIGPIPE for EPIPE. */
+static long send_result(struct file *f, long r)
+{
+	int e = errno;
+
+	if (r >= 0)
+		return r;
+	if ((e == ENOTCONN || (e == ECONNRESET && fin_seen[sock_of(f) - LWIP_SOCKET_OFFSET])) &&
+	    is_tcp(f))
+		return -EPIPE;
+	return -e;
+}
+
 static long sock_write(struct file *f, const void *buf, size_t len)
 {
-	return ret_errno(lwip_send(sock_of(f), buf, len, nonblock(f) ? MSG_DONTWAIT : 0));
+	return send_result(f, lwip_send(sock_of(f), buf, len, nonblock(f) ? MSG_DONTWAIT : 0));
 }
 
 static int sock_ioctl(struct file *f, unsigned long req, void *arg)
@@ -163,6 +224,7 @@ static long install(int s, int flags)
 		return -ENOMEM;
 	}
 	hook_events(s);
+	fin_track(s);
 	int fd = fd_install(f, 0, (flags & SOCK_CLOEXEC) != 0);
 	if (fd < 0)
 		file_put(f); /* closes s */
@@ -349,14 +411,16 @@ static int msg_flags(struct file *f, long flags)
 
 static long sys_sendto(long fd, long buf, long len, long flags, long addr, long alen)
 {
-	PAIR_CALL(fd, socketpair_send(pf_, (const void *)buf, (size_t)len, (int)flags));
+	PAIR_CALL(fd,
+		  socketpair_send(pf_, (const void *)buf, (size_t)len, (int)flags, addr && alen));
 	if (check_buf(buf, (size_t)len, 0) || check_addr_in(addr, alen))
 		return -EFAULT;
-	/* MSG_NOSIGNAL: there are no signals to suppress. */
-	flags &= ~(long)MSG_NOSIGNAL;
-	return WITH_SOCKET(fd, ret_errno(lwip_sendto(
-				   sock_of(f), (const void *)buf, (size_t)len, msg_flags(f, flags),
-				   (const struct sockaddr *)addr, (socklen_t)alen)));
+	/* MSG_NOSIGNAL is ours: EPIPE without SIGPIPE. */
+	long r = WITH_SOCKET(
+	    fd, send_result(f, lwip_sendto(sock_of(f), (const void *)buf, (size_t)len,
+					   msg_flags(f, flags & ~(long)MSG_NOSIGNAL),
+					   (const struct sockaddr *)addr, (socklen_t)alen)));
+	return flags & MSG_NOSIGNAL ? r : file_write_epipe(r);
 }
 SYSCALL(sendto, sys_sendto);
 
@@ -374,16 +438,19 @@ SYSCALL(recvfrom, sys_recvfrom);
 
 static long sys_sendmsg(long fd, long msg, long flags)
 {
+	PAIR_CALL(fd, socketpair_sendmsg(pf_, (const struct msghdr *)msg, (int)flags));
 	if (check_msg(msg, 0))
 		return -EFAULT;
-	flags &= ~(long)MSG_NOSIGNAL;
-	return WITH_SOCKET(fd, ret_errno(lwip_sendmsg(sock_of(f), (const struct msghdr *)msg,
-						      msg_flags(f, flags))));
+	long r = WITH_SOCKET(
+	    fd, send_result(f, lwip_sendmsg(sock_of(f), (const struct msghdr *)msg,
+					    msg_flags(f, flags & ~(long)MSG_NOSIGNAL))));
+	return flags & MSG_NOSIGNAL ? r : file_write_epipe(r);
 }
 SYSCALL(sendmsg, sys_sendmsg);
 
 static long sys_recvmsg(long fd, long msg, long flags)
 {
+	PAIR_CALL(fd, socketpair_recvmsg(pf_, (struct msghdr *)msg, (int)flags));
 	if (check_msg(msg, 1))
 		return -EFAULT;
 	return WITH_SOCKET(fd, recv_result(f, lwip_recvmsg(sock_of(f), (struct msghdr *)msg,

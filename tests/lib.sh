@@ -51,7 +51,8 @@ image_of() { # image_of PLAT APP [VARIANT]
 # Passes when the run exits with EXPECTED-STATUS and the console shows every
 # regex (extended, matched against the whole output). An ARG "@--" passes
 # "--", which ends the kernel's own options on the command line.
-# BOOT_TIMEOUT=seconds (default 60) bounds the run.
+# BOOT_TIMEOUT=seconds (default 60) bounds the run; BOOT_VARIANT boots the
+# image built with that VARIANT.
 boot_case() {
 	local name=$1 plat=$2 app=$3 want=$4 args=() log status re
 	shift 4
@@ -61,7 +62,7 @@ boot_case() {
 	done
 	shift
 	log=$LOGDIR/boot-$name.log
-	TIMEOUT=${BOOT_TIMEOUT:-60} tools/run.sh "$plat" "$(image_of "$plat" "$app")" "${args[@]}" >"$log" 2>&1
+	TIMEOUT=${BOOT_TIMEOUT:-60} tools/run.sh "$plat" "$(image_of "$plat" "$app" "${BOOT_VARIANT:-}")" "${args[@]}" >"$log" 2>&1
 	status=$?
 	tr -d '\r' <"$log" >"$log.txt"
 	if [ "$status" != "$want" ]; then

@@ -1,8 +1,11 @@
 # POSIX behaviours ordinary programs rely on (tests/apps/posix_test): file
 # locks, signals and credentials with Linux's semantics for a lone process;
-# readlink/realpath, fstatfs, socketpair, sendfile, mremap, preadv/pwritev,
-# fallocate, fadvise; SIGPIPE; ^C on the console. On a FAT disk, on
-# linuxu and microvm. Sourced by tests/run.sh (tier software).
+# readlink/realpath, fstatfs, fchdir, socketpair (MSG_PEEK, sendmsg and
+# recvmsg), sendfile, mremap, preadv/pwritev, fallocate, fadvise; SIGPIPE;
+# ^C on the console. On a FAT disk, on linuxu and microvm. The same app
+# with the network (VARIANT=net) checks the socket calls through
+# net/socket.c: pairs, and EPIPE and SIGPIPE from TCP sends over loopback.
+# Sourced by tests/run.sh (tier software).
 # shellcheck shell=bash
 
 posix_disk=$LOGDIR/posix.img
@@ -43,7 +46,10 @@ for plat in ${SOFTWARE_PLATS:-linuxu microvm}; do
 	DISK=$posix_disk boot_case "$plat-posix" $plat posix_test 0 -- \
 		'^\[PASS\] posix\.flock_waits_for_the_close$' \
 		'^\[PASS\] posix\.socketpair_peer_close_is_rdhup$' '^\[PASS\] posix\.sendfile_to_a_pipe$' \
-		'^\[PASS\] posix\.mremap_grows_keeping_the_data$' '^posix_test: ok$'
+		'^\[PASS\] posix\.mremap_grows_keeping_the_data$' \
+		'^\[PASS\] posix\.fchdir_to_a_directory$' \
+		'^\[PASS\] posix\.socketpair_recvmsg_peek_two_buffers$' \
+		'^\[PASS\] posix\.sigpipe_on_a_socketpair_sendmsg$' '^posix_test: ok$'
 	log=$LOGDIR/boot-$plat-posix.log.txt
 	[ -f "$log" ] && count_lines "$plat: " "$log"
 	boot_case "$plat-posix-env" $plat posix_test 0 "env=GREETING=hello world" env=HOME=/home \
@@ -58,4 +64,17 @@ for plat in ${SOFTWARE_PLATS:-linuxu microvm}; do
 	posix_intr "$plat-posix-ctrl-c" $plat "$([ $plat = linuxu ] && echo 130 || echo 2)" intr \
 		'^terminated by signal 2 \(Interrupt\)$'
 	posix_intr "$plat-posix-ctrl-c-handler" $plat 0 intr-handler '^posix_test: SIGINT handled$'
+
+	build posix-net-$plat $(machine_args $plat) APP=posix_test VARIANT=net \
+		CONFIG_EXTRA=NET=y || continue
+	BOOT_VARIANT=net boot_case "$plat-posix-net" $plat posix_test 0 net -- \
+		'^\[PASS\] posix\.socketpair_recv_peek_leaves_the_data$' \
+		'^\[PASS\] posix\.socketpair_sendmsg_dontwait_full$' \
+		'^\[PASS\] posix\.tcp_send_after_peer_close_then_reset_is_epipe_with_sigpipe$' \
+		'^\[PASS\] posix\.tcp_send_after_shut_wr_is_epipe_with_sigpipe$' \
+		'^\[PASS\] posix\.tcp_msg_nosignal_suppresses_sigpipe$' '^posix_test: ok$'
+	log=$LOGDIR/boot-$plat-posix-net.log.txt
+	[ -f "$log" ] && count_lines "$plat-net: " "$log"
+	BOOT_VARIANT=net boot_case "$plat-posix-sigpipe-tcp" $plat posix_test 125 sigpipe-tcp -- \
+		'^terminated by signal 13 \(Broken pipe\)$'
 done

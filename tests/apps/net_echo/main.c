@@ -111,8 +111,10 @@ static void *serve_tcp_conn(void *arg)
 	int one = 1;
 
 	setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* A client that goes away is EPIPE here, not SIGPIPE's end of the
+	 * system, as for any server on Linux. */
 	while ((n = recv(c, buf, sizeof(buf), 0)) > 0)
-		if (send(c, buf, (size_t)n, 0) != n)
+		if (send(c, buf, (size_t)n, MSG_NOSIGNAL) != n)
 			break;
 	close(c);
 	return NULL;

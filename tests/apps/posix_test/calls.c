@@ -1,15 +1,12 @@
 /* The system calls that ordinary programs use around files and memory:
- * readlink (under realpath), fstatfs, socketpair, sendfile, mremap,
+ * readlink (under realpath), fstatfs, fchdir, sendfile, mremap,
  * preadv/pwritev, fallocate and posix_fadvise. */
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/uio.h>
@@ -43,47 +40,42 @@ static void paths(void)
 	close(fd);
 }
 
-static void pairs(void)
+/* fchdir: back to a directory by its descriptor, as programs that walk a
+ * tree (or save "." before a chdir) do. */
+static void dir_descriptors(void)
 {
-	int sv[2];
-	char buf[8] = "";
+	char buf[PATH_MAX];
 
-	CHECK("socketpair_inet_is_refused",
-	      socketpair(AF_INET, SOCK_STREAM, 0, sv) == -1 && errno == EOPNOTSUPP);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
-		CHECK("socketpair_unix_stream", 0);
-		return;
-	}
-	CHECK("socketpair_both_ways", write(sv[0], "ping", 4) == 4 && read(sv[1], buf, 8) == 4 &&
-					  !memcmp(buf, "ping", 4) && write(sv[1], "pong", 4) == 4 &&
-					  read(sv[0], buf, 8) == 4 && !memcmp(buf, "pong", 4));
-	CHECK("socketpair_send_recv", send(sv[0], "abc", 3, MSG_NOSIGNAL) == 3 &&
-					  recv(sv[1], buf, 8, MSG_DONTWAIT) == 3 &&
-					  !memcmp(buf, "abc", 3));
-	CHECK("socketpair_recv_dontwait_empty_is_eagain",
-	      recv(sv[1], buf, 8, MSG_DONTWAIT) == -1 && errno == EAGAIN);
-	int sh[2];
-	socketpair(AF_UNIX, SOCK_STREAM, 0, sh);
-	CHECK("socketpair_shutdown_write_is_eof_for_the_peer",
-	      send(sh[0], "z", 1, 0) == 1 && shutdown(sh[0], SHUT_WR) == 0 &&
-		  read(sh[1], buf, 8) == 1 && read(sh[1], buf, 8) == 0 &&
-		  send(sh[0], "y", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE &&
-		  write(sh[1], "back", 4) == 4 && read(sh[0], buf, 8) == 4);
-	close(sh[0]);
-	close(sh[1]);
-	struct stat st;
-	CHECK("socketpair_is_a_socket", fstat(sv[0], &st) == 0 && S_ISSOCK(st.st_mode));
-	/* What nginx probes: the peer's close is EPOLLRDHUP on epoll. */
-	int ep = epoll_create1(0);
-	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET}, got = {0};
-	epoll_ctl(ep, EPOLL_CTL_ADD, sv[0], &ev);
-	CHECK("socketpair_idle_not_ready", epoll_wait(ep, &got, 1, 0) == 0);
-	close(sv[1]);
-	CHECK("socketpair_peer_close_is_rdhup",
-	      epoll_wait(ep, &got, 1, 1000) == 1 && (got.events & EPOLLRDHUP));
-	CHECK("socketpair_read_after_peer_close_is_eof", read(sv[0], buf, 8) == 0);
-	close(ep);
-	close(sv[0]);
+	mkdir("/rp/sub", 0755);
+	chdir("/rp");
+	int here = open(".", O_RDONLY | O_DIRECTORY), sub = open("sub", O_RDONLY | O_DIRECTORY);
+	int file = open("/rp/file.txt", O_RDONLY);
+	chdir("/");
+	CHECK("fchdir_to_a_directory",
+	      here >= 0 && fchdir(here) == 0 && getcwd(buf, sizeof(buf)) && !strcmp(buf, "/rp"));
+	CHECK("fchdir_then_relative_open", access("file.txt", F_OK) == 0);
+	CHECK("fchdir_to_one_opened_relative",
+	      sub >= 0 && fchdir(sub) == 0 && getcwd(buf, sizeof(buf)) && !strcmp(buf, "/rp/sub"));
+	CHECK("fchdir_to_a_file_is_enotdir", fchdir(file) == -1 && errno == ENOTDIR &&
+						 getcwd(buf, sizeof(buf)) &&
+						 !strcmp(buf, "/rp/sub"));
+	int p[2];
+	pipe(p);
+	CHECK("fchdir_to_a_pipe_is_enotdir", fchdir(p[0]) == -1 && errno == ENOTDIR);
+	close(p[0]);
+	close(p[1]);
+	CHECK("fchdir_bad_descriptor", fchdir(999) == -1 && errno == EBADF);
+	close(file);
+	close(sub);
+	/* The descriptor outlives the directory's name: the directory made
+	 * under that name after is another one. */
+	CHECK("fchdir_to_a_removed_directory_is_enoent",
+	      fchdir(here) == 0 && (sub = open("sub", O_RDONLY | O_DIRECTORY)) >= 0 &&
+		  rmdir("sub") == 0 && mkdir("sub", 0755) == 0 && fchdir(sub) == -1 &&
+		  errno == ENOENT && getcwd(buf, sizeof(buf)) && !strcmp(buf, "/rp"));
+	close(sub);
+	close(here);
+	chdir("/");
 }
 
 static void transfers(void)
@@ -163,7 +155,8 @@ static void remap(void)
 void call_checks(void)
 {
 	paths();
-	pairs();
+	dir_descriptors();
+	pair_checks();
 	transfers();
 	remap();
 }

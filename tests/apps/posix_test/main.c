@@ -112,12 +112,22 @@ int main(int argc, char **argv)
 		printf("posix_test: still running after SIGPIPE\n");
 		return 1;
 	}
+	if (argc > 1 && !strcmp(argv[1], "sigpipe-tcp"))
+		return tcp_sigpipe_default();
+	if (argc > 1 && !strcmp(argv[1], "net")) {
+		/* The socket calls with the network in the image (no disk). */
+		pair_checks();
+		tcp_checks();
+		printf("posix_test: %s\n", failed ? "FAILED" : "ok");
+		return failed ? 1 : 0;
+	}
 	record_locks();
 	flock_locks();
 	signal_checks();
 	credentials();
 	call_checks();
 	sigpipe_checks();
+	tcp_checks();
 	printf("posix_test: %s\n", failed ? "FAILED" : "ok");
 	return failed ? 1 : 0;
 }

@@ -19,6 +19,9 @@ extern int failed;
 
 void signal_checks(void);
 void call_checks(void);
+void pair_checks(void);
+void tcp_checks(void);
+int tcp_sigpipe_default(void);
 void sigpipe_checks(void);
 int wait_for_intr(int handler);
 

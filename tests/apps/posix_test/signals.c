@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "posix_test.h"
@@ -218,6 +219,10 @@ void sigpipe_checks(void)
 	close(sv[1]);
 	CHECK("sigpipe_on_a_socketpair",
 	      write(sv[0], "x", 1) == -1 && errno == EPIPE && hits[SIGPIPE] == 2);
+	struct iovec iov = {"x", 1};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+	CHECK("sigpipe_on_a_socketpair_sendmsg",
+	      sendmsg(sv[0], &m, 0) == -1 && errno == EPIPE && hits[SIGPIPE] == 3);
 	signal(SIGPIPE, SIG_DFL);
 	close(sv[0]);
 	close(p[1]);
