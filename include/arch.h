@@ -44,6 +44,34 @@ static inline void arch_cpu_relax(void)
 #endif
 }
 
+/* ---- Device registers: a register write that tells a device to read
+ * memory must come after the stores to that memory, and memory a register
+ * read announces may be read only after it. The compiler's fences order
+ * memory against memory only (riscv64's `fence rw,rw` leaves device I/O
+ * out; aarch64's `dmb ish` the outer domain); x86_64 keeps both orders by
+ * itself. Drivers' register accessors use these. */
+static inline void arch_io_before_write(void)
+{
+#if defined(__aarch64__)
+	__asm__ volatile("dmb oshst" ::: "memory");
+#elif defined(__riscv)
+	__asm__ volatile("fence w, o" ::: "memory");
+#else
+	__asm__ volatile("" ::: "memory");
+#endif
+}
+
+static inline void arch_io_after_read(void)
+{
+#if defined(__aarch64__)
+	__asm__ volatile("dmb oshld" ::: "memory");
+#elif defined(__riscv)
+	__asm__ volatile("fence i, r" ::: "memory");
+#else
+	__asm__ volatile("" ::: "memory");
+#endif
+}
+
 /* ---- Frame records (-fno-omit-frame-pointer): the two words a frame
  * pointer leads to, the caller's frame pointer and then the return
  * address. x86_64 and aarch64 point at them; riscv64's frame pointer is

@@ -4,6 +4,7 @@
 #define DRIVERS_VIRTIO_MMIO_H
 
 #include <stdint.h>
+#include <arch.h>
 
 #define VIRTIO_MMIO_MAGIC 0x000
 #define VIRTIO_MMIO_VERSION 0x004
@@ -37,7 +38,10 @@
  * uncached device accesses in program order with other memory accesses. */
 static inline uint32_t mmio_read32(uintptr_t base, unsigned off)
 {
-	return *(volatile uint32_t *)(base + off);
+	uint32_t v = *(volatile uint32_t *)(base + off);
+
+	arch_io_after_read();
+	return v;
 }
 
 /* Narrower reads, for device configuration fields of that width (section
@@ -54,6 +58,7 @@ static inline uint16_t mmio_read16(uintptr_t base, unsigned off)
 
 static inline void mmio_write32(uintptr_t base, unsigned off, uint32_t v)
 {
+	arch_io_before_write();
 	*(volatile uint32_t *)(base + off) = v;
 }
 
