@@ -5,8 +5,12 @@
  * Kernel option unilib=PATH mounts the host's directory at PATH;
  * unilib=none leaves it unmounted. Without the option it goes on "/" when
  * the machine has no disk, and on "/host" beside a disk's file system.
+ *
+ * Kernel option unilib_timeout=MS: how long a request waits for the
+ * server's reply before it fails with EIO (default 10 s; 0: for ever).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <kernel/boot.h>
 #include <kernel/initcall.h>
@@ -16,7 +20,25 @@
 
 #include "unilib_fs.h"
 
+#define UNILIB_TIMEOUT_MS 10000u
+
 static struct unilib_transport *transport;
+
+/* The deadline of each request, from unilib_timeout=MS. */
+static uint32_t timeout_ms(void)
+{
+	char opt[24], *end;
+
+	if (kernel_option("unilib_timeout", opt, sizeof(opt)) < 0)
+		return UNILIB_TIMEOUT_MS;
+	unsigned long v = strtoul(opt, &end, 10);
+	if (end == opt || *end || v > UINT32_MAX) {
+		log_warn("unilib: unilib_timeout=%s is not a number of ms, keeping %u", opt,
+			 UNILIB_TIMEOUT_MS);
+		return UNILIB_TIMEOUT_MS;
+	}
+	return (uint32_t)v;
+}
 
 int unilib_transport_register(struct unilib_transport *t)
 {
@@ -41,6 +63,7 @@ static int un_mount(struct vfs_mount *m)
 		return -ENODEV;
 	if (mounted)
 		return -EBUSY;
+	transport->timeout_ms = timeout_ms();
 	if ((r = p9_client_start(transport)))
 		return r;
 	mounted = 1;

@@ -29,12 +29,17 @@ struct unilib_transport {
 	/* Bumped by the transport each time it (re)connects to a server that
 	 * has forgotten all earlier state; the service starts over then. */
 	volatile uint32_t generation;
+	/* How long a request waits for its reply, in ms (0: for ever); set by
+	 * the service before its first request (kernel option
+	 * unilib_timeout=MS). A transport that cannot honour it waits. */
+	uint32_t timeout_ms;
 	/* Send request @tx (@tx_len bytes, carrying tag @tag) and wait for
 	 * its reply in @rx (at most @rx_cap bytes). Callable from many
 	 * threads at once, each with its own tag and buffers; never from an
 	 * interrupt.
-	 * @retval the reply's length; -EIO the server is gone or broke the
-	 *         protocol (nothing hangs: a lost server fails every call) */
+	 * @retval the reply's length; -EIO the server is gone, broke the
+	 *         protocol or gave no reply within timeout_ms (nothing hangs:
+	 *         a lost server fails every call) */
 	long (*rpc)(struct unilib_transport *t, uint16_t tag, const void *tx, size_t tx_len,
 		    void *rx, size_t rx_cap);
 	void *priv;

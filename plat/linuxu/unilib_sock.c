@@ -12,14 +12,17 @@
  * Anything the server does that breaks the protocol (a reply for no
  * waiting request, a size beyond the buffer) and the end of the
  * connection make the connection broken: every waiting request fails with
- * -EIO at once. The next request connects again; if that works, it
- * returns -ENOTCONN after bumping the generation, and the 9P client makes
- * a new session. */
+ * -EIO at once. So does a request that has no reply within the
+ * transport's timeout_ms: the connection is dropped rather than its tag
+ * kept, so a late reply can never reach a later request with that tag.
+ * The next request connects again; if that works, it returns -ENOTCONN
+ * after bumping the generation, and the 9P client makes a new session. */
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <kernel/initcall.h>
 #include <kernel/kmutex.h>
 #include <kernel/log.h>
@@ -188,6 +191,31 @@ static int sock_connect(void)
 	return r < 0 ? (int)r : 0;
 }
 
+/* Wait for @p's reply, at most @ms ms (0: for ever).
+ * @retval 0 posted; -ETIMEDOUT */
+static int wait_reply(struct pending *p, uint32_t ms)
+{
+	struct timespec d;
+
+	if (!ms) {
+		while (sem_wait(&p->done) && errno == EINTR)
+			;
+		return 0;
+	}
+	/* sem_timedwait() counts on CLOCK_REALTIME. */
+	clock_gettime(CLOCK_REALTIME, &d);
+	d.tv_sec += ms / 1000;
+	d.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (d.tv_nsec >= 1000000000) {
+		d.tv_sec++;
+		d.tv_nsec -= 1000000000;
+	}
+	while (sem_timedwait(&p->done, &d))
+		if (errno == ETIMEDOUT)
+			return -ETIMEDOUT;
+	return 0;
+}
+
 static long sock_rpc(struct unilib_transport *t, uint16_t tag, const void *tx, size_t tx_len,
 		     void *rx, size_t rx_cap)
 {
@@ -205,6 +233,11 @@ static long sock_rpc(struct unilib_transport *t, uint16_t tag, const void *tx, s
 		return r ? -EIO : -ENOTCONN;
 	}
 	flags = irq_save();
+	if (s.broken) { /* since the check above: a timeout, the server gone */
+		irq_restore(flags);
+		kmutex_unlock(&s.send_lock);
+		return -EIO;
+	}
 	p->rx = rx;
 	p->cap = rx_cap;
 	p->result = -EIO;
@@ -216,8 +249,18 @@ static long sock_rpc(struct unilib_transport *t, uint16_t tag, const void *tx, s
 		irq_restore(flags);
 	}
 	kmutex_unlock(&s.send_lock);
-	while (sem_wait(&p->done) && errno == EINTR)
-		;
+	if (wait_reply(p, t->timeout_ms)) {
+		flags = irq_save();
+		if (p->waiting) {
+			log_warn("unilib: no reply to 9P request type %u tag %u within %u ms",
+				 ((const uint8_t *)tx)[4], tag, t->timeout_ms);
+			broken_locked("a request timed out");
+		}
+		irq_restore(flags);
+		/* Posted now, by the reply or by broken_locked(): take it, so
+		 * the next request with this tag waits for its own. */
+		wait_reply(p, 0);
+	}
 	return p->result;
 }
 

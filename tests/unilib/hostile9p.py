@@ -3,20 +3,28 @@
 
   hostile9p.py PORT MODE
 
-Listens on 127.0.0.1:PORT, one connection after another (bounded: 50).
-Each connection answers Tversion and Tattach properly, then answers the
-next request according to MODE and closes the connection:
+Listens on 127.0.0.1:PORT and serves each connection in a thread of its
+own (bounded: 50 connections). Each connection answers Tversion and
+Tattach properly, then answers the next request according to MODE and
+closes the connection:
 
   tag      the right reply with another tag
   huge     a size field of 2 GiB
   short    a header alone (size 7), no body
   count    Rwalk saying 5 qids and carrying one
   ecode0   Rlerror with error code 0
-  silent   no reply at all, then the connection closes
+  close    no reply at all, then the connection closes
+  silent   no reply to this or any later request; the connection stays
+           open until the client closes it
+  late     the first request of the first connection is answered (Rlerror
+           EACCES) only after DELAY seconds (default 3); every other
+           request, on any connection, gets Rlerror ENOENT at once
 """
 import socket
 import struct
 import sys
+import threading
+import time
 
 
 def recv_all(c, n):
@@ -50,6 +58,17 @@ def serve(c, mode):
     typ, tag, body = recv_msg(c)  # Tattach
     c.sendall(msg(typ + 1, tag, QID_DIR))
     typ, tag, body = recv_msg(c)
+    if mode == "silent":
+        while True:
+            recv_msg(c)  # until the client goes (EOFError)
+    if mode == "late":
+        if first.acquire(blocking=False):
+            time.sleep(DELAY)
+            c.sendall(msg(7, tag, struct.pack("<I", 13)))
+            typ, tag, body = recv_msg(c)
+        while True:
+            c.sendall(msg(7, tag, struct.pack("<I", 2)))
+            typ, tag, body = recv_msg(c)
     if mode == "tag":
         c.sendall(msg(typ + 1, tag ^ 1, struct.pack("<H", 1) + QID_DIR))
     elif mode == "huge":
@@ -60,11 +79,28 @@ def serve(c, mode):
         c.sendall(msg(typ + 1, tag, struct.pack("<H", 5) + QID_DIR))
     elif mode == "ecode0":
         c.sendall(msg(7, tag, struct.pack("<I", 0)))
-    # silent: nothing
+    # close: nothing
+
+
+first = threading.Lock()  # taken by the late mode's one late answer
+DELAY = 3
+
+
+def serve_one(c, mode):
+    # silent waits for the client as long as it keeps the connection
+    c.settimeout(None if mode == "silent" else 10)
+    try:
+        serve(c, mode)
+    except (EOFError, OSError, struct.error):
+        pass
+    c.close()
 
 
 def main():
+    global DELAY
     port, mode = int(sys.argv[1]), sys.argv[2]
+    if len(sys.argv) > 3:
+        DELAY = float(sys.argv[3])
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("127.0.0.1", port))
@@ -75,12 +111,7 @@ def main():
             c, _ = s.accept()
         except socket.timeout:
             break
-        c.settimeout(10)
-        try:
-            serve(c, mode)
-        except (EOFError, OSError, struct.error):
-            pass
-        c.close()
+        threading.Thread(target=serve_one, args=(c, mode), daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -6,8 +6,9 @@
 # the host writes read in the guest and back; 8 threads x 200 files;
 # escapes out of the directory; fids of a crashed thread; a read-only
 # share and a share removed under the guest (microvm); the server killed
-# and restarted, under an application and under the shell, and servers
-# that break the protocol (linuxu); the shell's file commands on the
+# and restarted, under an application and under the shell, servers
+# that break the protocol, never answer or answer after the deadline
+# (linuxu); the shell's file commands on the
 # share and beside a FAT disk; the image size against FAT on virtio-blk.
 #
 #   tests/unilib/run.sh [linuxu] [microvm] [virt] [riscv64]  (default: the
@@ -354,7 +355,7 @@ check_gone() {
 
 check_hostile() {
 	local log mode port hpid st
-	for mode in tag huge short count ecode0 silent; do
+	for mode in tag huge short count ecode0 close; do
 		log=$W/linuxu-hostile-$mode.log
 		port=$(free_port)
 		python3 tests/unilib/hostile9p.py "$port" "$mode" & hpid=$!
@@ -369,6 +370,88 @@ check_hostile() {
 			fail "linuxu hostile server ($mode)" "status $st, see $log"
 		fi
 	done
+}
+
+# linuxu: a server that answers the session, then nothing, keeping the
+# connection open. With a 1 s deadline (unilib_timeout=1000) every call,
+# in 4 threads at once, fails with EIO instead of waiting for ever, and
+# the log names a request that timed out.
+check_silent() {
+	local log=$W/linuxu-silent.log port hpid st
+	port=$(free_port)
+	python3 tests/unilib/hostile9p.py "$port" silent & hpid=$!
+	wait_listen "$port"
+	UNILIB_SERVER=tcp:$port TIMEOUT=40 tools/run.sh linuxu "$(img linuxu unilib_test)" \
+		unilib_timeout=1000 -- hostile 2 4 >"$log" 2>&1
+	st=$?
+	kill "$hpid" 2>/dev/null; wait "$hpid" 2>/dev/null
+	if [ $st = 0 ] && [ "$(grep -c ': I/O error$' "$log")" = 8 ] &&
+		grep -q 'no reply to 9P request type 110 tag' "$log"; then
+		pass "linuxu silent server: EIO after the deadline in every thread, no hang"
+	else
+		fail "linuxu silent server" "status $st, see $log"
+	fi
+}
+
+# linuxu: the first request's reply comes after its deadline; the calls
+# after it get their own replies, never the late one.
+check_late() {
+	local log=$W/linuxu-late.log port hpid st
+	port=$(free_port)
+	python3 tests/unilib/hostile9p.py "$port" late 3 & hpid=$!
+	wait_listen "$port"
+	UNILIB_SERVER=tcp:$port TIMEOUT=40 tools/run.sh linuxu "$(img linuxu unilib_test)" \
+		unilib_timeout=1000 -- late 3 >"$log" 2>&1
+	st=$?
+	kill "$hpid" 2>/dev/null; wait "$hpid" 2>/dev/null
+	if [ $st = 0 ] && grep -q '^unilib_test: late 0: I/O error$' "$log" &&
+		[ "$(grep -c '^unilib_test: late [12]: No such file or directory$' "$log")" = 2 ]; then
+		pass "linuxu late reply: EIO after the deadline, the late reply reaches no later call"
+	else
+		fail "linuxu late reply" "status $st, see $log"
+	fi
+}
+
+# linuxu: the shell against a silent server: I/O error after the
+# deadline, the shell goes on, and files work once a good server (diod)
+# takes the port.
+check_shell_silent() {
+	local d=$W/shsilent log=$W/linuxu-shell-silent.log fifo=$W/silent.fifo port hpid dpid gpid ok=1 st
+	fresh "$d"
+	rm -f "$fifo" && mkfifo "$fifo"
+	trap '' PIPE # a shell that hung and was stopped must not stop the script
+	port=$(free_port)
+	start_diod "$port" "$d"; dpid=$!
+	wait_listen "$port"
+	UNILIB_SERVER=tcp:$port:$d TIMEOUT=60 tools/run.sh linuxu "$(img linuxu shell unilib)" \
+		unilib_timeout=1000 -- <"$fifo" >"$log" 2>&1 & gpid=$!
+	exec 7>"$fifo"
+	echo "write /a.txt one" >&7
+	echo "cat /a.txt" >&7
+	wait_for "$log" '^one$' 30 || ok=0
+	kill -9 "$dpid"; wait "$dpid" 2>/dev/null
+	python3 tests/unilib/hostile9p.py "$port" silent & hpid=$!
+	wait_listen "$port"
+	echo "cat /a.txt" >&7
+	wait_for "$log" '^cat: /a.txt: I/O error$' 30 || ok=0
+	echo "cat /a.txt" >&7
+	wait_for "$log" 'no reply to 9P request' 30 || { ok=0; echo "  no timeout"; }
+	echo "echo still here" >&7
+	wait_for "$log" '^still here$' 30 || { ok=0; echo "  shell not usable"; }
+	kill "$hpid"; wait "$hpid" 2>/dev/null
+	start_diod "$port" "$d"; dpid=$!
+	wait_listen "$port"
+	echo "write /b.txt two" >&7
+	echo "cat /b.txt" >&7
+	wait_for "$log" '^two$' 30 || { ok=0; echo "  not back"; }
+	echo "poweroff" >&7
+	exec 7>&-
+	trap - PIPE
+	wait "$gpid"; st=$?
+	kill -9 "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null
+	[ $st = 0 ] && [ "$(cat "$d/b.txt" 2>/dev/null)" = two ] || ok=0
+	[ $ok = 1 ] && pass "linuxu shell with a silent server: I/O error after the deadline, shell usable, works again" ||
+		fail "linuxu shell with a silent server" "status $st, see $log"
 }
 
 check_size() {
@@ -413,6 +496,9 @@ for plat in $plats; do
 		check_loss
 		check_shell_loss
 		check_hostile
+		check_silent
+		check_late
+		check_shell_silent
 	fi
 done
 

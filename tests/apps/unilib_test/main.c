@@ -14,8 +14,13 @@
  *                             error at once will do
  *   unilib_test readonly      the host shares the directory read-only:
  *                             reads work, changes fail with EROFS
- *   unilib_test hostile       calls against a server that breaks the
- *                             protocol: each fails with EIO
+ *   unilib_test hostile N [T] N calls in each of T threads at once
+ *                             (default 1) against a server that breaks the
+ *                             protocol or never answers: each fails with
+ *                             EIO
+ *   unilib_test late N        the first call's reply comes after the
+ *                             deadline: EIO; the N - 1 after it get their
+ *                             own replies (ENOENT), never the late one
  * Ends with "unilib_test: <mode> ok" and status 0, or status 1. */
 #include <errno.h>
 #include <fcntl.h>
@@ -264,14 +269,43 @@ static void do_readonly(void)
 	expect_erofs("unlink", unlink("/from_host.txt"));
 }
 
-static void do_hostile(int n)
+static int hostile_calls;
+
+static void *hostile_thread(void *arg)
+{
+	struct stat st;
+
+	for (int i = 0; i < hostile_calls; i++) {
+		int r = stat("/anything", &st);
+		printf("unilib_test: hostile %ld.%d: %s\n", (long)arg, i,
+		       r ? strerror(errno) : "answered");
+		CHECK(r != 0 && errno == EIO);
+	}
+	return NULL;
+}
+
+static void do_hostile(int n, int threads)
+{
+	pthread_t th[8];
+
+	hostile_calls = n;
+	if (threads < 1 || threads > 8)
+		threads = 1;
+	for (int t = 1; t < threads; t++)
+		CHECK(pthread_create(&th[t], NULL, hostile_thread, (void *)(long)t) == 0);
+	hostile_thread((void *)0L);
+	for (int t = 1; t < threads; t++)
+		pthread_join(th[t], NULL);
+}
+
+static void do_late(int n)
 {
 	struct stat st;
 
 	for (int i = 0; i < n; i++) {
 		int r = stat("/anything", &st);
-		printf("unilib_test: hostile %d: %s\n", i, r ? strerror(errno) : "answered");
-		CHECK(r != 0 && errno == EIO);
+		printf("unilib_test: late %d: %s\n", i, r ? strerror(errno) : "answered");
+		CHECK(r != 0 && errno == (i ? ENOENT : EIO));
 	}
 }
 
@@ -292,7 +326,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "readonly"))
 		do_readonly();
 	else if (!strcmp(mode, "hostile"))
-		do_hostile(argc > 2 ? atoi(argv[2]) : 1);
+		do_hostile(argc > 2 ? atoi(argv[2]) : 1, argc > 3 ? atoi(argv[3]) : 1);
+	else if (!strcmp(mode, "late"))
+		do_late(argc > 2 ? atoi(argv[2]) : 2);
 	else {
 		printf("unilib_test: unknown mode %s\n", mode);
 		return 2;
