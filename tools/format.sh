@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 check=0
 [ "${1:-}" = "--check" ] && check=1
 status=0
-for f in $(git ls-files '*.c' '*.h' | grep -v '^tests/unit/shim/'); do
+# Tracked files and new ones not yet added (but not ignored ones): a new
+# file is checked before its first commit.
+for f in $(git ls-files --cached --others --exclude-standard '*.c' '*.h' | grep -v '^tests/unit/shim/'); do
 	[ -e "$f" ] || continue
 	if [ $check = 1 ]; then
 		if ! clang-format --style=file "$f" | cmp -s - "$f"; then
