@@ -95,10 +95,23 @@ static int collect_backtrace(const struct fault_info *i, uintptr_t *out, int max
 	return n + arch_backtrace(i->fp, out + n, max - n);
 }
 
+/* Is @addr in the guard page below @t's stack? */
+static int in_guard_of(const struct thread *t, uintptr_t addr)
+{
+	return t->stack && addr >= (uintptr_t)t->stack - MM_PAGE_SIZE && addr < (uintptr_t)t->stack;
+}
+
+int fault_in_stack_guard(uintptr_t addr)
+{
+	struct cpu *c = this_cpu();
+	struct thread *t = c ? c->current : NULL;
+
+	return t && in_guard_of(t, addr);
+}
+
 static const char *classify(const struct thread *t, const struct fault_info *i)
 {
-	int guard = t->stack && i->addr >= (uintptr_t)t->stack - MM_PAGE_SIZE &&
-		    i->addr < (uintptr_t)t->stack;
+	int guard = in_guard_of(t, i->addr);
 
 	if (guard || (i->class == ARCH_FAULT_STACK && mem_is_closed(i->addr)) ||
 	    (i->class == ARCH_FAULT_PAGE && mem_is_closed(i->addr) && i->addr + 4096 > i->sp &&

@@ -130,20 +130,11 @@ static enum arch_fault_class fault_class(const struct trap_frame *f)
 	return ARCH_FAULT_OTHER;
 }
 
-/* Is @addr in the guard page below the running thread's stack? */
-static int in_stack_guard(uintptr_t addr)
-{
-	struct cpu *c = this_cpu();
-	struct thread *t = c ? c->current : NULL;
-
-	return t && t->stack && addr >= (uintptr_t)t->stack - 4096 && addr < (uintptr_t)t->stack;
-}
-
 static const char *fault_kind(const struct trap_frame *f)
 {
 	unsigned ec = ec_of(f);
 
-	if (is_abort(ec) && in_stack_guard(f->far))
+	if (is_abort(ec) && fault_in_stack_guard(f->far))
 		return "stack overflow";
 	if (is_abort(ec) && ((f->esr & 0x3f) >> 2) == 3)
 		return ec == EC_IABT_CUR      ? "execute of no-exec page"
@@ -199,7 +190,7 @@ void arch_fault(struct trap_frame *f)
 	uintptr_t off = 0;
 	uintptr_t lr = ksyms_lookup(f->elr, &off) && off < 8 ? f->x[30] : 0;
 	panic_at(f->elr, lr, (void *)f->x[29], "fatal %s",
-		 in_stack_guard(f->sp) ? "stack overflow" : fault_kind(f));
+		 fault_in_stack_guard(f->sp) ? "stack overflow" : fault_kind(f));
 }
 
 void trap_handler(struct trap_frame *f)

@@ -133,15 +133,6 @@ static enum arch_fault_class fault_class(const struct trap_frame *f)
 	return ARCH_FAULT_OTHER;
 }
 
-/* Is @addr in the guard page below the running thread's stack? */
-static int in_stack_guard(uintptr_t addr)
-{
-	struct cpu *c = this_cpu();
-	struct thread *t = c ? c->current : NULL;
-
-	return t && t->stack && addr >= (uintptr_t)t->stack - 4096 && addr < (uintptr_t)t->stack;
-}
-
 /* Sv39 page faults do not say whether the page was absent or refused the
  * access: the map does. A mapped page that refused is a write to code or
  * constants, or a jump into data (W^X). */
@@ -150,7 +141,7 @@ static const char *fault_kind(const struct trap_frame *f)
 	unsigned long c = cause_of(f);
 	uintptr_t a = f->stval;
 
-	if (has_address(c) && in_stack_guard(a))
+	if (has_address(c) && fault_in_stack_guard(a))
 		return "stack overflow";
 	if (is_page_fault(c) && arch_mmu_mapped(a))
 		return c == EXC_INSN_PAGE_FAULT	   ? "execute of no-exec page"
@@ -222,7 +213,7 @@ void arch_fault(struct trap_frame *f)
 	if (!loud)
 		arch_dump_frame(f);
 	panic_at(f->sepc, ret, (void *)fp, "fatal %s",
-		 in_stack_guard(f->x[2]) ? "stack overflow" : fault_kind(f));
+		 fault_in_stack_guard(f->x[2]) ? "stack overflow" : fault_kind(f));
 }
 
 void trap_handler(struct trap_frame *f)

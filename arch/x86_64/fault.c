@@ -85,20 +85,11 @@ void arch_dump_frame(const struct trap_frame *f, uint64_t fault_addr)
  * not start with "push %rbp; mov %rsp,%rbp", %rbp still belongs to its
  * caller, and the return address into the caller is the word at %rsp.
  * Accept it only if it points just after a call instruction. */
-/* Is @addr in the guard page below the running thread's stack? */
-static int in_stack_guard(uintptr_t addr)
-{
-	struct cpu *c = this_cpu();
-	struct thread *t = c ? c->current : NULL;
-
-	return t && t->stack && addr >= (uintptr_t)t->stack - 4096 && addr < (uintptr_t)t->stack;
-}
-
 static uintptr_t leaf_return_address(const struct trap_frame *f)
 {
 	uintptr_t off, ret;
 
-	if (!ksyms_lookup(f->rip, &off) || in_stack_guard(f->rsp))
+	if (!ksyms_lookup(f->rip, &off) || fault_in_stack_guard(f->rsp))
 		return 0; /* an overflowed stack pointer: nothing to read there */
 	const uint8_t *start = (const uint8_t *)(f->rip - off);
 	if (off >= 4 && start[0] == 0x55 && start[1] == 0x48 && start[2] == 0x89 &&
@@ -195,6 +186,7 @@ void arch_fault(struct trap_frame *f, uint64_t fault_addr)
 	if (!loud)
 		arch_dump_frame(f, fault_addr);
 	panic_at(f->rip, leaf_return_address(f), (void *)f->rbp, "fatal %s",
-		 in_stack_guard(fault_addr) || in_stack_guard(f->rsp) ? "stack overflow"
-								      : arch_trap_name(f->vector));
+		 fault_in_stack_guard(fault_addr) || fault_in_stack_guard(f->rsp)
+		     ? "stack overflow"
+		     : arch_trap_name(f->vector));
 }

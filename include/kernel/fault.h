@@ -53,6 +53,10 @@ struct fault_record {
  * @retval 0 not recoverable: the caller panics */
 int fault_thread(const struct fault_info *info, uintptr_t *resume_pc, uintptr_t *resume_sp);
 
+/* Is @addr in the guard page below the running thread's stack? (the trap
+ * code names a fault there a stack overflow) */
+int fault_in_stack_guard(uintptr_t addr);
+
 /* panic() in a thread: record and end the thread if recoverable; returns
  * only when it is not. */
 void fault_panic_in_thread(const char *message, void *fp);
